@@ -1,0 +1,206 @@
+"""Verified backups, rotation and restore (DESIGN.md §3).
+
+A backup never copies the file: SQLite's online backup API writes a consistent
+snapshot to a temporary name, the snapshot is reopened and checked, and only
+then renamed to its final ``.sqlite`` name. Backups are single files in
+rollback-journal mode, so they can be copied to a stick as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from kuemmerer.domain.errors import StorageError
+
+from .integrity import check_connection, check_file
+
+log = logging.getLogger(__name__)
+
+REGULAR = "taeglich"
+SPECIAL_REASONS = ("vor-migration", "vor-wiederherstellung")
+KEEP_SPECIAL = 3  # newest backups kept of each special reason
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[a-z-]+)\.sqlite$")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: dt.datetime
+    reason: str
+    size_bytes: int
+
+
+def backup_name(db_path: Path, when: dt.datetime, reason: str) -> str:
+    return f"{Path(db_path).stem}-{when:%Y%m%d-%H%M%S}-{reason}.sqlite"
+
+
+def list_backups(db_path: Path, backup_dir: Path) -> list[BackupInfo]:
+    """Backups of the database ``db_path`` in ``backup_dir``, newest first."""
+    stem = Path(db_path).stem
+    found = []
+    if not Path(backup_dir).is_dir():
+        return []
+    for entry in Path(backup_dir).iterdir():
+        m = _NAME.match(entry.name)
+        if not m or m["stem"] != stem:
+            continue
+        when = dt.datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S")
+        found.append(BackupInfo(entry, when, m["reason"], entry.stat().st_size))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _snapshot(source: sqlite3.Connection, target: Path) -> None:
+    with closing(sqlite3.connect(target)) as dst:
+        source.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+        dst.commit()
+
+
+def create_backup(db_path: Path, backup_dir: Path, *, reason: str = REGULAR,
+                  now: dt.datetime | None = None, rotate: bool = True) -> BackupInfo:
+    """Take a verified backup of ``db_path`` into ``backup_dir`` and return it.
+
+    The source is checked first (integrity + foreign keys); a damaged source is
+    not backed up (it would overwrite a good backup in the rotation).
+    """
+    db_path, backup_dir = Path(db_path), Path(backup_dir)
+    if not db_path.exists():
+        raise StorageError(f"Die Datenbank {db_path} gibt es nicht.")
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    when = now or dt.datetime.now()
+    final = backup_dir / backup_name(db_path, when, reason)
+    while final.exists():  # two backups in one second
+        when += dt.timedelta(seconds=1)
+        final = backup_dir / backup_name(db_path, when, reason)
+    tmp = final.with_name(final.name + ".tmp")
+    with closing(sqlite3.connect(db_path, timeout=30)) as src:
+        src.execute("PRAGMA busy_timeout=30000")
+        problems = check_connection(src)
+        if problems:
+            raise StorageError(
+                "Die Datenbank ist beschädigt, es wurde keine Sicherung erstellt: " + problems[0]
+            )
+        _snapshot(src, tmp)
+    problems = check_file(tmp)
+    if problems:
+        tmp.unlink(missing_ok=True)
+        raise StorageError("Die Sicherung ließ sich nicht prüfen und wurde verworfen: " + problems[0])
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, final)
+    _fsync_dir(backup_dir)
+    log.info("backup written: %s", final.name)
+    if rotate:
+        rotate_backups(db_path, backup_dir, today=when.date())
+    return BackupInfo(final, when, reason, final.stat().st_size)
+
+
+def backups_to_keep(backups: list[BackupInfo], *, daily: int = 14, weekly: int = 8,
+                    monthly: int = 12) -> set[Path]:
+    """Grandfather-father-son: the newest backup of each of the newest ``daily`` days,
+    ``weekly`` ISO weeks and ``monthly`` months that have backups; plus the newest
+    ``KEEP_SPECIAL`` of each special reason (before a migration or a restore)."""
+    keep: set[Path] = set()
+    regular = sorted((b for b in backups if b.reason not in SPECIAL_REASONS),
+                     key=lambda b: b.taken_at, reverse=True)
+    for count, key in (
+        (daily, lambda b: b.taken_at.date()),
+        (weekly, lambda b: b.taken_at.isocalendar()[:2]),
+        (monthly, lambda b: (b.taken_at.year, b.taken_at.month)),
+    ):
+        seen: set = set()
+        for b in regular:
+            k = key(b)
+            if k in seen:
+                continue
+            if len(seen) == count:
+                break
+            seen.add(k)
+            keep.add(b.path)
+    for reason in SPECIAL_REASONS:
+        special = sorted((b for b in backups if b.reason == reason), key=lambda b: b.taken_at, reverse=True)
+        keep.update(b.path for b in special[:KEEP_SPECIAL])
+    return keep
+
+
+def rotate_backups(db_path: Path, backup_dir: Path, today: dt.date | None = None) -> list[Path]:
+    """Delete the backups the rotation does not keep; return what was deleted."""
+    backups = list_backups(db_path, backup_dir)
+    keep = backups_to_keep(backups)
+    removed = []
+    for b in backups:
+        if b.path not in keep:
+            b.path.unlink(missing_ok=True)
+            removed.append(b.path)
+    return removed
+
+
+def newest_backup(db_path: Path, backup_dir: Path) -> BackupInfo | None:
+    """The newest backup that passes the integrity check."""
+    for b in list_backups(db_path, backup_dir):
+        if not check_file(b.path):
+            return b
+    return None
+
+
+def restore_backup(db_path: Path, backup_file: Path, backup_dir: Path) -> BackupInfo | None:
+    """Replace the contents of ``db_path`` with ``backup_file``.
+
+    The backup is checked first; the current database, if it is readable, is
+    itself backed up (reason ``vor-wiederherstellung``) and returned, so a restore
+    can be undone. The caller must have closed every connection to ``db_path``.
+    """
+    db_path, backup_file = Path(db_path), Path(backup_file)
+    problems = check_file(backup_file)
+    if problems:
+        raise StorageError(f"Die Sicherung {backup_file.name} ist nicht in Ordnung: {problems[0]}")
+    safety = None
+    if db_path.exists():
+        if check_file(db_path):
+            move_aside(db_path)
+        else:
+            safety = create_backup(db_path, backup_dir, reason="vor-wiederherstellung", rotate=False)
+    tmp = db_path.with_name(db_path.name + ".restore-tmp")
+    with closing(sqlite3.connect(f"file:{backup_file.as_posix()}?mode=ro", uri=True)) as src:
+        _snapshot(src, tmp)
+    if check_file(tmp):
+        tmp.unlink(missing_ok=True)
+        raise StorageError("Die wiederhergestellte Datei ließ sich nicht prüfen; nichts wurde geändert.")
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    os.replace(tmp, db_path)
+    _fsync_dir(db_path.parent)
+    log.info("restored database from %s", backup_file.name)
+    return safety
+
+
+def move_aside(db_path: Path) -> Path:
+    """Move a damaged database (and its -wal/-shm) aside; never delete it."""
+    db_path = Path(db_path)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = db_path.with_name(f"{db_path.name}.beschaedigt-{stamp}")
+    shutil.move(db_path, target)
+    for suffix in ("-wal", "-shm"):
+        side = Path(str(db_path) + suffix)
+        if side.exists():
+            shutil.move(side, Path(str(target) + suffix))
+    log.warning("damaged database moved aside to %s", target.name)
+    return target

@@ -1,0 +1,91 @@
+"""Schema migrations with Alembic: one transaction, verified backup first.
+
+Alembic is imported lazily: it is slow to import and only needed when the
+schema is behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+from kuemmerer.domain.errors import StorageError
+
+from .engine import make_engine
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _config(connection: Connection | None = None, script_location: Path | None = None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location or MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision(script_location: Path | None = None) -> str:
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory.from_config(_config(script_location=script_location)).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"expected one migration head, found {heads}")
+    return heads[0]
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return not inspect(conn).get_table_names()
+
+
+def needs_upgrade(engine: Engine, script_location: Path | None = None) -> bool:
+    return current_revision(engine) != head_revision(script_location)
+
+
+def upgrade(db_path: Path, *, backup_dir: Path | None = None, script_location: Path | None = None,
+            target: str = "head") -> bool:
+    """Bring the database at ``db_path`` to ``target``. Returns True if anything was done.
+
+    A non-empty database is first checked and backed up (verified); the whole
+    upgrade then runs in one ``BEGIN IMMEDIATE`` transaction with foreign keys
+    off (SQLite's table rebuilds), checks ``foreign_key_check`` and commits —
+    or rolls back completely, leaving schema and data as they were.
+    """
+    from alembic import command
+
+    engine = make_engine(db_path, foreign_keys=False, pooled=False)
+    try:
+        if not needs_upgrade(engine, script_location) and target == "head":
+            return False
+        if not is_empty(engine):
+            from .backup import create_backup
+
+            create_backup(db_path, backup_dir or default_backup_dir(db_path), reason="vor-migration")
+        with engine.begin() as conn:
+            command.upgrade(_config(conn, script_location), target)
+            problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+            if problems:
+                raise StorageError(
+                    "Die Aktualisierung der Datenbank wurde abgebrochen: "
+                    f"{len(problems)} Verweise passen nicht mehr. Es wurde nichts geändert."
+                )
+        log.info("database schema upgraded to %s", target)
+        return True
+    finally:
+        engine.dispose()
+
+
+def default_backup_dir(db_path: Path) -> Path:
+    return Path(db_path).parent / "Sicherungen"

@@ -1,0 +1,622 @@
+"""Typed SQLAlchemy 2 models of the whole domain (DESIGN.md §1).
+
+Constraints live in the database: foreign keys with the ON DELETE the domain
+needs, NOT NULL, CHECKs for enums and non-negative numbers, unique keys.
+Deleting a person cascades to every row that holds their personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from kuemmerer.domain.enums import (
+    ActivityKind,
+    AgeBand,
+    ContactKind,
+    DistrictKind,
+    Gender,
+    NetworkKind,
+    OrganisationKind,
+    ReferralOutcome,
+    RequestStatus,
+    TagKind,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _in(column: str, enum) -> str:
+    values = ", ".join(f"'{v}'" for v in enum.values())
+    return f"{column} IN ({values})"
+
+
+def _not_blank(column: str) -> str:
+    return f"length(trim({column})) > 0"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamped:
+    """``created_at``/``updated_at`` in UTC, set by the database and by the ORM."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, nullable=False, default=_utcnow, server_default=func.current_timestamp()
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime,
+        nullable=False,
+        default=_utcnow,
+        onupdate=_utcnow,
+        server_default=func.current_timestamp(),
+    )
+
+
+def fk(target: str, ondelete: str, **kw) -> ForeignKey:
+    return ForeignKey(target, ondelete=ondelete, **kw)
+
+
+# --------------------------------------------------------------------------- lists
+
+
+class District(Timestamped, Base):
+    __tablename__ = "districts"
+    __table_args__ = (
+        CheckConstraint(_not_blank("name"), name="name_not_blank"),
+        CheckConstraint(_in("kind", DistrictKind), name="kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default=DistrictKind.AREA.value)
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Category(Timestamped, Base):
+    __tablename__ = "categories"
+    __table_args__ = (CheckConstraint(_not_blank("name"), name="name_not_blank"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Setting(Base):
+    """Settings that belong to the data (letterhead, counting rules); value is JSON text."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, default=_utcnow, onupdate=_utcnow, server_default=func.current_timestamp()
+    )
+
+
+class AuditEvent(Base):
+    """What happened to which record: ids and action only, never field values."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None]
+
+
+# --------------------------------------------------------------------------- residents
+
+
+class Person(Timestamped, Base):
+    __tablename__ = "persons"
+    __table_args__ = (
+        CheckConstraint(_not_blank("last_name"), name="last_name_not_blank"),
+        CheckConstraint(_in("gender", Gender), name="gender"),
+        Index("ix_persons_sort", "last_name", "first_name"),
+        Index("ix_persons_district", "district_id"),
+        Index("ix_persons_search", "search_text"),
+        Index("ix_persons_name_birth", "last_name", "birth_date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(String(20), default=Gender.UNSTATED.value)
+    district_id: Mapped[int | None] = mapped_column(fk("districts.id", "RESTRICT"))
+    street: Mapped[str | None] = mapped_column(String(150))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(150))
+    languages: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # folded name/phone/e-mail for umlaut- and case-insensitive search in SQL;
+    # maintained by db.events on every insert and update
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    district: Mapped[District | None] = relationship()
+    volunteer: Mapped[Volunteer | None] = relationship(
+        back_populates="person", passive_deletes=True, uselist=False
+    )
+
+
+class Request(Timestamped, Base):
+    """Anliegen: a concern a resident brings."""
+
+    __tablename__ = "requests"
+    __table_args__ = (
+        CheckConstraint(_not_blank("title"), name="title_not_blank"),
+        CheckConstraint(_in("status", RequestStatus), name="status"),
+        CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
+        Index("ix_requests_person", "person_id"),
+        Index("ix_requests_status_opened", "status", "opened_on"),
+        Index("ix_requests_opened", "opened_on"),
+        Index("ix_requests_closed", "closed_on"),
+        Index("ix_requests_category", "category_id"),
+        Index("ix_requests_follow_up", "follow_up_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"))
+    category_id: Mapped[int | None] = mapped_column(fk("categories.id", "RESTRICT"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=RequestStatus.OPEN.value)
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
+    follow_up_note: Mapped[str | None] = mapped_column(String(200))
+
+
+class Contact(Timestamped, Base):
+    """Kontakt/Beratung: one interaction with a named resident."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ContactKind), name="kind"),
+        CheckConstraint(
+            "duration_minutes IS NULL OR (duration_minutes >= 0 AND duration_minutes <= 1440)",
+            name="duration_range",
+        ),
+        Index("ix_contacts_person_date", "person_id", "date"),
+        Index("ix_contacts_date_person", "date", "person_id"),
+        Index("ix_contacts_request", "request_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(fk("requests.id", "SET NULL"))
+    category_id: Mapped[int | None] = mapped_column(fk("categories.id", "RESTRICT"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20), default=ContactKind.OFFICE_HOURS.value)
+    duration_minutes: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AnonymousTally(Timestamped, Base):
+    """Strichliste: walk-ins counted without a name."""
+
+    __tablename__ = "anonymous_tallies"
+    __table_args__ = (
+        CheckConstraint(_in("gender", Gender), name="gender"),
+        CheckConstraint(_in("age_band", AgeBand), name="age_band"),
+        CheckConstraint(_in("kind", ContactKind), name="kind"),
+        CheckConstraint("count >= 1", name="count_positive"),
+        Index("ix_anonymous_tallies_date", "date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20), default=ContactKind.OFFICE_HOURS.value)
+    district_id: Mapped[int | None] = mapped_column(fk("districts.id", "RESTRICT"))
+    gender: Mapped[str] = mapped_column(String(20), default=Gender.UNSTATED.value)
+    age_band: Mapped[str] = mapped_column(String(20), default=AgeBand.UNKNOWN.value)
+    category_id: Mapped[int | None] = mapped_column(fk("categories.id", "RESTRICT"))
+    count: Mapped[int] = mapped_column(default=1)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+# --------------------------------------------------------------------------- partners
+
+organisation_services = Table(
+    "organisation_services",
+    Base.metadata,
+    Column("organisation_id", fk("organisations.id", "CASCADE"), primary_key=True),
+    Column("service_id", fk("services.id", "CASCADE"), primary_key=True),
+    Index("ix_organisation_services_service", "service_id"),
+)
+
+
+class Service(Timestamped, Base):
+    """Angebot: a kind of help partners offer (Schuldnerberatung, Suchtberatung…)."""
+
+    __tablename__ = "services"
+    __table_args__ = (CheckConstraint(_not_blank("name"), name="name_not_blank"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=organisation_services, back_populates="services", passive_deletes=True
+    )
+
+
+class Organisation(Timestamped, Base):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(_not_blank("name"), name="name_not_blank"),
+        CheckConstraint(_in("kind", OrganisationKind), name="kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30), default=OrganisationKind.OTHER.value)
+    contact_person: Mapped[str | None] = mapped_column(String(150))
+    street: Mapped[str | None] = mapped_column(String(150))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    city: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    email: Mapped[str | None] = mapped_column(String(150))
+    website: Mapped[str | None] = mapped_column(String(200))
+    opening_hours: Mapped[str | None] = mapped_column(Text)
+    what_to_bring: Mapped[str | None] = mapped_column(Text)
+    languages: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    services: Mapped[list[Service]] = relationship(
+        secondary=organisation_services, back_populates="organisations", passive_deletes=True
+    )
+    weekly_hours: Mapped[list[OpeningHours]] = relationship(
+        passive_deletes=True, order_by="(OpeningHours.weekday, OpeningHours.opens)"
+    )
+
+
+class OpeningHours(Base):
+    """Structured weekly opening hours of an organisation (weekday 0 = Monday)."""
+
+    __tablename__ = "opening_hours"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        CheckConstraint("closes > opens", name="closes_after_opens"),
+        Index("ix_opening_hours_organisation", "organisation_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(fk("organisations.id", "CASCADE"))
+    weekday: Mapped[int]
+    opens: Mapped[dt.time] = mapped_column(Time)
+    closes: Mapped[dt.time] = mapped_column(Time)
+    note: Mapped[str | None] = mapped_column(String(100))
+
+
+class Consent(Timestamped, Base):
+    """Schweigepflichtentbindung: written consent to pass named data to a recipient."""
+
+    __tablename__ = "consents"
+    __table_args__ = (
+        CheckConstraint(_not_blank("purpose"), name="purpose_not_blank"),
+        CheckConstraint("valid_until IS NULL OR valid_until >= given_on", name="valid_after_given"),
+        CheckConstraint(
+            "withdrawn_on IS NULL OR withdrawn_on >= given_on", name="withdrawn_after_given"
+        ),
+        Index("ix_consents_person", "person_id"),
+        Index("ix_consents_organisation", "organisation_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(fk("organisations.id", "RESTRICT"))
+    data_categories: Mapped[str] = mapped_column(String(200))  # comma-separated DataCategory
+    purpose: Mapped[str] = mapped_column(Text)
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Referral(Timestamped, Base):
+    """Vermittlung of a resident to a partner's service, with its outcome."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", ReferralOutcome), name="outcome"),
+        CheckConstraint(
+            "outcome_on IS NULL OR outcome_on >= referred_on", name="outcome_after_referral"
+        ),
+        Index("ix_referrals_person", "person_id"),
+        Index("ix_referrals_referred_on", "referred_on"),
+        Index("ix_referrals_organisation", "organisation_id"),
+        Index("ix_referrals_service", "service_id"),
+        Index("ix_referrals_follow_up", "follow_up_on"),
+        Index("ix_referrals_request", "request_id"),
+        Index("ix_referrals_consent", "consent_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(fk("requests.id", "SET NULL"))
+    service_id: Mapped[int] = mapped_column(fk("services.id", "RESTRICT"))
+    organisation_id: Mapped[int] = mapped_column(fk("organisations.id", "RESTRICT"))
+    consent_id: Mapped[int | None] = mapped_column(fk("consents.id", "SET NULL"))
+    referred_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    appointment_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(30), default=ReferralOutcome.REFERRED.value)
+    outcome_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+# --------------------------------------------------------------------------- volunteers
+
+volunteer_tags = Table(
+    "volunteer_tags",
+    Base.metadata,
+    Column("volunteer_id", fk("volunteers.id", "CASCADE"), primary_key=True),
+    Column("tag_id", fk("tags.id", "CASCADE"), primary_key=True),
+    Index("ix_volunteer_tags_tag", "tag_id"),
+)
+
+
+class Tag(Base):
+    """A skill, interest or language a volunteer has."""
+
+    __tablename__ = "tags"
+    __table_args__ = (
+        UniqueConstraint("kind", "name"),
+        CheckConstraint(_in("kind", TagKind), name="kind"),
+        CheckConstraint(_not_blank("name"), name="name_not_blank"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(80))
+
+
+class Volunteer(Timestamped, Base):
+    """Volunteer profile of a person (1:1). Police clearance only as §72a SGB VIII allows."""
+
+    __tablename__ = "volunteers"
+    __table_args__ = (
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="ended_after_started"),
+        CheckConstraint(
+            "clearance_issued_on IS NULL OR clearance_seen_on IS NULL "
+            "OR clearance_issued_on <= clearance_seen_on",
+            name="clearance_issued_before_seen",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"), unique=True)
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    availability: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    clearance_seen_on: Mapped[dt.date | None] = mapped_column(Date)
+    clearance_issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    clearance_relevant_entry: Mapped[bool | None] = mapped_column(Boolean)
+
+    person: Mapped[Person] = relationship(back_populates="volunteer")
+    tags: Mapped[list[Tag]] = relationship(secondary=volunteer_tags, passive_deletes=True)
+
+
+# --------------------------------------------------------------------------- activities
+
+
+class Activity(Timestamped, Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        CheckConstraint(_not_blank("name"), name="name_not_blank"),
+        CheckConstraint(_in("kind", ActivityKind), name="kind"),
+        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="ends_after_starts"),
+        Index("ix_activities_district", "district_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=ActivityKind.PROJECT.value)
+    description: Mapped[str | None] = mapped_column(Text)
+    district_id: Mapped[int | None] = mapped_column(fk("districts.id", "RESTRICT"))
+    location: Mapped[str | None] = mapped_column(String(200))
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Session(Timestamped, Base):
+    """Termin einer Aktivität: one dated occurrence with attendance."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        CheckConstraint("anonymous_count >= 0", name="anonymous_count_non_negative"),
+        CheckConstraint(
+            "end_time IS NULL OR start_time IS NULL OR end_time > start_time", name="end_after_start"
+        ),
+        Index("ix_sessions_activity_date", "activity_id", "date"),
+        Index("ix_sessions_date", "date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(fk("activities.id", "CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
+    end_time: Mapped[dt.time | None] = mapped_column(Time)
+    location: Mapped[str | None] = mapped_column(String(200))
+    anonymous_count: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Attendance(Base):
+    """Teilnahme: a named person attending a session."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (
+        UniqueConstraint("session_id", "person_id"),
+        Index("ix_attendances_person", "person_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(fk("sessions.id", "CASCADE"))
+    person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, default=_utcnow, server_default=func.current_timestamp()
+    )
+
+
+class Assignment(Timestamped, Base):
+    """Einsatz: a volunteer's work for an activity (optionally one session), in minutes."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint("minutes >= 0 AND minutes <= 1440", name="minutes_range"),
+        Index("ix_assignments_volunteer_date", "volunteer_id", "date"),
+        Index("ix_assignments_date", "date"),
+        Index("ix_assignments_activity", "activity_id"),
+        Index("ix_assignments_session", "session_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(fk("volunteers.id", "CASCADE"))
+    activity_id: Mapped[int] = mapped_column(fk("activities.id", "CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(fk("sessions.id", "CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(default=0)
+    role: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(String(300))
+
+
+# --------------------------------------------------------------------------- networks
+
+
+class Network(Timestamped, Base):
+    """Gremium, Arbeitskreis, Stadtteilrunde, Gewerbestammtisch."""
+
+    __tablename__ = "networks"
+    __table_args__ = (
+        CheckConstraint(_not_blank("name"), name="name_not_blank"),
+        CheckConstraint(_in("kind", NetworkKind), name="kind"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default=NetworkKind.WORKING_GROUP.value)
+    description: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Meeting(Timestamped, Base):
+    """Sitzung / Netzwerktreffen of a network."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        CheckConstraint(
+            "end_time IS NULL OR start_time IS NULL OR end_time > start_time", name="end_after_start"
+        ),
+        Index("ix_meetings_network_date", "network_id", "date"),
+        Index("ix_meetings_date", "date"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(fk("networks.id", "CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
+    end_time: Mapped[dt.time | None] = mapped_column(Time)
+    location: Mapped[str | None] = mapped_column(String(200))
+    agenda: Mapped[str | None] = mapped_column(Text)
+    minutes_text: Mapped[str | None] = mapped_column(Text)
+
+
+class MeetingParticipant(Base):
+    """A person or an organisation taking part in a meeting (exactly one of them)."""
+
+    __tablename__ = "meeting_participants"
+    __table_args__ = (
+        CheckConstraint(
+            "(person_id IS NULL) <> (organisation_id IS NULL)", name="person_xor_organisation"
+        ),
+        Index(
+            "uq_meeting_participants_person",
+            "meeting_id",
+            "person_id",
+            unique=True,
+            sqlite_where=Column("person_id").isnot(None),
+        ),
+        Index(
+            "uq_meeting_participants_organisation",
+            "meeting_id",
+            "organisation_id",
+            unique=True,
+            sqlite_where=Column("organisation_id").isnot(None),
+        ),
+        Index("ix_meeting_participants_person", "person_id"),
+        Index("ix_meeting_participants_organisation", "organisation_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(fk("meetings.id", "CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(fk("persons.id", "CASCADE"))
+    organisation_id: Mapped[int | None] = mapped_column(fk("organisations.id", "CASCADE"))
+    attended: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ActionItem(Timestamped, Base):
+    """Aufgabe / To-do, usually from a meeting, with owner, due date and done date."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (
+        CheckConstraint(_not_blank("title"), name="title_not_blank"),
+        Index("ix_action_items_meeting", "meeting_id"),
+        Index("ix_action_items_open_due", "done_on", "due_on"),
+        Index("ix_action_items_owner_person", "owner_person_id"),
+        Index("ix_action_items_owner_organisation", "owner_organisation_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int | None] = mapped_column(fk("meetings.id", "CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    owner_person_id: Mapped[int | None] = mapped_column(fk("persons.id", "SET NULL"))
+    owner_organisation_id: Mapped[int | None] = mapped_column(fk("organisations.id", "SET NULL"))
+    owner_text: Mapped[str | None] = mapped_column(String(150))
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Attachment(Timestamped, Base):
+    """A file kept in the data folder, linked to exactly one activity, session or meeting."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        CheckConstraint(
+            "(activity_id IS NOT NULL) + (session_id IS NOT NULL) + (meeting_id IS NOT NULL) = 1",
+            name="exactly_one_owner",
+        ),
+        CheckConstraint("size_bytes >= 0", name="size_non_negative"),
+        CheckConstraint(_not_blank("file_name"), name="file_name_not_blank"),
+        Index("ix_attachments_activity", "activity_id"),
+        Index("ix_attachments_session", "session_id"),
+        Index("ix_attachments_meeting", "meeting_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int | None] = mapped_column(fk("activities.id", "CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(fk("sessions.id", "CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(fk("meetings.id", "CASCADE"))
+    file_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(String(300))

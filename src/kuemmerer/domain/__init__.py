@@ -1,0 +1,1 @@
+"""Plain-Python domain: enums, rules and errors. No SQLAlchemy, no Qt."""

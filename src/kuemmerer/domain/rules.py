@@ -1,0 +1,79 @@
+"""Business rules that need no storage: age bands, counting rules, plausibility of dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .enums import AgeBand
+
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Completed years of life on ``day`` (a person born on 29 Feb ages on 1 Mar in other years)."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def age_band(birth_date: dt.date | None, day: dt.date) -> AgeBand:
+    """Age band of DESIGN.md §4 for a person born on ``birth_date``, on ``day``."""
+    if birth_date is None or birth_date > day:
+        return AgeBand.UNKNOWN
+    age = age_on(birth_date, day)
+    if age < 18:
+        return AgeBand.UNDER_18
+    if age < 30:
+        return AgeBand.FROM_18
+    if age < 55:
+        return AgeBand.FROM_30
+    if age < 65:
+        return AgeBand.FROM_55
+    return AgeBand.FROM_65
+
+
+@dataclass(frozen=True)
+class CountingRules:
+    """How participants are counted; funders differ, so each rule is a setting."""
+
+    count_attendance: bool = True  # an Attendance makes a participant, not only a Contact
+    suppress_below: int = 5  # published tables blank out cells below this (0 = never)
+
+
+def suppress_small(value: int, threshold: int) -> int | None:
+    """The value for a *published* table: ``None`` (shown as "<n") where 0 < value < threshold."""
+    if threshold and 0 < value < threshold:
+        return None
+    return value
+
+
+_FOLD_MAP = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+
+
+def fold(text: str | None) -> str:
+    """Search key: lower case, umlauts and accents folded ("Müller" and "Muller" → "muller").
+
+    "ü" folds to "u" (not "ue") so that people typing without umlauts find the name;
+    the inverse spelling "Mueller" is handled by also folding "ue"/"oe"/"ae" in queries.
+    """
+    if not text:
+        return ""
+    text = text.casefold().translate(_FOLD_MAP)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", stripped).strip()
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def is_email(text: str) -> bool:
+    return bool(_EMAIL.match(text))
+
+
+def is_plausible_birth_date(day: dt.date, today: dt.date) -> bool:
+    return EARLIEST_BIRTH_DATE <= day <= today
