@@ -295,7 +295,7 @@ class Organisation(Timestamped, Base):
         secondary=organisation_services, back_populates="organisations", passive_deletes=True
     )
     weekly_hours: Mapped[list[OpeningHours]] = relationship(
-        passive_deletes=True, order_by="(OpeningHours.weekday, OpeningHours.opens)"
+        cascade="all, delete-orphan", passive_deletes=True, order_by="(OpeningHours.weekday, OpeningHours.opens)"
     )
 
 

@@ -1,0 +1,183 @@
+"""Read side: SQLAlchemy Core selects that return plain rows and numbers.
+
+Lists and statistics query rows directly instead of loading object graphs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import and_, func, literal, or_, select, text, union, union_all
+from sqlalchemy.orm import Session as OrmSession
+
+from kuemmerer.domain.rules import fold
+
+from .models import (
+    ActionItem,
+    Activity,
+    AnonymousTally,
+    Assignment,
+    Attendance,
+    Category,
+    Consent,
+    Contact,
+    District,
+    Meeting,
+    MeetingParticipant,
+    Person,
+    Referral,
+    Request,
+    Service,
+    Session,
+    Volunteer,
+)
+
+
+def checkpoint(session: OrmSession) -> None:
+    """Fold the WAL into the file (after erasing personal data, so no old page lingers).
+
+    Runs outside any transaction; if another reader holds the WAL, SQLite does what
+    it can now and the rest at the next checkpoint."""
+    session.close()
+    raw = session.get_bind().raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
+
+
+def person_linked_counts(session: OrmSession, person_id: int) -> dict[str, int]:
+    volunteer_id = session.scalar(select(Volunteer.id).where(Volunteer.person_id == person_id))
+
+    def count(model, column, value=person_id) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(column == value)) or 0
+
+    return {
+        "requests": count(Request, Request.person_id),
+        "contacts": count(Contact, Contact.person_id),
+        "referrals": count(Referral, Referral.person_id),
+        "consents": count(Consent, Consent.person_id),
+        "attendances": count(Attendance, Attendance.person_id),
+        "meeting_participations": count(MeetingParticipant, MeetingParticipant.person_id),
+        "volunteer": 1 if volunteer_id else 0,
+        "assignments": count(Assignment, Assignment.volunteer_id, volunteer_id) if volunteer_id else 0,
+    }
+
+
+def similar_persons(session: OrmSession, *, last_name: str, first_name: str | None,
+                    birth_date: dt.date | None, street: str | None,
+                    exclude_id: int | None) -> list[int]:
+    """Ids of persons with the same (folded) name and the same birth date or street."""
+    key = " ".join(p for p in (fold(first_name), fold(last_name)) if p)
+    if not key:
+        return []
+    stmt = select(Person.id, Person.first_name, Person.last_name, Person.birth_date, Person.street) \
+        .where(Person.search_text.contains(f" {fold(last_name)} "))
+    if exclude_id is not None:
+        stmt = stmt.where(Person.id != exclude_id)
+    out = []
+    for row in session.execute(stmt):
+        if fold(row.last_name) != fold(last_name):
+            continue
+        if first_name and row.first_name and fold(row.first_name) != fold(first_name):
+            continue
+        same_birth = birth_date is not None and row.birth_date == birth_date
+        same_street = bool(street) and fold(row.street) == fold(street)
+        if same_birth or same_street:
+            out.append(row.id)
+    return out
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def _between(column, start: dt.date, end: dt.date):
+    return and_(column >= start, column <= end)
+
+
+def first_participation(session: OrmSession, start: dt.date, end: dt.date, *,
+                        count_attendance: bool = True) -> list[tuple]:
+    """One row per participant of the period: (person_id, first date, birth_date, gender,
+    district name or None). A participant has a Contact (or an Attendance) in the period."""
+    dates = select(Contact.person_id.label("person_id"), Contact.date.label("day")) \
+        .where(_between(Contact.date, start, end))
+    if count_attendance:
+        dates = union_all(
+            dates,
+            select(Attendance.person_id, Session.date)
+            .join(Session, Session.id == Attendance.session_id)
+            .where(_between(Session.date, start, end)),
+        )
+    dates = dates.subquery()
+    firsts = select(dates.c.person_id, func.min(dates.c.day).label("first_day")) \
+        .group_by(dates.c.person_id).subquery()
+    stmt = (
+        select(firsts.c.person_id, firsts.c.first_day, Person.birth_date, Person.gender, District.name)
+        .join(Person, Person.id == firsts.c.person_id)
+        .outerjoin(District, District.id == Person.district_id)
+    )
+    rows = []
+    for pid, first_day, birth, gender, district in session.execute(stmt):
+        if isinstance(first_day, str):  # MIN over a UNION loses the Date type in SQLite
+            first_day = dt.date.fromisoformat(first_day)
+        rows.append((pid, first_day, birth, gender, district))
+    return rows
+
+
+def anonymous_counts(session: OrmSession, start: dt.date, end: dt.date) -> tuple[int, int]:
+    """(walk-ins from tallies, anonymous head counts of sessions) in the period."""
+    tallies = session.scalar(select(func.coalesce(func.sum(AnonymousTally.count), 0))
+                             .where(_between(AnonymousTally.date, start, end)))
+    heads = session.scalar(select(func.coalesce(func.sum(Session.anonymous_count), 0))
+                           .where(_between(Session.date, start, end)))
+    return int(tallies), int(heads)
+
+
+def count_rows(session: OrmSession, model, date_column, start: dt.date, end: dt.date) -> int:
+    return session.scalar(select(func.count()).select_from(model)
+                          .where(_between(date_column, start, end))) or 0
+
+
+def requests_by_category(session: OrmSession, start: dt.date, end: dt.date) -> list[tuple[str | None, int]]:
+    stmt = (select(Category.name, func.count(Request.id))
+            .select_from(Request).outerjoin(Category, Category.id == Request.category_id)
+            .where(_between(Request.opened_on, start, end)).group_by(Category.name))
+    return [tuple(r) for r in session.execute(stmt)]
+
+
+def referrals_grouped(session: OrmSession, start: dt.date, end: dt.date) -> tuple[list, list]:
+    where = _between(Referral.referred_on, start, end)
+    by_service = session.execute(
+        select(Service.name, func.count(Referral.id)).join(Service, Service.id == Referral.service_id)
+        .where(where).group_by(Service.name)).all()
+    by_outcome = session.execute(
+        select(Referral.outcome, func.count(Referral.id)).where(where).group_by(Referral.outcome)).all()
+    return [tuple(r) for r in by_service], [tuple(r) for r in by_outcome]
+
+
+def volunteer_figures(session: OrmSession, start: dt.date, end: dt.date) -> tuple[list[int], int]:
+    """(person ids of volunteers with an assignment in the period, minutes in the period)."""
+    where = _between(Assignment.date, start, end)
+    person_ids = list(session.scalars(
+        select(Volunteer.person_id).distinct().join(Assignment, Assignment.volunteer_id == Volunteer.id)
+        .where(where)))
+    minutes = session.scalar(select(func.coalesce(func.sum(Assignment.minutes), 0)).where(where))
+    return person_ids, int(minutes)
+
+
+def attendance_count(session: OrmSession, start: dt.date, end: dt.date) -> int:
+    return session.scalar(select(func.count(Attendance.id)).join(Session, Session.id == Attendance.session_id)
+                          .where(_between(Session.date, start, end))) or 0
+
+
+def district_names(session: OrmSession) -> list[str]:
+    return list(session.scalars(select(District.name).order_by(District.sort_order, District.name)))
+
+
+def category_names(session: OrmSession) -> list[str]:
+    return list(session.scalars(select(Category.name).order_by(Category.sort_order, Category.name)))
+
+
+def service_names(session: OrmSession) -> list[str]:
+    return list(session.scalars(select(Service.name).order_by(Service.name)))

@@ -1,0 +1,92 @@
+"""Create/update/delete/get/list for one entity, so each module states only its rules.
+
+An entity module supplies ``validate(uow, values, current) -> clean dict`` (raising
+``ValidationError``) and ``to_dto(obj) -> DTO``; ``Crud`` does the rest: merges an
+update onto the current values, writes through the unit of work and commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any, Generic, TypeVar
+
+from kuemmerer.db.uow import UnitOfWork
+
+from .dto import from_row
+
+D = TypeVar("D")
+
+Validator = Callable[[UnitOfWork, dict[str, Any], Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Crud(Generic[D]):
+    model: type
+    dto: type[D]
+    what: str  # German name for messages ("Person", "Anliegen"…)
+    validate: Validator
+    to_dto: Callable[[Any], D] | None = None
+    before_delete: Callable[[UnitOfWork, Any], None] | None = None
+
+    def _dto(self, obj) -> D:
+        return self.to_dto(obj) if self.to_dto else from_row(self.dto, obj)
+
+    def editable(self) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(self.dto) if f.name != "id" and f.name in self.model.__table__.c)
+
+    def current_values(self, obj) -> dict[str, Any]:
+        return {name: getattr(obj, name) for name in self.editable()}
+
+    def create(self, uow: UnitOfWork, **values: Any) -> D:
+        clean = self.validate(uow, values, None)
+        obj = self.model(**clean)
+        uow.add(obj)
+        uow.commit()
+        return self._dto(obj)
+
+    def update(self, uow: UnitOfWork, ident: int, **changes: Any) -> D:
+        obj = uow.get(self.model, ident, self.what)
+        clean = self.validate(uow, {**self.current_values(obj), **changes}, obj)
+        for name, value in clean.items():
+            setattr(obj, name, value)
+        uow.commit()
+        return self._dto(obj)
+
+    def delete(self, uow: UnitOfWork, ident: int) -> None:
+        obj = uow.get(self.model, ident, self.what)
+        if self.before_delete:
+            self.before_delete(uow, obj)
+        uow.delete(obj)
+        uow.commit()
+
+    def get(self, uow: UnitOfWork, ident: int) -> D:
+        return self._dto(uow.get(self.model, ident, self.what))
+
+    def list(self, uow: UnitOfWork, *order_by: str, **equals: Any) -> list[D]:
+        return [self._dto(o) for o in uow.all(self.model, *(order_by or ("id",)), **equals)]
+
+
+def check_ref(form, uow: UnitOfWork, model: type, name: str, message: str,
+              *, required: bool = False) -> int | None:
+    """The id in ``form.values[name]`` if a ``model`` row with it exists, else an error on ``name``."""
+    value = form.raw(name)
+    if value in (None, ""):
+        if required:
+            form.error(name, "Bitte auswählen.")
+        return None
+    try:
+        ident = int(value)
+    except (TypeError, ValueError):
+        form.error(name, message)
+        return None
+    if uow.find(model, ident) is None:
+        form.error(name, message)
+        return None
+    return ident
+
+
+def check_unique(form, uow: UnitOfWork, model: type, name: str, value: Any, current: Any,
+                 message: str) -> None:
+    if value is not None and uow.exists(model, exclude_id=getattr(current, "id", None), **{name: value}):
+        form.error(name, message)

@@ -1,0 +1,352 @@
+"""Frozen DTOs the services return; widgets and exports hold these, never ORM objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+
+
+def from_row(cls, obj, **extra):
+    """Build a DTO of ``cls`` from attributes of ``obj`` (an ORM object or a row)."""
+    values = {}
+    for f in fields(cls):
+        if f.name in extra:
+            values[f.name] = extra[f.name]
+        elif hasattr(obj, f.name):
+            values[f.name] = getattr(obj, f.name)
+    return cls(**values)
+
+
+@dataclass(frozen=True)
+class DistrictDto:
+    id: int
+    name: str
+    kind: str
+    sort_order: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class CategoryDto:
+    id: int
+    name: str
+    sort_order: int
+    active: bool
+
+
+@dataclass(frozen=True)
+class ServiceDto:
+    id: int
+    name: str
+    description: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class PersonDto:
+    id: int
+    last_name: str
+    first_name: str | None
+    birth_date: dt.date | None
+    gender: str
+    district_id: int | None
+    street: str | None
+    postcode: str | None
+    city: str | None
+    phone: str | None
+    email: str | None
+    languages: str | None
+    notes: str | None
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}" if self.first_name else self.last_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}" if self.first_name else self.last_name
+
+
+@dataclass(frozen=True)
+class RequestDto:
+    id: int
+    person_id: int
+    category_id: int | None
+    title: str
+    description: str | None
+    status: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+    follow_up_on: dt.date | None
+    follow_up_note: str | None
+
+
+@dataclass(frozen=True)
+class ContactDto:
+    id: int
+    person_id: int
+    request_id: int | None
+    category_id: int | None
+    date: dt.date
+    kind: str
+    duration_minutes: int | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AnonymousTallyDto:
+    id: int
+    date: dt.date
+    kind: str
+    district_id: int | None
+    gender: str
+    age_band: str
+    category_id: int | None
+    count: int
+    note: str | None
+
+
+@dataclass(frozen=True)
+class OpeningHoursDto:
+    weekday: int
+    opens: dt.time
+    closes: dt.time
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationDto:
+    id: int
+    name: str
+    kind: str
+    contact_person: str | None
+    street: str | None
+    postcode: str | None
+    city: str | None
+    phone: str | None
+    email: str | None
+    website: str | None
+    opening_hours: str | None
+    what_to_bring: str | None
+    languages: str | None
+    notes: str | None
+    active: bool
+    service_ids: tuple[int, ...] = ()
+    weekly_hours: tuple[OpeningHoursDto, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsentDto:
+    id: int
+    person_id: int
+    organisation_id: int
+    data_categories: tuple[str, ...]
+    purpose: str
+    given_on: dt.date
+    valid_until: dt.date | None
+    withdrawn_on: dt.date | None
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """A consent passes data on ``day`` if given, not expired and not withdrawn."""
+        if day < self.given_on:
+            return False
+        if self.valid_until is not None and day > self.valid_until:
+            return False
+        return self.withdrawn_on is None or day < self.withdrawn_on
+
+
+@dataclass(frozen=True)
+class ReferralDto:
+    id: int
+    person_id: int
+    request_id: int | None
+    service_id: int
+    organisation_id: int
+    consent_id: int | None
+    referred_on: dt.date
+    reason: str | None
+    appointment_at: dt.datetime | None
+    outcome: str
+    outcome_on: dt.date | None
+    outcome_note: str | None
+    follow_up_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class VolunteerDto:
+    id: int
+    person_id: int
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    availability: str | None
+    notes: str | None
+    clearance_seen_on: dt.date | None
+    clearance_issued_on: dt.date | None
+    clearance_relevant_entry: bool | None
+    tags: tuple[tuple[str, str], ...] = ()  # (kind, name)
+
+
+@dataclass(frozen=True)
+class ActivityDto:
+    id: int
+    name: str
+    kind: str
+    description: str | None
+    district_id: int | None
+    location: str | None
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class SessionDto:
+    id: int
+    activity_id: int
+    date: dt.date
+    start_time: dt.time | None
+    end_time: dt.time | None
+    location: str | None
+    anonymous_count: int
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AttendanceDto:
+    id: int
+    session_id: int
+    person_id: int
+
+
+@dataclass(frozen=True)
+class AssignmentDto:
+    id: int
+    volunteer_id: int
+    activity_id: int
+    session_id: int | None
+    date: dt.date
+    minutes: int
+    role: str | None
+    note: str | None
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+
+@dataclass(frozen=True)
+class NetworkDto:
+    id: int
+    name: str
+    kind: str
+    description: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class MeetingDto:
+    id: int
+    network_id: int
+    date: dt.date
+    start_time: dt.time | None
+    end_time: dt.time | None
+    location: str | None
+    agenda: str | None
+    minutes_text: str | None
+
+
+@dataclass(frozen=True)
+class MeetingParticipantDto:
+    id: int
+    meeting_id: int
+    person_id: int | None
+    organisation_id: int | None
+    attended: bool
+
+
+@dataclass(frozen=True)
+class ActionItemDto:
+    id: int
+    meeting_id: int | None
+    title: str
+    owner_person_id: int | None
+    owner_organisation_id: int | None
+    owner_text: str | None
+    due_on: dt.date | None
+    done_on: dt.date | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class AttachmentDto:
+    id: int
+    activity_id: int | None
+    session_id: int | None
+    meeting_id: int | None
+    file_name: str
+    stored_name: str
+    size_bytes: int
+    sha256: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """Funder statistics for a period (DESIGN.md §4)."""
+
+    period_from: dt.date
+    period_to: dt.date
+    participants_named: int
+    participants_anonymous: int
+    by_district: dict[str, int]
+    by_gender: dict[str, int]
+    by_age_band: dict[str, int]
+    contacts: int
+    requests_opened: int
+    requests_closed: int
+    requests_by_category: dict[str, int]
+    referrals_total: int
+    referrals_by_service: dict[str, int]
+    referrals_by_outcome: dict[str, int]
+    volunteers_active: int
+    volunteer_hours: float
+    volunteers_also_participants: int
+    sessions: int
+    attendance_named: int
+    attendance_anonymous: int
+    meetings: int
+    extra: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {
+            "period": {"from": self.period_from.isoformat(), "to": self.period_to.isoformat()},
+            "participants": {
+                "named": self.participants_named,
+                "anonymous": self.participants_anonymous,
+                "by_district": self.by_district,
+                "by_gender": self.by_gender,
+                "by_age_band": self.by_age_band,
+            },
+            "contacts": self.contacts,
+            "requests": {
+                "opened": self.requests_opened,
+                "closed": self.requests_closed,
+                "by_category": self.requests_by_category,
+            },
+            "referrals": {
+                "total": self.referrals_total,
+                "by_service": self.referrals_by_service,
+                "by_outcome": self.referrals_by_outcome,
+            },
+            "volunteers": {
+                "active": self.volunteers_active,
+                "hours": self.volunteer_hours,
+                "also_participants": self.volunteers_also_participants,
+            },
+            "activities": {
+                "sessions": self.sessions,
+                "attendance_named": self.attendance_named,
+                "attendance_anonymous": self.attendance_anonymous,
+            },
+            "meetings": self.meetings,
+        }

@@ -1,0 +1,236 @@
+"""Kooperationspartner (organisations), Schweigepflichtentbindungen (consents), Vermittlungen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kuemmerer.db.models import Consent, OpeningHours, Organisation, Person, Referral, Request, Service
+from kuemmerer.db.uow import UnitOfWork
+from kuemmerer.domain.enums import DataCategory, OrganisationKind, ReferralOutcome
+
+from . import settings
+from .crud import Crud, check_ref, check_unique
+from .dto import ConsentDto, OpeningHoursDto, OrganisationDto, ReferralDto, from_row
+from .validation import Form, check_order, parse_time, today
+
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+
+
+# --------------------------------------------------------------------------- organisations
+
+
+def _organisation_dto(org: Organisation) -> OrganisationDto:
+    return from_row(
+        OrganisationDto, org,
+        service_ids=tuple(sorted(s.id for s in org.services)),
+        weekly_hours=tuple(from_row(OpeningHoursDto, h) for h in org.weekly_hours),
+    )
+
+
+def _clean_hours(form: Form) -> list[OpeningHoursDto] | None:
+    raw = form.raw("weekly_hours")
+    if raw is None:
+        return None
+    out = []
+    for item in raw:
+        weekday, opens, closes = item[0], item[1], item[2]
+        note = item[3] if len(item) > 3 else None
+        try:
+            o, c = parse_time(opens), parse_time(closes)
+        except ValueError:
+            form.error("weekly_hours", "Bitte Uhrzeiten wie 09:00 angeben.")
+            continue
+        if not (isinstance(weekday, int) and 0 <= weekday <= 6) or o is None or c is None:
+            form.error("weekly_hours", "Jede Öffnungszeit braucht Wochentag, Beginn und Ende.")
+        elif c <= o:
+            form.error("weekly_hours", f"{WEEKDAYS[weekday]}: Das Ende muss nach dem Beginn liegen.")
+        else:
+            out.append(OpeningHoursDto(weekday, o, c, note))
+    return out
+
+
+def _validate_organisation(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
+    form = Form(values, known=(*organisations.editable(), "service_ids", "weekly_hours"))
+    clean: dict[str, Any] = {
+        "name": form.text("name", required=True, max_len=200),
+        "kind": form.choice("kind", OrganisationKind, OrganisationKind.OTHER),
+        "contact_person": form.text("contact_person", max_len=150),
+        "street": form.text("street", max_len=150),
+        "postcode": form.text("postcode", max_len=10),
+        "city": form.text("city", max_len=100),
+        "phone": form.text("phone", max_len=50),
+        "email": form.email("email"),
+        "website": form.text("website", max_len=200),
+        "opening_hours": form.text("opening_hours", max_len=2000),
+        "what_to_bring": form.text("what_to_bring", max_len=2000),
+        "languages": form.text("languages", max_len=200),
+        "notes": form.text("notes", max_len=20000),
+        "active": form.boolean("active", default=True),
+    }
+    check_unique(form, uow, Organisation, "name", clean["name"], current,
+                 "Eine Organisation mit diesem Namen gibt es schon.")
+    if "service_ids" in values:
+        ids = []
+        for sid in values["service_ids"] or ():
+            service = uow.find(Service, int(sid))
+            if service is None:
+                form.error("service_ids", "Unbekanntes Angebot.")
+            else:
+                ids.append(service)
+        clean["services"] = ids
+    hours = _clean_hours(form)
+    if hours is not None:
+        clean["weekly_hours"] = [OpeningHours(weekday=h.weekday, opens=h.opens, closes=h.closes,
+                                              note=h.note) for h in hours]
+    form.done()
+    return clean
+
+
+# services and weekly hours are not columns: they change only when passed
+organisations = Crud(Organisation, OrganisationDto, "Organisation",
+                                  _validate_organisation, to_dto=_organisation_dto)
+
+create_organisation = organisations.create
+update_organisation = organisations.update
+get_organisation = organisations.get
+
+
+def delete_organisation(uow: UnitOfWork, organisation_id: int) -> None:
+    org = uow.get(Organisation, organisation_id, "Organisation")
+    if uow.exists(Referral, organisation_id=org.id) or uow.exists(Consent, organisation_id=org.id):
+        from kuemmerer.domain.errors import InUse
+
+        raise InUse(f"An „{org.name}“ wurde schon vermittelt. Bitte stattdessen auf "
+                    "„nicht mehr aktiv“ setzen; die Vermittlungen bleiben so nachvollziehbar.")
+    organisations.delete(uow, organisation_id)
+
+
+def list_organisations(uow: UnitOfWork, service_id: int | None = None) -> list[OrganisationDto]:
+    items = organisations.list(uow, "name")
+    if service_id is not None:
+        items = [o for o in items if service_id in o.service_ids]
+    return items
+
+
+# --------------------------------------------------------------------------- consents
+
+
+def _consent_dto(c: Consent) -> ConsentDto:
+    return from_row(ConsentDto, c, data_categories=tuple(p for p in c.data_categories.split(",") if p))
+
+
+def _validate_consent(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
+    if isinstance(values.get("data_categories"), str):
+        values = {**values, "data_categories": values["data_categories"].split(",")}
+    form = Form(values, known=consents.editable())
+    cats = form.choices("data_categories", DataCategory, required=True)
+    clean = {
+        "person_id": check_ref(form, uow, Person, "person_id", "Diese Person gibt es nicht.", required=True),
+        "organisation_id": check_ref(form, uow, Organisation, "organisation_id",
+                                     "Unbekannte Organisation.", required=True),
+        "data_categories": ",".join(cats),
+        "purpose": form.text("purpose", required=True, max_len=2000),
+        "given_on": form.date("given_on", required=True, not_future=True),
+        "valid_until": form.date("valid_until"),
+        "withdrawn_on": form.date("withdrawn_on", not_future=True),
+    }
+    check_order(form, clean["given_on"], clean["valid_until"], "valid_until",
+                "Die Gültigkeit kann nicht vor der Erteilung enden.")
+    check_order(form, clean["given_on"], clean["withdrawn_on"], "withdrawn_on",
+                "Der Widerruf kann nicht vor der Erteilung liegen.")
+    form.done()
+    return clean
+
+
+consents = Crud(Consent, ConsentDto, "Einwilligung", _validate_consent, to_dto=_consent_dto)
+record_consent = consents.create
+update_consent = consents.update
+delete_consent = consents.delete
+get_consent = consents.get
+
+
+def withdraw_consent(uow: UnitOfWork, consent_id: int, on: dt.date | None = None) -> ConsentDto:
+    """Withdrawing is one click: from ``on`` (default today) no data passes any more."""
+    return consents.update(uow, consent_id, withdrawn_on=on or today())
+
+
+def list_consents(uow: UnitOfWork, person_id: int) -> list[ConsentDto]:
+    return consents.list(uow, "given_on", person_id=person_id)
+
+
+def valid_consent(uow: UnitOfWork, person_id: int, organisation_id: int,
+                  on: dt.date | None = None) -> ConsentDto | None:
+    """The newest consent of the person for that recipient that is valid on ``on``."""
+    day = on or today()
+    found = [c for c in list_consents(uow, person_id)
+             if c.organisation_id == organisation_id and c.is_valid_on(day)]
+    return found[-1] if found else None
+
+
+# --------------------------------------------------------------------------- referrals
+
+
+def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
+    form = Form(values, known=referrals.editable())
+    clean = {
+        "person_id": check_ref(form, uow, Person, "person_id", "Diese Person gibt es nicht.", required=True),
+        "request_id": check_ref(form, uow, Request, "request_id", "Dieses Anliegen gibt es nicht."),
+        "service_id": check_ref(form, uow, Service, "service_id", "Unbekanntes Angebot.", required=True),
+        "organisation_id": check_ref(form, uow, Organisation, "organisation_id",
+                                     "Unbekannte Organisation.", required=True),
+        "consent_id": check_ref(form, uow, Consent, "consent_id", "Diese Einwilligung gibt es nicht."),
+        "referred_on": form.date("referred_on", not_future=True) or (
+            None if "referred_on" in form.errors else today()),
+        "reason": form.text("reason", max_len=5000),
+        "appointment_at": form.raw("appointment_at") or None,
+        "outcome": form.choice("outcome", ReferralOutcome, ReferralOutcome.REFERRED),
+        "outcome_on": form.date("outcome_on", not_future=True),
+        "outcome_note": form.text("outcome_note", max_len=5000),
+        "follow_up_on": form.date("follow_up_on"),
+    }
+    if clean["appointment_at"] is not None and not isinstance(clean["appointment_at"], dt.datetime):
+        form.error("appointment_at", "Bitte Datum und Uhrzeit des Termins angeben.")
+    if clean["service_id"] and clean["organisation_id"]:
+        org = uow.get(Organisation, clean["organisation_id"])
+        if clean["service_id"] not in {s.id for s in org.services}:
+            form.error("organisation_id", f"„{org.name}“ bietet dieses Angebot nicht an.")
+    if clean["request_id"] and clean["person_id"]:
+        if uow.get(Request, clean["request_id"]).person_id != clean["person_id"]:
+            form.error("request_id", "Das Anliegen gehört zu einer anderen Person.")
+    if clean["consent_id"] and clean["person_id"] and clean["organisation_id"]:
+        consent = uow.get(Consent, clean["consent_id"])
+        if consent.person_id != clean["person_id"] or consent.organisation_id != clean["organisation_id"]:
+            form.error("consent_id", "Die Einwilligung gilt nicht für diese Person und diesen Empfänger.")
+    check_order(form, clean["referred_on"], clean["outcome_on"], "outcome_on",
+                "Das Ergebnis kann nicht vor der Vermittlung liegen.")
+    outcome = ReferralOutcome(clean["outcome"]) if clean["outcome"] else None
+    if current is None and outcome is ReferralOutcome.REFERRED and clean["follow_up_on"] is None \
+            and clean["referred_on"] is not None:
+        clean["follow_up_on"] = clean["referred_on"] + dt.timedelta(days=settings.get_follow_up_days(uow))
+    if outcome is not None and outcome is not ReferralOutcome.REFERRED:
+        clean["follow_up_on"] = None  # the question "angekommen?" is answered
+        if clean["outcome_on"] is None and "outcome_on" not in form.errors:
+            clean["outcome_on"] = today()
+    form.done()
+    return clean
+
+
+referrals = Crud(Referral, ReferralDto, "Vermittlung", _validate_referral)
+create_referral = referrals.create
+update_referral = referrals.update
+delete_referral = referrals.delete
+get_referral = referrals.get
+
+
+def record_outcome(uow: UnitOfWork, referral_id: int, outcome: ReferralOutcome | str,
+                   on: dt.date | None = None, note: str | None = None) -> ReferralDto:
+    return referrals.update(uow, referral_id, outcome=outcome, outcome_on=on or today(),
+                            outcome_note=note)
+
+
+def list_referrals(uow: UnitOfWork, person_id: int | None = None,
+                   organisation_id: int | None = None) -> list[ReferralDto]:
+    filters = {k: v for k, v in (("person_id", person_id), ("organisation_id", organisation_id))
+               if v is not None}
+    return referrals.list(uow, "referred_on", "id", **filters)

@@ -1,0 +1,79 @@
+"""Residents (Bewohner*innen): create, change, delete (really delete), look up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kuemmerer.db import queries
+from kuemmerer.db.models import District, Person
+from kuemmerer.db.uow import UnitOfWork
+from kuemmerer.domain.enums import AuditAction, Gender
+from kuemmerer.domain.rules import EARLIEST_BIRTH_DATE
+
+from .crud import Crud, check_ref
+from .dto import PersonDto
+from .validation import Form
+
+
+def _validate(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
+    form = Form(values, known=persons.editable())
+    clean = {
+        "last_name": form.text("last_name", required=True, max_len=100),
+        "first_name": form.text("first_name", max_len=100),
+        "birth_date": form.date("birth_date", not_future=True, not_before=EARLIEST_BIRTH_DATE),
+        "gender": form.choice("gender", Gender, Gender.UNSTATED),
+        "district_id": check_ref(form, uow, District, "district_id", "Unbekanntes Stadtgebiet."),
+        "street": form.text("street", max_len=150),
+        "postcode": form.text("postcode", max_len=10),
+        "city": form.text("city", max_len=100),
+        "phone": form.text("phone", max_len=50),
+        "email": form.email("email"),
+        "languages": form.text("languages", max_len=200),
+        "notes": form.text("notes", max_len=20000),
+    }
+    if clean["postcode"] and not clean["postcode"].isdigit():
+        form.error("postcode", "Die Postleitzahl besteht nur aus Ziffern.")
+    form.done()
+    return clean
+
+
+persons = Crud(Person, PersonDto, "Person", _validate)
+
+create_person = persons.create
+update_person = persons.update
+get_person = persons.get
+
+
+def delete_person(uow: UnitOfWork, person_id: int) -> dict[str, int]:
+    """Delete a person and, through the database's cascades, every row with their data.
+
+    Returns how many linked records went with them (for the log and the UI's
+    confirmation). Audit keeps the id and the action only.
+    """
+    person = uow.get(Person, person_id, "Person")
+    linked = queries.person_linked_counts(uow.session, person_id)
+    uow.delete(person)
+    uow.audit(AuditAction.ERASE, "persons", person_id)
+    uow.commit()
+    queries.checkpoint(uow.session)
+    return linked
+
+
+def person_linked_counts(uow: UnitOfWork, person_id: int) -> dict[str, int]:
+    """What deleting the person would remove, for the confirmation dialog."""
+    uow.get(Person, person_id, "Person")
+    return queries.person_linked_counts(uow.session, person_id)
+
+
+def list_persons(uow: UnitOfWork) -> list[PersonDto]:
+    return persons.list(uow, "last_name", "first_name")
+
+
+def similar_persons(uow: UnitOfWork, *, last_name: str, first_name: str | None = None,
+                    birth_date=None, street: str | None = None,
+                    exclude_id: int | None = None) -> list[PersonDto]:
+    """Existing persons a new entry may duplicate: same name and birth date, or same name
+    and address (folded: "Müller" = "Muller")."""
+    rows = queries.similar_persons(uow.session, last_name=last_name, first_name=first_name,
+                                   birth_date=birth_date, street=street, exclude_id=exclude_id)
+    return [persons.get(uow, r) for r in rows]

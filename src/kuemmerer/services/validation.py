@@ -1,0 +1,206 @@
+"""Turning plain input values into clean ones, with German messages per field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kuemmerer.domain.enums import LabelledEnum
+from kuemmerer.domain.errors import ValidationError
+from kuemmerer.domain.rules import is_email
+
+MISSING = object()
+
+REQUIRED = "Bitte ausfüllen."
+BAD_DATE = "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."
+BAD_TIME = "Bitte eine gültige Uhrzeit eingeben (HH:MM)."
+FUTURE = "Das Datum darf nicht in der Zukunft liegen."
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from a ``date``, ``YYYY-MM-DD`` or ``TT.MM.JJJJ``; None for empty; ValueError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def parse_time(value: Any) -> dt.time | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.time):
+        return value
+    m = re.fullmatch(r"\s*(\d{1,2})[:.](\d{2})\s*(Uhr)?\s*", str(value))
+    if not m:
+        raise ValueError(value)
+    return dt.time(int(m[1]), int(m[2]))
+
+
+class Form:
+    """Reads fields from ``values``; collects errors; ``done()`` raises them all at once."""
+
+    def __init__(self, values: Mapping[str, Any], known: Iterable[str] | None = None):
+        self.values = dict(values)
+        self.errors: dict[str, str] = {}
+        if known is not None:
+            unknown = set(self.values) - set(known)
+            if unknown:
+                raise TypeError(f"unknown fields: {sorted(unknown)}")
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def ok(self, *names: str) -> bool:
+        return not any(n in self.errors for n in names)
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+    def raw(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def text(self, name: str, *, required: bool = False, max_len: int = 200) -> str | None:
+        value = self.values.get(name)
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            if required:
+                self.error(name, REQUIRED)
+            return None
+        if len(text) > max_len:
+            self.error(name, f"Höchstens {max_len} Zeichen (jetzt {len(text)}).")
+        return text
+
+    def email(self, name: str) -> str | None:
+        text = self.text(name, max_len=150)
+        if text and not is_email(text):
+            self.error(name, "Das sieht nicht wie eine E-Mail-Adresse aus (name@beispiel.de).")
+        return text
+
+    def date(self, name: str, *, required: bool = False, not_future: bool = False,
+             not_before: dt.date | None = None) -> dt.date | None:
+        try:
+            day = parse_date(self.values.get(name))
+        except ValueError:
+            self.error(name, BAD_DATE)
+            return None
+        if day is None:
+            if required:
+                self.error(name, REQUIRED)
+            return None
+        if not_future and day > today():
+            self.error(name, FUTURE)
+        if not_before and day < not_before:
+            self.error(name, f"Das Datum darf nicht vor dem {not_before:%d.%m.%Y} liegen.")
+        return day
+
+    def time(self, name: str) -> dt.time | None:
+        try:
+            return parse_time(self.values.get(name))
+        except ValueError:
+            self.error(name, BAD_TIME)
+            return None
+
+    def integer(self, name: str, *, required: bool = False, minimum: int | None = None,
+                maximum: int | None = None, default: int | None = None) -> int | None:
+        value = self.values.get(name, default)
+        if value is None or value == "":
+            if required:
+                self.error(name, REQUIRED)
+            return default
+        try:
+            number = int(str(value).strip()) if not isinstance(value, int) else value
+        except ValueError:
+            self.error(name, "Bitte eine ganze Zahl eingeben.")
+            return None
+        if isinstance(value, bool):
+            self.error(name, "Bitte eine ganze Zahl eingeben.")
+            return None
+        if minimum is not None and number < minimum:
+            self.error(name, "Die Zahl darf nicht negativ sein." if minimum == 0 else f"Mindestens {minimum}.")
+        if maximum is not None and number > maximum:
+            self.error(name, f"Höchstens {maximum}.")
+        return number
+
+    def hours_as_minutes(self, name: str, *, required: bool = True) -> int | None:
+        """Hours (``2``, ``1.5``, ``"1,5"``) as whole minutes, 0…24 h."""
+        value = self.values.get(name)
+        if value is None or value == "":
+            if required:
+                self.error(name, REQUIRED)
+            return None
+        try:
+            hours = float(str(value).replace(",", "."))
+        except ValueError:
+            self.error(name, "Bitte eine Zahl eingeben, z. B. 1,5.")
+            return None
+        if hours < 0:
+            self.error(name, "Die Stunden dürfen nicht negativ sein.")
+            return None
+        if hours > 24:
+            self.error(name, "Mehr als 24 Stunden an einem Tag sind nicht möglich.")
+            return None
+        return round(hours * 60)
+
+    def boolean(self, name: str, default: bool | None = False) -> bool | None:
+        value = self.values.get(name, default)
+        return None if value is None else bool(value)
+
+    def choice(self, name: str, enum: type[LabelledEnum], default: LabelledEnum | None = None,
+               *, required: bool = True) -> str | None:
+        value = self.values.get(name)
+        if value is None or value == "":
+            if default is not None:
+                return default.value
+            if required:
+                self.error(name, REQUIRED)
+            return None
+        if isinstance(value, enum):
+            return value.value
+        text = str(value)
+        for member in enum:
+            if text in (member.value, member.label):
+                return member.value
+        self.error(name, "Unbekannter Wert. Erlaubt: " + ", ".join(enum.labels().values()) + ".")
+        return None
+
+    def choices(self, name: str, enum: type[LabelledEnum], *, required: bool = False) -> list[str]:
+        raw = self.values.get(name) or []
+        if isinstance(raw, str):
+            raw = [p for p in raw.split(",") if p.strip()]
+        out: list[str] = []
+        for value in raw:
+            member = next((m for m in enum if str(value).strip() in (m.value, m.label)), None)
+            if member is None:
+                self.error(name, f"Unbekannter Wert „{value}“.")
+            elif member.value not in out:
+                out.append(member.value)
+        if required and not out and name not in self.errors:
+            self.error(name, "Bitte mindestens eine Angabe wählen.")
+        return out
+
+
+def check_order(form: Form, first: Any, second: Any, field: str, message: str,
+                *, strict: bool = False) -> None:
+    """Error on ``field`` if both values are set and ``second`` comes before ``first``."""
+    if first is None or second is None:
+        return
+    if second < first or (strict and second == first):
+        form.error(field, message)

@@ -1,0 +1,141 @@
+"""Ehrenamt: volunteer profiles (1:1 with a person), tags, Einsätze (assignments).
+
+Police clearance (§72a SGB VIII): only the date it was seen, its issue date and
+"relevant entry yes/no" are stored, and they are erased three months after the
+volunteer stops (at once if they never started).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kuemmerer.db.models import Activity, Assignment, Person, Session, Tag, Volunteer
+from kuemmerer.db.uow import UnitOfWork
+from kuemmerer.domain.enums import TagKind
+
+from .crud import Crud, check_ref
+from .dto import AssignmentDto, VolunteerDto, from_row
+from .validation import Form, check_order
+
+CLEARANCE_KEEP_AFTER_END = dt.timedelta(days=92)  # three months
+
+
+def _volunteer_dto(v: Volunteer) -> VolunteerDto:
+    tags = tuple(sorted((t.kind, t.name) for t in v.tags))
+    return from_row(VolunteerDto, v, tags=tags)
+
+
+def _validate_volunteer(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
+    form = Form(values, known=(*volunteers.editable(), "tags"))
+    clean: dict[str, Any] = {
+        "person_id": check_ref(form, uow, Person, "person_id", "Diese Person gibt es nicht.", required=True),
+        "started_on": form.date("started_on"),
+        "ended_on": form.date("ended_on"),
+        "availability": form.text("availability", max_len=200),
+        "notes": form.text("notes", max_len=20000),
+        "clearance_seen_on": form.date("clearance_seen_on", not_future=True),
+        "clearance_issued_on": form.date("clearance_issued_on", not_future=True),
+        "clearance_relevant_entry": form.boolean("clearance_relevant_entry", default=None),
+    }
+    if clean["person_id"] and uow.exists(Volunteer, exclude_id=getattr(current, "id", None),
+                                         person_id=clean["person_id"]):
+        form.error("person_id", "Diese Person ist bereits als Ehrenamtliche*r erfasst.")
+    check_order(form, clean["started_on"], clean["ended_on"], "ended_on",
+                "Das Ende kann nicht vor dem Beginn liegen.")
+    check_order(form, clean["clearance_issued_on"], clean["clearance_seen_on"], "clearance_seen_on",
+                "Das Führungszeugnis kann nicht vor seiner Ausstellung vorgelegt worden sein.")
+    if clean["clearance_relevant_entry"] is not None and clean["clearance_seen_on"] is None:
+        form.error("clearance_seen_on", "Bitte angeben, wann das Führungszeugnis vorgelegt wurde.")
+    if "tags" in values:
+        clean["tags"] = _tags(uow, form, values["tags"] or ())
+    form.done()
+    return clean
+
+
+def _tags(uow: UnitOfWork, form: Form, pairs) -> list[Tag]:
+    out: list[Tag] = []
+    for kind, name in pairs:
+        name = (name or "").strip()
+        if kind not in TagKind.values():
+            form.error("tags", f"Unbekannte Art „{kind}“.")
+            continue
+        if not name:
+            continue
+        tag = next(iter(uow.all(Tag, kind=kind, name=name)), None) or Tag(kind=kind, name=name)
+        if tag not in out:
+            out.append(tag)
+    return out
+
+
+volunteers = Crud(Volunteer, VolunteerDto, "Ehrenamtliche*r", _validate_volunteer, to_dto=_volunteer_dto)
+create_volunteer = volunteers.create
+update_volunteer = volunteers.update
+delete_volunteer = volunteers.delete
+get_volunteer = volunteers.get
+
+
+def list_volunteers(uow: UnitOfWork) -> list[VolunteerDto]:
+    return volunteers.list(uow, "id")
+
+
+def clearance_due_for_erasure(v: VolunteerDto, today: dt.date) -> bool:
+    has_data = any(x is not None for x in (v.clearance_seen_on, v.clearance_issued_on,
+                                           v.clearance_relevant_entry))
+    if not has_data:
+        return False
+    if v.ended_on is not None:
+        never_started = v.started_on is None or v.ended_on <= v.started_on
+        return never_started or today >= v.ended_on + CLEARANCE_KEEP_AFTER_END
+    return False
+
+
+def erase_expired_clearances(uow: UnitOfWork, today: dt.date) -> list[int]:
+    """Erase clearance data of volunteers who stopped more than three months ago
+    (or never started); returns the volunteer ids touched."""
+    done = []
+    for obj in uow.all(Volunteer, "id"):
+        if clearance_due_for_erasure(_volunteer_dto(obj), today):
+            obj.clearance_seen_on = obj.clearance_issued_on = obj.clearance_relevant_entry = None
+            done.append(obj.id)
+    uow.commit()
+    return done
+
+
+def _validate_assignment(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
+    if "hours" in values:
+        values = {k: v for k, v in values.items() if k != "minutes"}
+    elif "minutes" in values:
+        values = {**values, "hours": values["minutes"] / 60 if values["minutes"] is not None else None}
+        values.pop("minutes")
+    form = Form(values, known=(*(n for n in assignments.editable() if n != "minutes"), "hours"))
+    clean = {
+        "volunteer_id": check_ref(form, uow, Volunteer, "volunteer_id", "Unbekannte*r Ehrenamtliche*r.",
+                                  required=True),
+        "activity_id": check_ref(form, uow, Activity, "activity_id", "Unbekannte Aktivität.", required=True),
+        "session_id": check_ref(form, uow, Session, "session_id", "Unbekannter Termin."),
+        "date": form.date("date", required=True, not_future=True),
+        "minutes": form.hours_as_minutes("hours"),
+        "role": form.text("role", max_len=120),
+        "note": form.text("note", max_len=300),
+    }
+    if clean["session_id"] and clean["activity_id"]:
+        session = uow.get(Session, clean["session_id"])
+        if session.activity_id != clean["activity_id"]:
+            form.error("session_id", "Der Termin gehört zu einer anderen Aktivität.")
+        elif clean["date"] is None and "date" in form.errors and form.raw("date") in (None, ""):
+            clean["date"] = session.date
+            form.errors.pop("date")
+    form.done()
+    return clean
+
+
+assignments = Crud(Assignment, AssignmentDto, "Einsatz", _validate_assignment)
+create_assignment = assignments.create
+update_assignment = assignments.update
+delete_assignment = assignments.delete
+
+
+def list_assignments(uow: UnitOfWork, volunteer_id: int | None = None) -> list[AssignmentDto]:
+    filters = {"volunteer_id": volunteer_id} if volunteer_id is not None else {}
+    return assignments.list(uow, "date", "id", **filters)
