@@ -1,0 +1,3 @@
+from kuemmerer.ui.app import main
+
+raise SystemExit(main())

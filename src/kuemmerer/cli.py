@@ -1,0 +1,266 @@
+"""``kuemmerer-cli``: the headless entry point, on the same services as the window.
+
+Errors print one German line (never a traceback) and exit non-zero:
+1 = the check found problems, 2 = a clear error (bad input, locked, damaged…),
+3 = an unexpected error (details in the log file, without personal data).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kuemmerer import __version__
+from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, ValidationError
+
+log = logging.getLogger("kuemmerer.cli")
+
+
+_ARGPARSE_DE = {
+    "usage: ": "Aufruf: ",
+    "positional arguments": "Befehle",
+    "options": "Optionen",
+    "show this help message and exit": "diese Hilfe zeigen und beenden",
+    "show program's version number and exit": "Versionsnummer zeigen und beenden",
+    "the following arguments are required: %s": "Es fehlt: %s",
+    "unrecognized arguments: %s": "unbekannte Angaben: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "unbekannter Befehl %(value)r (möglich: %(choices)s)",
+    "expected one argument": "erwartet einen Wert",
+    "invalid %(type)s value: %(value)r": "ungültiger Wert: %(value)r",
+    "argument %(argument_name)s: %(message)s": "%(message)s",
+    "%(prog)s: error: %(message)s\n": "Fehler: %(message)s\n",
+}
+argparse._ = lambda text: _ARGPARSE_DE.get(text, text)  # argparse looks `_` up at call time
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.exit(2, f"Fehler: {message}\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"„{text}“ ist kein Datum im Format JJJJ-MM-TT") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="kuemmerer-cli", description="Kümmerer ohne Fenster: Demodaten, Prüfung, "
+                "Sicherung, Wiederherstellung und Statistik.")
+    p.add_argument("--db", metavar="PFAD", help="Datenbankdatei (sonst KUEMMERER_DB oder der Standardordner)")
+    p.add_argument("--version", action="version", version=f"Kümmerer {__version__}",
+                   help="Versionsnummer zeigen und beenden")
+    sub = p.add_subparsers(dest="command", required=True, metavar="BEFEHL", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="leere Datenbank mit erfundenen Demodaten füllen")
+    demo.add_argument("--years", type=int, default=3, help="Anzahl Jahre (Standard 3)")
+    demo.add_argument("--seed", type=int, default=1, help="Startwert des Zufalls (gleich = gleiche Daten)")
+
+    sub.add_parser("check", help="Datenbank prüfen (Integrität und Verweise)")
+
+    bk = sub.add_parser("backup", help="geprüfte Sicherung erstellen")
+    bk.add_argument("--to", metavar="ORDNER", help="Zielordner (Standard: Ordner „Sicherungen“ neben der Datenbank)")
+
+    sub.add_parser("backups", help="vorhandene Sicherungen auflisten")
+
+    rs = sub.add_parser("restore", help="Sicherung wiederherstellen (der jetzige Stand wird vorher gesichert)")
+    rs.add_argument("file", metavar="DATEI")
+
+    st = sub.add_parser("stats", help="Statistik für einen Zeitraum")
+    st.add_argument("--from", dest="start", type=_date, metavar="JJJJ-MM-TT", help="erster Tag")
+    st.add_argument("--to", dest="end", type=_date, metavar="JJJJ-MM-TT", help="letzter Tag")
+    st.add_argument("--year", type=int, metavar="JJJJ", help="ganzes Kalenderjahr")
+    st.add_argument("--json", action="store_true", help="als JSON ausgeben")
+    return p
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _open(db_path: Path, *, create: bool = False):
+    from kuemmerer.services.workspace import open_workspace
+
+    return open_workspace(db_path, create=create)
+
+
+def cmd_demo(args, db_path: Path) -> int:
+    from kuemmerer.instance_lock import InstanceLock
+    from kuemmerer.services import demo
+
+    if args.years < 1 or args.years > 15:
+        raise ValidationError.single("years", "--years muss zwischen 1 und 15 liegen.")
+    with InstanceLock(db_path):
+        db = _open(db_path, create=True)
+        try:
+            with db.uow() as uow:
+                summary = demo.generate(uow, years=args.years, seed=args.seed)
+        finally:
+            db.close()
+    print(f"Demodaten erzeugt in {db_path}: {summary.persons} Personen, {summary.contacts} Kontakte, "
+          f"{summary.referrals} Vermittlungen, {summary.volunteers} Ehrenamtliche, "
+          f"{summary.activities} Aktivitäten, {summary.meetings} Sitzungen.")
+    return 0
+
+
+def cmd_check(args, db_path: Path) -> int:
+    from kuemmerer.services import maintenance
+
+    problems = maintenance.check(db_path)
+    if not problems:
+        print("ok")
+        return 0
+    print(f"{len(problems)} Problem(e) in {db_path}:")
+    for line in problems[:50]:
+        print(f"  {line}")
+    return 1
+
+
+def cmd_backup(args, db_path: Path) -> int:
+    from kuemmerer.services import maintenance
+
+    db = _open(db_path)
+    try:
+        info = maintenance.create_backup(db, Path(args.to) if args.to else None)
+    finally:
+        db.close()
+    print(f"Sicherung erstellt und geprüft: {info.path}")
+    return 0
+
+
+def cmd_backups(args, db_path: Path) -> int:
+    from kuemmerer.services import maintenance
+    from kuemmerer.services.workspace import backup_dir_for
+
+    backup_dir = backup_dir_for(db_path)
+    found = maintenance.list_backups(db_path, backup_dir)
+    if not found:
+        print(f"Keine Sicherungen in {backup_dir}.")
+        return 0
+    for b in found:
+        print(f"{b.taken_at:%d.%m.%Y %H:%M:%S}  {b.reason:<22} {b.size_bytes / 1024:>9.0f} KB  {b.path}")
+    return 0
+
+
+def cmd_restore(args, db_path: Path) -> int:
+    from kuemmerer.instance_lock import InstanceLock
+    from kuemmerer.services import maintenance
+    from kuemmerer.services.workspace import backup_dir_for
+
+    with InstanceLock(db_path):
+        safety = maintenance.restore(db_path, Path(args.file), backup_dir_for(db_path))
+        db = _open(db_path)  # migrates an older backup to the current schema
+        try:
+            maintenance.record_restore(db)
+        finally:
+            db.close()
+    print(f"Wiederhergestellt aus {args.file}.")
+    if safety:
+        print(f"Der vorherige Stand wurde gesichert: {safety.path}")
+    return 0
+
+
+def _period(args) -> tuple[dt.date, dt.date]:
+    if args.year is not None:
+        if args.start or args.end:
+            raise ValidationError.single("year", "Bitte entweder --year oder --from/--to angeben.")
+        return dt.date(args.year, 1, 1), dt.date(args.year, 12, 31)
+    if not (args.start and args.end):
+        raise ValidationError.single("period", "Bitte --from und --to (oder --year) angeben.")
+    if args.end < args.start:
+        raise ValidationError.single("period", "--to liegt vor --from.")
+    return args.start, args.end
+
+
+def format_stats(stats) -> str:
+    """The statistics as a German plain-text table."""
+    lines = [f"Statistik {stats.period_from:%d.%m.%Y} – {stats.period_to:%d.%m.%Y}", ""]
+
+    def block(title: str, mapping: dict[str, int]) -> None:
+        lines.append(title)
+        for key, value in mapping.items():
+            lines.append(f"  {key:<34}{value:>8}")
+
+    lines.append(f"Teilnehmende (namentlich)           {stats.participants_named:>8}")
+    lines.append(f"Teilnehmende (anonym)               {stats.participants_anonymous:>8}")
+    block("nach Stadtgebiet", stats.by_district)
+    block("nach Geschlecht", stats.by_gender)
+    block("nach Altersgruppe", stats.by_age_band)
+    lines.append(f"Kontakte                            {stats.contacts:>8}")
+    lines.append(f"Anliegen neu / abgeschlossen        {stats.requests_opened:>8} / {stats.requests_closed}")
+    block("Anliegen nach Thema", stats.requests_by_category)
+    lines.append(f"Vermittlungen                       {stats.referrals_total:>8}")
+    block("nach Angebot", stats.referrals_by_service)
+    block("nach Ergebnis", stats.referrals_by_outcome)
+    hours = f"{stats.volunteer_hours:.1f}".replace(".", ",")
+    lines.append(f"Ehrenamtliche aktiv / Stunden       {stats.volunteers_active:>8} / {hours}")
+    lines.append(f"Termine von Aktivitäten             {stats.sessions:>8}")
+    lines.append(f"Teilnahmen namentlich / anonym      {stats.attendance_named:>8} / {stats.attendance_anonymous}")
+    lines.append(f"Netzwerksitzungen                   {stats.meetings:>8}")
+    return "\n".join(lines)
+
+
+def cmd_stats(args, db_path: Path) -> int:
+    from kuemmerer.services import statistics
+
+    start, end = _period(args)
+    db = _open(db_path)
+    try:
+        with db.uow(read_only=True) as uow:
+            stats = statistics.compute(uow, start, end)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_stats(stats))
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "backups": cmd_backups,
+            "restore": cmd_restore, "stats": cmd_stats}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from kuemmerer.logging_setup import log_unexpected, setup_logging
+    from kuemmerer.paths import resolve_db_path
+
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error already printed in German
+        return exc.code if isinstance(exc.code, int) else 2
+    try:
+        log_file = setup_logging()
+    except OSError:
+        log_file = None
+    try:
+        db_path = resolve_db_path(args.db)
+        if args.command not in ("demo",) and not db_path.exists():
+            raise KuemmererError(f"Die Datenbank {db_path} gibt es nicht.")
+        return COMMANDS[args.command](args, db_path)
+    except ValidationError as exc:
+        print("Fehler: " + " ".join(exc.errors.values()), file=sys.stderr)
+        return 2
+    except DatabaseDamaged as exc:
+        print(f"Fehler: {exc} Wiederherstellen mit: kuemmerer-cli restore DATEI", file=sys.stderr)
+        return 2
+    except KuemmererError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        log_unexpected(log, f"unexpected error in command {args.command}", exc)
+        where = f" Details stehen im Protokoll: {log_file}" if log_file else ""
+        print(f"Fehler: Ein unerwarteter Fehler ist aufgetreten.{where}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

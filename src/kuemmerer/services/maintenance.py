@@ -1,0 +1,61 @@
+"""Backups, restore and checks as use cases (with audit events)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from kuemmerer.db import backup as _backup
+from kuemmerer.db import integrity
+from kuemmerer.db.backup import BackupInfo
+from kuemmerer.domain.enums import AuditAction
+from kuemmerer.domain.errors import StorageError
+
+from .workspace import Workspace
+
+__all__ = ["BackupInfo", "check", "create_backup", "list_backups", "restore"]
+
+
+def check(db_path: Path) -> list[str]:
+    """Integrity and foreign-key problems of the file (empty list = ok)."""
+    if not Path(db_path).exists():
+        raise StorageError(f"Die Datenbank {db_path} gibt es nicht.")
+    return integrity.check_file(Path(db_path))
+
+
+def create_backup(db: Workspace, target_dir: Path | None = None, *, reason: str = _backup.REGULAR,
+                  now: dt.datetime | None = None) -> BackupInfo:
+    info = _backup.create_backup(db.path, Path(target_dir) if target_dir else db.backup_dir,
+                                 reason=reason, now=now)
+    with db.uow() as uow:
+        uow.audit(AuditAction.BACKUP, "database")
+        uow.commit()
+    return info
+
+
+def list_backups(db_path: Path, backup_dir: Path) -> list[BackupInfo]:
+    return _backup.list_backups(db_path, backup_dir)
+
+
+def newest_backup(db_path: Path, backup_dir: Path) -> BackupInfo | None:
+    return _backup.newest_backup(db_path, backup_dir)
+
+
+def last_backup_time(db_path: Path, backup_dir: Path) -> dt.datetime | None:
+    found = _backup.list_backups(db_path, backup_dir)
+    return found[0].taken_at if found else None
+
+
+def restore(db_path: Path, backup_file: Path, backup_dir: Path) -> BackupInfo | None:
+    """Restore ``backup_file`` over ``db_path`` (every connection must be closed);
+    returns the safety backup of the replaced state, if there was one."""
+    if not Path(backup_file).is_file():
+        raise StorageError(f"Die Sicherung {backup_file} gibt es nicht.")
+    safety = _backup.restore_backup(Path(db_path), Path(backup_file), Path(backup_dir))
+    return safety
+
+
+def record_restore(db: Workspace) -> None:
+    with db.uow() as uow:
+        uow.audit(AuditAction.RESTORE, "database")
+        uow.commit()

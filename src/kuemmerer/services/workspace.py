@@ -1,0 +1,62 @@
+"""An open database as the UI and the CLI see it: paths and units of work, no SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from kuemmerer.db.migrate import default_backup_dir
+from kuemmerer.db.storage import Database, open_database
+from kuemmerer.db.uow import UnitOfWork
+
+from . import lists
+
+
+@dataclass
+class Workspace:
+    db: Database
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.db.backup_dir
+
+    @property
+    def files_dir(self) -> Path:
+        return self.db.files_dir
+
+    @property
+    def created(self) -> bool:
+        return self.db.created
+
+    @property
+    def migrated(self) -> bool:
+        return self.db.migrated
+
+    def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.db.engine, read_only=read_only)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_workspace(path: Path, *, create: bool = True) -> Workspace:
+    """Open (creating, checking and migrating as needed) the database at ``path``;
+    a new database gets the default lists."""
+    ws = Workspace(open_database(Path(path), create=create))
+    if ws.created:
+        with ws.uow() as uow:
+            lists.ensure_defaults(uow)
+    return ws
+
+
+def backup_dir_for(db_path: Path) -> Path:
+    return default_backup_dir(Path(db_path))
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,53 @@
+"""Writes tests/data/revisions/<head>.sqlite: a small database at the current head revision.
+
+Run once per released schema revision (``python tests/data/make_revision_db.py``) and
+commit the file; test_migrations upgrades every stored file to the newest head.
+The content is synthetic and fixed (no real persons).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from kuemmerer.db.migrate import head_revision
+from kuemmerer.services import activities, lists, partners, persons, requests, volunteers
+from kuemmerer.services.workspace import open_workspace
+
+EXPECTED = {"persons": 2, "requests": 1, "contacts": 2, "referrals": 1, "consents": 1,
+            "volunteers": 1, "assignments": 1, "sessions": 1, "attendances": 1}
+
+
+def build(path: Path) -> None:
+    ws = open_workspace(path)
+    with ws.uow() as uow:
+        d = lists.districts.create(uow, name="Hutholz")
+        a = persons.create_person(uow, last_name="Testperson-Äöü", first_name="Ada",
+                                  birth_date=dt.date(1970, 2, 3), district_id=d.id, gender="weiblich")
+        b = persons.create_person(uow, last_name="Zweite", first_name="Şule")
+        r = requests.create_request(uow, person_id=a.id, title="Nebenkostenabrechnung",
+                                    opened_on=dt.date(2026, 1, 5), category_id=1)
+        requests.create_contact(uow, person_id=a.id, request_id=r.id, date=dt.date(2026, 1, 5))
+        requests.create_contact(uow, person_id=b.id, date=dt.date(2026, 2, 1))
+        org = partners.create_organisation(uow, name="Beratung Test e. V.", service_ids=[1])
+        c = partners.record_consent(uow, person_id=a.id, organisation_id=org.id,
+                                    data_categories=["name", "kontakt"], purpose="Terminvereinbarung",
+                                    given_on=dt.date(2026, 1, 5))
+        partners.create_referral(uow, person_id=a.id, service_id=1, organisation_id=org.id,
+                                 consent_id=c.id, referred_on=dt.date(2026, 1, 5))
+        v = volunteers.create_volunteer(uow, person_id=b.id, started_on=dt.date(2025, 1, 1))
+        act = activities.create_activity(uow, name="Spieleabend")
+        s = activities.create_session(uow, activity_id=act.id, date=dt.date(2026, 2, 1), anonymous_count=4)
+        activities.add_attendance(uow, session_id=s.id, person_id=a.id)
+        volunteers.create_assignment(uow, volunteer_id=v.id, activity_id=act.id, session_id=s.id,
+                                     date=dt.date(2026, 2, 1), hours=2)
+    ws.close()
+
+
+if __name__ == "__main__":
+    target = Path(__file__).with_name("revisions") / f"{head_revision()}.sqlite"
+    if target.exists() and "--force" not in sys.argv:
+        sys.exit(f"{target} exists; a released revision's file is never rewritten")
+    build(target)
+    print(target)

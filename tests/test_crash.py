@@ -1,0 +1,220 @@
+"""Crash test: a writer killed with SIGKILL at random moments loses nothing it acknowledged.
+
+A child process (tests/crash_writer.py) writes one transaction after another
+through ``open_workspace`` and the unit of work: person ``Crash{n}``, a request,
+``intended_contacts(n)`` contacts and an update of person ``n-1``, committed once,
+and appends ``n`` to an acknowledgement file (fsynced) only after the commit
+returned. The test kills it with SIGKILL after a random time (also inside big
+commits and WAL checkpoints), ``KUEMMERER_CRASH_ROUNDS`` times (default 30).
+
+After every kill:
+- ``kuemmerer-cli check`` prints ``ok`` and exits 0;
+- every acknowledged ``n`` is in the database, complete;
+- every ``n`` in the database is complete (all or nothing, including the one
+  transaction that may have committed without its acknowledgement): its request,
+  exactly the intended contacts, the update it made to ``n-1``, and the audit
+  events written in the same transaction;
+- the present ``n`` are exactly 1..top, and top is the last acknowledged ``n``
+  or the one after it.
+The next round continues with top+1. At the end: ``integrity_check``,
+``foreign_key_check``, and the app opens the file again.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import random
+import select
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from kuemmerer.services.workspace import open_workspace
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sys.platform == "win32" or not hasattr(signal, "SIGKILL"),
+                       reason="needs SIGKILL (POSIX)"),
+]
+
+WRITER = Path(__file__).with_name("crash_writer.py")
+ROUNDS = int(os.environ.get("KUEMMERER_CRASH_ROUNDS", "30"))
+SEED = int(os.environ.get("KUEMMERER_CRASH_SEED", "20250117"))
+STARTUP_TIMEOUT = 60.0
+
+
+def _load_writer():
+    spec = importlib.util.spec_from_file_location("kuemmerer_crash_writer", WRITER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+cw = _load_writer()
+
+
+def _acked(path: Path) -> list[int]:
+    """The acknowledged n: complete lines only (a kill may cut the last one short)."""
+    if not path.exists():
+        return []
+    lines = path.read_bytes().split(b"\n")
+    return [int(line) for line in lines[:-1]]
+
+
+def _ro(db: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{db.as_posix()}?mode=ro", uri=True)
+
+
+def _verify(db: Path, acked: set[int]) -> int:
+    """Check all-or-nothing and durability; return the highest n in the database."""
+    with closing(_ro(db)) as conn:
+        conn.execute("BEGIN")  # one snapshot for all reads
+        persons = conn.execute(
+            "SELECT id, last_name, notes FROM persons WHERE last_name LIKE 'Crash%'").fetchall()
+        requests = conn.execute("SELECT id, person_id, title FROM requests").fetchall()
+        contacts = conn.execute(
+            "SELECT id, person_id, request_id, length(note) FROM contacts").fetchall()
+        audit = conn.execute(
+            "SELECT entity, action, entity_id FROM audit_events "
+            "WHERE entity IN ('persons', 'requests', 'contacts')").fetchall()
+        conn.rollback()
+
+    by_n: dict[int, tuple[int, str | None]] = {}
+    for pid, name, notes in persons:
+        n = int(name.removeprefix("Crash"))
+        assert n not in by_n, f"Crash{n} ist doppelt vorhanden"
+        by_n[n] = (pid, notes)
+    present = set(by_n)
+    top = max(present, default=0)
+
+    missing_acked = sorted(acked - present)
+    assert not missing_acked, f"bestätigte Transaktionen fehlen: {missing_acked[:20]}"
+    assert present == set(range(1, top + 1)), (
+        f"Lücke in den Transaktionen: fehlend {sorted(set(range(1, top + 1)) - present)[:20]}")
+
+    req_by_person: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for rid, person_id, title in requests:
+        req_by_person[person_id].append((rid, title))
+    contacts_by_person: dict[int, list[tuple[int, int | None, int]]] = defaultdict(list)
+    for cid, person_id, request_id, note_len in contacts:
+        contacts_by_person[person_id].append((cid, request_id, note_len))
+
+    for n, (pid, notes) in by_n.items():
+        reqs = req_by_person.get(pid, [])
+        assert len(reqs) == 1 and reqs[0][1] == cw.request_title(n), f"Crash{n}: Anliegen {reqs}"
+        rid = reqs[0][0]
+        mine = contacts_by_person.get(pid, [])
+        assert len(mine) == cw.intended_contacts(n), (
+            f"Crash{n}: {len(mine)} statt {cw.intended_contacts(n)} Kontakte")
+        assert all(request_id == rid for _, request_id, _ in mine), f"Crash{n}: Kontakt ohne Anliegen"
+        expected_len = sum(len(cw.contact_note(n, i)) for i in range(cw.intended_contacts(n)))
+        assert sum(length for _, _, length in mine) == expected_len, f"Crash{n}: Kontaktnotizen"
+        expected_notes = cw.updated_note(n) if n + 1 in present else cw.created_note(n)
+        assert notes == expected_notes, f"Crash{n}: Notiz {notes!r} statt {expected_notes!r}"
+
+    # The audit events were written in the same transactions: exactly one "create"
+    # per row, one "update" per changed predecessor, none for rows that are not there.
+    creates = Counter((entity, eid) for entity, action, eid in audit if action == "create")
+    updates = Counter(eid for entity, action, eid in audit if entity == "persons" and action == "update")
+    person_ids = {pid for pid, _ in by_n.values()}
+    crash_request_ids = {rid for rid, person_id, _ in requests if person_id in person_ids}
+    crash_contact_ids = {cid for pid in person_ids for cid, _, _ in contacts_by_person.get(pid, [])}
+    for entity, ids in (("persons", person_ids), ("requests", crash_request_ids),
+                        ("contacts", crash_contact_ids)):
+        audited = {eid for (e, eid), count in creates.items() if e == entity}
+        assert audited == ids, f"Protokoll {entity}: {sorted(audited ^ ids)[:20]}"
+        assert all(creates[(entity, eid)] == 1 for eid in ids), f"Protokoll {entity} doppelt"
+    updated = {by_n[n][0] for n in present if n + 1 in present}
+    assert set(updates) == updated and all(c == 1 for c in updates.values()), "Protokoll Änderungen"
+    return top
+
+
+def _cli_check(db: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kuemmerer.cli", "--db", str(db), "check"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "ok", (
+        f"check nach dem Absturz: rc={result.returncode}\n{result.stdout}\n{result.stderr}")
+
+
+def _wait_ready(proc: subprocess.Popen, err_file: Path) -> None:
+    ready, _, _ = select.select([proc.stdout], [], [], STARTUP_TIMEOUT)
+    line = proc.stdout.readline() if ready else b""
+    if line.strip() != b"ready":
+        proc.kill()
+        proc.wait()
+        pytest.fail(f"writer did not start (rc={proc.returncode}):\n{err_file.read_text()}")
+
+
+def _wait_for_ack(proc: subprocess.Popen, ack: Path, err_file: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not _acked(ack):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            pytest.fail(f"writer acknowledged nothing (rc={proc.returncode}):\n{err_file.read_text()}")
+        time.sleep(0.01)
+
+
+def test_sigkill_loses_no_acknowledged_transaction(tmp_path: Path) -> None:
+    db = tmp_path / "crash.sqlite"
+    open_workspace(db).close()
+    rng = random.Random(SEED)
+    all_acked: set[int] = set()
+    top = 0
+    unacked_commits = 0
+    started = time.monotonic()
+
+    for r in range(ROUNDS):
+        ack = tmp_path / f"ack-{r:03d}.txt"
+        err_file = tmp_path / f"writer-{r:03d}.err"
+        with open(err_file, "wb") as err:
+            proc = subprocess.Popen(
+                [sys.executable, str(WRITER), str(db), str(ack), str(top + 1)],
+                stdout=subprocess.PIPE, stderr=err,
+            )
+        try:
+            _wait_ready(proc, err_file)
+            if r == 0:
+                _wait_for_ack(proc, ack, err_file)
+            time.sleep(rng.uniform(0.05, 0.6))
+            assert proc.poll() is None, f"writer died on its own:\n{err_file.read_text()}"
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            proc.stdout.close()
+        assert proc.returncode == -signal.SIGKILL, err_file.read_text()
+
+        _cli_check(db)
+        acked_now = _acked(ack)
+        assert acked_now == list(range(top + 1, top + 1 + len(acked_now))), "ack file out of order"
+        all_acked.update(acked_now)
+        last_acked = acked_now[-1] if acked_now else top
+        new_top = _verify(db, all_acked)
+        # at most the one transaction in flight may have committed without its ack
+        assert last_acked <= new_top <= last_acked + 1, (r, last_acked, new_top)
+        unacked_commits += new_top == last_acked + 1
+        top = new_top
+
+    with closing(_ro(db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    open_workspace(db, create=False).close()  # quick_check on open; folds the WAL back
+    assert _verify(db, all_acked) == top
+    _cli_check(db)
+
+    assert len(all_acked) >= ROUNDS, f"the writer hardly wrote: {len(all_acked)} acks in {ROUNDS} rounds"
+    print(f"\ncrash test: {ROUNDS} kills, {len(all_acked)} acknowledged transactions, "
+          f"{unacked_commits} committed but not yet acknowledged, "
+          f"{time.monotonic() - started:.1f} s")

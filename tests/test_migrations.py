@@ -1,0 +1,164 @@
+"""Alembic migrations: one transaction, verified backup first, stored old databases upgrade."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kuemmerer.db import backup as bk
+from kuemmerer.db import migrate
+from kuemmerer.db.engine import make_engine
+from kuemmerer.db.models import Base
+from kuemmerer.services import persons, requests
+from kuemmerer.services.workspace import open_workspace
+
+REVISIONS = Path(__file__).parent / "data" / "revisions"
+
+
+def _schema(path: Path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+    finally:
+        conn.close()
+
+
+def _rows(path: Path, table: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+    finally:
+        conn.close()
+
+
+def _scripts_with(tmp_path: Path, body: str, rev: str = "9001") -> Path:
+    """A copy of our migrations plus one more revision with ``body`` as its upgrade()."""
+    scripts = tmp_path / "scripts"
+    shutil.copytree(migrate.MIGRATIONS_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    head = migrate.head_revision()
+    source = (
+        "from alembic import op\nimport sqlalchemy as sa\n\n"
+        f"revision = {rev!r}\ndown_revision = {head!r}\nbranch_labels = None\ndepends_on = None\n\n\n"
+        "def upgrade():\n" + textwrap.indent(textwrap.dedent(body).strip() + "\n", "    ")
+        + "\n\ndef downgrade():\n    pass\n"
+    )
+    (scripts / "versions" / f"{rev}_test.py").write_text(source, encoding="utf-8")
+    return scripts
+
+
+@pytest.fixture
+def filled(ws, db_path):
+    with ws.uow() as uow:
+        p = persons.create_person(uow, last_name="Bestand", first_name="Bea")
+        r = requests.create_request(uow, person_id=p.id, title="Heizung")
+        requests.create_contact(uow, person_id=p.id, request_id=r.id, date="2026-01-02")
+    ws.close()
+    return db_path
+
+
+def test_models_and_migrations_agree(db_path):
+    """Autogenerate finds nothing to do at head: every model change has a migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    open_workspace(db_path).close()
+    engine = make_engine(db_path)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_migration_failing_half_way_leaves_schema_and_data_intact(filled, tmp_path):
+    before_schema, before_rows = _schema(filled), _rows(filled, "persons")
+    scripts = _scripts_with(tmp_path, '''
+        op.add_column("persons", sa.Column("nickname", sa.String(50)))
+        op.create_table("scratch", sa.Column("id", sa.Integer, primary_key=True))
+        op.execute("UPDATE persons SET last_name = 'kaputt'")
+        op.execute("DELETE FROM contacts")
+        raise RuntimeError("migration fails half-way")
+    ''')
+    with pytest.raises(RuntimeError, match="half-way"):
+        migrate.upgrade(filled, script_location=scripts)
+    assert _schema(filled) == before_schema
+    assert _rows(filled, "persons") == before_rows
+    assert len(_rows(filled, "contacts")) == 1
+    assert _rows(filled, "alembic_version") == [(migrate.head_revision(),)]
+
+
+def test_failing_table_rebuild_does_not_cascade_or_lose_rows(filled, tmp_path):
+    """Batch mode rebuilds tables (DROP + RENAME): with foreign keys on, dropping ``persons``
+    would cascade-delete requests and contacts. The migration runs with them off."""
+    scripts = _scripts_with(tmp_path, '''
+        with op.batch_alter_table("persons", recreate="always") as batch:
+            batch.alter_column("languages", type_=sa.String(300))
+        raise RuntimeError("after the rebuild")
+    ''')
+    before = _schema(filled)
+    with pytest.raises(RuntimeError):
+        migrate.upgrade(filled, script_location=scripts)
+    assert _schema(filled) == before
+    assert len(_rows(filled, "requests")) == 1 and len(_rows(filled, "contacts")) == 1
+
+
+def test_successful_table_rebuild_keeps_children_and_backs_up_first(filled, tmp_path):
+    scripts = _scripts_with(tmp_path, '''
+        with op.batch_alter_table("persons", recreate="always") as batch:
+            batch.add_column(sa.Column("nickname", sa.String(50)))
+    ''')
+    backups = tmp_path / "backups"
+    assert migrate.upgrade(filled, backup_dir=backups, script_location=scripts)
+    assert "nickname" in [r[1] for r in sqlite3.connect(filled).execute("PRAGMA table_info(persons)")]
+    assert len(_rows(filled, "requests")) == 1 and len(_rows(filled, "contacts")) == 1
+    assert _rows(filled, "alembic_version") == [("9001",)]
+    taken = bk.list_backups(filled, backups)
+    assert [b.reason for b in taken] == ["vor-migration"]
+    # the backup holds the old schema
+    assert "nickname" not in [r[1] for r in sqlite3.connect(taken[0].path).execute("PRAGMA table_info(persons)")]
+
+
+def test_migration_leaving_dangling_references_is_rolled_back(filled, tmp_path):
+    scripts = _scripts_with(tmp_path, '''
+        op.execute("DELETE FROM persons")  # FKs are off during migrations: we must notice
+    ''')
+    from kuemmerer.domain.errors import StorageError
+
+    with pytest.raises(StorageError, match="nichts geändert"):
+        migrate.upgrade(filled, script_location=scripts)
+    assert len(_rows(filled, "persons")) == 1
+
+
+def test_empty_database_needs_no_backup(tmp_path):
+    backups = tmp_path / "b"
+    migrate.upgrade(tmp_path / "new.sqlite", backup_dir=backups)
+    assert not backups.exists() or not list(backups.iterdir())
+
+
+@pytest.mark.parametrize("stored", sorted(REVISIONS.glob("*.sqlite")), ids=lambda p: p.stem)
+def test_stored_database_of_every_released_revision_upgrades(stored, tmp_path):
+    from tests.data.make_revision_db import EXPECTED
+
+    db = tmp_path / "old.sqlite"
+    shutil.copyfile(stored, db)
+    assert _rows(db, "alembic_version") == [(stored.stem,)]
+    ws = open_workspace(db)
+    assert ws.migrated == (stored.stem != migrate.head_revision())
+    with ws.uow(read_only=True) as uow:
+        names = [p.last_name for p in persons.list_persons(uow)]
+    ws.close()
+    assert "Testperson-Äöü" in names
+    assert _rows(db, "alembic_version") == [(migrate.head_revision(),)]
+    for table, count in EXPECTED.items():
+        assert len(_rows(db, table)) == count, table
+    from kuemmerer.db.integrity import check_file
+
+    assert check_file(db) == []
+
+
+def test_a_revision_file_exists_for_the_current_head():
+    assert (REVISIONS / f"{migrate.head_revision()}.sqlite").exists(), (
+        "new schema revision: run python tests/data/make_revision_db.py and commit the file")
