@@ -85,6 +85,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, APP_TITLE, "Kümmerer konnte nicht starten. Details stehen im Protokoll.")
         return 3
 
+    from kuemmerer.services import maintenance
+
+    try:
+        maintenance.housekeeping(db)
+    except KuemmererError as exc:
+        QMessageBox.warning(None, APP_TITLE, f"Die tägliche Sicherung ist fehlgeschlagen: {exc}")
+    except Exception as exc:  # noqa: BLE001
+        log_unexpected(log, "housekeeping failed", exc)
+
     from .main_window import MainWindow
 
     window = MainWindow(db, demo=args.demo)
