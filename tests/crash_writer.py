@@ -2,6 +2,8 @@
 
     python tests/crash_writer.py DBPATH ACKFILE START_N
 
+START_N ``-`` means: import everything, then read START_N as a line from stdin
+(lets the test start the next writer early, while the current one still writes).
 Opens the database through ``open_workspace`` (as the app does), prints ``ready``
 and then loops forever. Iteration ``n`` is ONE unit of work, committed once:
 
@@ -105,12 +107,19 @@ def _checkpoint(ws, mode: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    db_path, ack_path, start = Path(argv[0]), Path(argv[1]), int(argv[2])
+    db_path, ack_path = Path(argv[0]), Path(argv[1])
 
     from sqlalchemy import select
 
+    # import everything (also what open_workspace imports lazily) before START_N arrives
+    import alembic.command  # noqa: F401
+    import alembic.script  # noqa: F401
+    import kuemmerer.services.persons  # noqa: F401
+    import kuemmerer.services.requests  # noqa: F401
     from kuemmerer.db.models import Category, Person
     from kuemmerer.services.workspace import open_workspace
+
+    start = int(sys.stdin.readline() if argv[2] == "-" else argv[2])
 
     ws = open_workspace(db_path, create=False)
     with ws.uow(read_only=True) as uow:
@@ -127,9 +136,9 @@ def main(argv: list[str]) -> int:
         prev_id = _write_one(ws, n, category_id, prev_id)
         os.write(ack, f"{n}\n".encode())  # one write() per line: never interleaved
         os.fsync(ack)
-        if n % 5 == 0:
+        if n % 3 == 0:  # also right after every big transaction (n % 9 == 0)
             _checkpoint(ws, "PASSIVE")
-        elif n % 17 == 0:
+        elif n % 7 == 0:
             _checkpoint(ws, "TRUNCATE")
         n += 1
 

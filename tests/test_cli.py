@@ -106,7 +106,7 @@ def test_missing_database_is_reported(capsys, tmp_path):
 
 def test_backup_list_and_restore(capsys, tmp_path):
     db = tmp_path / "k.sqlite"
-    assert cli.main(["--db", str(db), "demo", "--years", "1"]) == 0
+    assert run(capsys, "--db", str(db), "demo", "--years", "1")[0] == 0
     code, out, _ = run(capsys, "--db", str(db), "backup")
     assert code == 0 and "Sicherung erstellt und geprüft" in out
     backup_file = Path(out.strip().split(": ", 1)[1])

@@ -22,6 +22,7 @@ The next round continues with top+1. At the end: ``integrity_check``,
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import random
@@ -73,6 +74,11 @@ def _ro(db: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{db.as_posix()}?mode=ro", uri=True)
 
 
+@functools.cache
+def _note_length(n: int) -> int:
+    return sum(len(cw.contact_note(n, i)) for i in range(cw.intended_contacts(n)))
+
+
 def _verify(db: Path, acked: set[int]) -> int:
     """Check all-or-nothing and durability; return the highest n in the database."""
     with closing(_ro(db)) as conn:
@@ -115,7 +121,7 @@ def _verify(db: Path, acked: set[int]) -> int:
         assert len(mine) == cw.intended_contacts(n), (
             f"Crash{n}: {len(mine)} statt {cw.intended_contacts(n)} Kontakte")
         assert all(request_id == rid for _, request_id, _ in mine), f"Crash{n}: Kontakt ohne Anliegen"
-        expected_len = sum(len(cw.contact_note(n, i)) for i in range(cw.intended_contacts(n)))
+        expected_len = _note_length(n)
         assert sum(length for _, _, length in mine) == expected_len, f"Crash{n}: Kontaktnotizen"
         expected_notes = cw.updated_note(n) if n + 1 in present else cw.created_note(n)
         assert notes == expected_notes, f"Crash{n}: Notiz {notes!r} statt {expected_notes!r}"
@@ -137,13 +143,28 @@ def _verify(db: Path, acked: set[int]) -> int:
     return top
 
 
-def _cli_check(db: Path) -> None:
-    result = subprocess.run(
+def _child_env(tmp: Path) -> dict[str, str]:
+    """Environment of the child processes. Each round starts two Pythons; if bytecode
+    writing is off (PYTHONDONTWRITEBYTECODE), each recompiles every module it imports,
+    so let them cache bytecode in a temporary folder instead (not in the repository)."""
+    env = dict(os.environ)
+    if env.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+        env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    return env
+
+
+def _start_check(db: Path, env: dict[str, str]) -> subprocess.Popen:
+    """``kuemmerer-cli --db DB check`` as a separate process (collect with ``_finish_check``)."""
+    return subprocess.Popen(
         [sys.executable, "-m", "kuemmerer.cli", "--db", str(db), "check"],
-        capture_output=True, text=True, timeout=120,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )
-    assert result.returncode == 0 and result.stdout.strip() == "ok", (
-        f"check nach dem Absturz: rc={result.returncode}\n{result.stdout}\n{result.stderr}")
+
+
+def _finish_check(check: subprocess.Popen) -> None:
+    out, err = check.communicate(timeout=120)
+    assert check.returncode == 0 and out.strip() == "ok", (
+        f"check nach dem Absturz: rc={check.returncode}\n{out}\n{err}")
 
 
 def _wait_ready(proc: subprocess.Popen, err_file: Path) -> None:
@@ -165,56 +186,100 @@ def _wait_for_ack(proc: subprocess.Popen, ack: Path, err_file: Path) -> None:
         time.sleep(0.01)
 
 
+class _Writer:
+    """A crash_writer process, started early (imports take most of a second) and told
+    its START_N only when the database may be written again."""
+
+    def __init__(self, db: Path, tmp: Path, r: int, env: dict[str, str]):
+        self.ack = tmp / f"ack-{r:03d}.txt"
+        self.err_file = tmp / f"writer-{r:03d}.err"
+        with open(self.err_file, "wb") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(WRITER), str(db), str(self.ack), "-"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, env=env,
+            )
+
+    def go(self, start: int) -> None:
+        self.proc.stdin.write(f"{start}\n".encode())
+        self.proc.stdin.close()
+        _wait_ready(self.proc, self.err_file)
+
+    def stderr(self) -> str:
+        return self.err_file.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if not stream.closed:
+                stream.close()
+
+
 def test_sigkill_loses_no_acknowledged_transaction(tmp_path: Path) -> None:
     db = tmp_path / "crash.sqlite"
     open_workspace(db).close()
+    env = _child_env(tmp_path)
     rng = random.Random(SEED)
     all_acked: set[int] = set()
     top = 0
     unacked_commits = 0
     started = time.monotonic()
+    spent: Counter[str] = Counter()
 
-    for r in range(ROUNDS):
-        ack = tmp_path / f"ack-{r:03d}.txt"
-        err_file = tmp_path / f"writer-{r:03d}.err"
-        with open(err_file, "wb") as err:
-            proc = subprocess.Popen(
-                [sys.executable, str(WRITER), str(db), str(ack), str(top + 1)],
-                stdout=subprocess.PIPE, stderr=err,
-            )
-        try:
-            _wait_ready(proc, err_file)
+    writer = _Writer(db, tmp_path, 0, env)
+    following: _Writer | None = None
+    try:
+        for r in range(ROUNDS):
+            t0 = time.monotonic()
+            writer.go(top + 1)
+            spent["start"] += time.monotonic() - t0
+            if r + 1 < ROUNDS:  # imports while this one writes; touches nothing until go()
+                following = _Writer(db, tmp_path, r + 1, env)
             if r == 0:
-                _wait_for_ack(proc, ack, err_file)
+                _wait_for_ack(writer.proc, writer.ack, writer.err_file)
             time.sleep(rng.uniform(0.05, 0.6))
-            assert proc.poll() is None, f"writer died on its own:\n{err_file.read_text()}"
-            os.kill(proc.pid, signal.SIGKILL)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            proc.stdout.close()
-        assert proc.returncode == -signal.SIGKILL, err_file.read_text()
+            assert writer.proc.poll() is None, f"writer died on its own:\n{writer.stderr()}"
+            os.kill(writer.proc.pid, signal.SIGKILL)
+            writer.proc.wait()
+            assert writer.proc.returncode == -signal.SIGKILL, writer.stderr()
+            writer.stop()
 
-        _cli_check(db)
-        acked_now = _acked(ack)
-        assert acked_now == list(range(top + 1, top + 1 + len(acked_now))), "ack file out of order"
-        all_acked.update(acked_now)
-        last_acked = acked_now[-1] if acked_now else top
-        new_top = _verify(db, all_acked)
-        # at most the one transaction in flight may have committed without its ack
-        assert last_acked <= new_top <= last_acked + 1, (r, last_acked, new_top)
-        unacked_commits += new_top == last_acked + 1
-        top = new_top
+            t0 = time.monotonic()
+            check = _start_check(db, env)  # read-only, runs while we verify (read-only too)
+            try:
+                acked_now = _acked(writer.ack)
+                assert acked_now == list(range(top + 1, top + 1 + len(acked_now))), "ack file out of order"
+                all_acked.update(acked_now)
+                last_acked = acked_now[-1] if acked_now else top
+                new_top = _verify(db, all_acked)
+                spent["verify"] += time.monotonic() - t0
+            except BaseException:
+                check.kill()
+                check.communicate()
+                raise
+            _finish_check(check)
+            spent["check+verify"] += time.monotonic() - t0
+            # at most the one transaction in flight may have committed without its ack
+            assert last_acked <= new_top <= last_acked + 1, (r, last_acked, new_top)
+            unacked_commits += new_top == last_acked + 1
+            top = new_top
+            if following is not None:
+                writer, following = following, None
+    finally:
+        writer.stop()
+        if following is not None:
+            following.stop()
 
     with closing(_ro(db)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     open_workspace(db, create=False).close()  # quick_check on open; folds the WAL back
     assert _verify(db, all_acked) == top
-    _cli_check(db)
+    _finish_check(_start_check(db, env))
 
     assert len(all_acked) >= ROUNDS, f"the writer hardly wrote: {len(all_acked)} acks in {ROUNDS} rounds"
-    print(f"\ncrash test: {ROUNDS} kills, {len(all_acked)} acknowledged transactions, "
+    print(f"\ncrash test: {ROUNDS} kills, {len(all_acked)} acknowledged transactions (last {top}), "
           f"{unacked_commits} committed but not yet acknowledged, "
-          f"{time.monotonic() - started:.1f} s")
+          f"{time.monotonic() - started:.1f} s ("
+          + ", ".join(f"{k} {v:.1f} s" for k, v in spent.items()) + ")")

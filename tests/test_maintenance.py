@@ -27,7 +27,7 @@ def test_clearance_data_erased_three_months_after_the_end(ws):
         active = _volunteer(uow, "Aktiv", started_on=D(2026, 1, 1))
         stopped_recently = _volunteer(uow, "Neulich", started_on=D(2026, 1, 1), ended_on=D(2026, 9, 1))
         stopped_long_ago = _volunteer(uow, "Lange", started_on=D(2026, 1, 1), ended_on=D(2026, 7, 1))
-        never_started = _volunteer(uow, "Nie", started_on=D(2026, 3, 1), ended_on=D(2026, 3, 1))
+        never_started = _volunteer(uow, "Nie", ended_on=D(2026, 10, 20))
     done = maintenance.housekeeping(ws, today=D(2026, 11, 1))
     assert sorted(done["clearances_erased"]) == sorted([stopped_long_ago.id, never_started.id])
     with ws.uow(read_only=True) as uow:

@@ -54,7 +54,7 @@ def _scripts_with(tmp_path: Path, body: str, rev: str = "9001") -> Path:
 def filled(ws, db_path):
     with ws.uow() as uow:
         p = persons.create_person(uow, last_name="Bestand", first_name="Bea")
-        r = requests.create_request(uow, person_id=p.id, title="Heizung")
+        r = requests.create_request(uow, person_id=p.id, title="Heizung", opened_on="2026-01-01")
         requests.create_contact(uow, person_id=p.id, request_id=r.id, date="2026-01-02")
     ws.close()
     return db_path

@@ -60,7 +60,8 @@ def _in(column: str, enum) -> str:
 
 
 def _not_blank(column: str) -> str:
-    return f"length(trim({column})) > 0"
+    """Not empty and not only white space (spaces, tabs, line breaks)."""
+    return f"length(trim({column}, ' ' || char(9) || char(10) || char(13))) > 0"
 
 
 class Base(DeclarativeBase):
@@ -144,7 +145,6 @@ class Person(Timestamped, Base):
         CheckConstraint(_in("gender", Gender), name="gender"),
         Index("ix_persons_sort", "last_name", "first_name"),
         Index("ix_persons_district", "district_id"),
-        Index("ix_persons_search", "search_text"),
         Index("ix_persons_name_birth", "last_name", "birth_date"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

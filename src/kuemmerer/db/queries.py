@@ -65,6 +65,15 @@ def person_linked_counts(session: OrmSession, person_id: int) -> dict[str, int]:
     }
 
 
+def delete_unused_tags(session: OrmSession) -> int:
+    """Tags no volunteer uses any more (a free-text tag may hold personal detail)."""
+    from .models import Tag, volunteer_tags
+
+    used = select(volunteer_tags.c.tag_id)
+    result = session.execute(Tag.__table__.delete().where(Tag.id.not_in(used)))
+    return result.rowcount or 0
+
+
 def similar_persons(session: OrmSession, *, last_name: str, first_name: str | None,
                     birth_date: dt.date | None, street: str | None,
                     exclude_id: int | None) -> list[int]:

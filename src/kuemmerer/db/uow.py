@@ -45,6 +45,8 @@ def _audit_rows(session: Session) -> list[dict]:
 
 @event.listens_for(Session, "after_flush")
 def _record_audit(session: Session, _ctx) -> None:  # noqa: ANN001
+    if session.info.get("bulk"):
+        return
     rows = _audit_rows(session)
     if rows:
         session.connection().execute(insert(AuditEvent), rows)
@@ -93,6 +95,11 @@ class UnitOfWork:
 
     def delete(self, obj: Base) -> None:
         self.session.delete(obj)
+
+    def bulk(self) -> None:
+        """For bulk writes (demo data, imports): no per-row audit events in this unit of
+        work; the caller records one summary event with ``audit``."""
+        self.session.info["bulk"] = True
 
     def audit(self, action: AuditAction, entity: str, entity_id: int | None = None) -> None:
         """Record an event that is not a plain ORM write (backup, erase, demo…)."""

@@ -77,6 +77,8 @@ def check_ref(form, uow: UnitOfWork, model: type, name: str, message: str,
         return None
     try:
         ident = int(value)
+        if isinstance(value, bool) or (isinstance(value, float) and value != ident):
+            raise ValueError(value)
     except (TypeError, ValueError):
         form.error(name, message)
         return None

@@ -41,7 +41,7 @@ def _validate_named(uow: UnitOfWork, values: dict[str, Any], current, model, tak
                     extra_fields=()) -> tuple[Form, dict[str, Any]]:
     form = Form(values)
     clean = {
-        "name": form.text("name", required=True, max_len=120),
+        "name": form.text("name", required=True, max_len=model.__table__.c.name.type.length),
         "active": form.boolean("active", default=True),
     }
     check_unique(form, uow, model, "name", clean["name"], current, taken)

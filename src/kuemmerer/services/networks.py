@@ -77,9 +77,12 @@ def _validate_action_item(uow: UnitOfWork, values: dict[str, Any], current) -> d
         "done_on": form.date("done_on", not_future=True),
         "note": form.text("note", max_len=20000),
     }
-    if clean["meeting_id"] and clean["due_on"]:
-        check_order(form, uow.get(Meeting, clean["meeting_id"]).date, clean["due_on"], "due_on",
+    if clean["meeting_id"]:
+        meeting_day = uow.get(Meeting, clean["meeting_id"]).date
+        check_order(form, meeting_day, clean["due_on"], "due_on",
                     "Die Frist kann nicht vor der Sitzung liegen.")
+        check_order(form, meeting_day, clean["done_on"], "done_on",
+                    "Die Aufgabe kann nicht vor der Sitzung erledigt worden sein.")
     form.done()
     return clean
 

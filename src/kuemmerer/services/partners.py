@@ -24,7 +24,8 @@ def _organisation_dto(org: Organisation) -> OrganisationDto:
     return from_row(
         OrganisationDto, org,
         service_ids=tuple(sorted(s.id for s in org.services)),
-        weekly_hours=tuple(from_row(OpeningHoursDto, h) for h in org.weekly_hours),
+        weekly_hours=tuple(sorted((from_row(OpeningHoursDto, h) for h in org.weekly_hours),
+                                  key=lambda h: (h.weekday, h.opens))),
     )
 
 
@@ -34,6 +35,9 @@ def _clean_hours(form: Form) -> list[OpeningHoursDto] | None:
         return None
     out = []
     for item in raw:
+        if not isinstance(item, (tuple, list)) or len(item) not in (3, 4):
+            form.error("weekly_hours", "Jede Öffnungszeit braucht Wochentag, Beginn und Ende.")
+            continue
         weekday, opens, closes = item[0], item[1], item[2]
         note = item[3] if len(item) > 3 else None
         try:
@@ -71,14 +75,17 @@ def _validate_organisation(uow: UnitOfWork, values: dict[str, Any], current) -> 
     check_unique(form, uow, Organisation, "name", clean["name"], current,
                  "Eine Organisation mit diesem Namen gibt es schon.")
     if "service_ids" in values:
-        ids = []
+        chosen: list[Service] = []
         for sid in values["service_ids"] or ():
-            service = uow.find(Service, int(sid))
+            try:
+                service = uow.find(Service, int(sid))
+            except (TypeError, ValueError):
+                service = None
             if service is None:
                 form.error("service_ids", "Unbekanntes Angebot.")
-            else:
-                ids.append(service)
-        clean["services"] = ids
+            elif service not in chosen:
+                chosen.append(service)
+        clean["services"] = chosen
     hours = _clean_hours(form)
     if hours is not None:
         clean["weekly_hours"] = [OpeningHours(weekday=h.weekday, opens=h.opens, closes=h.closes,
@@ -191,7 +198,10 @@ def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict
     }
     if clean["appointment_at"] is not None and not isinstance(clean["appointment_at"], dt.datetime):
         form.error("appointment_at", "Bitte Datum und Uhrzeit des Termins angeben.")
-    if clean["service_id"] and clean["organisation_id"]:
+    pair_changed = current is None or (clean["service_id"], clean["organisation_id"]) != (
+        current.service_id, current.organisation_id)
+    if clean["service_id"] and clean["organisation_id"] and pair_changed:
+        # checked when chosen; a partner dropping the service later does not block the outcome
         org = uow.get(Organisation, clean["organisation_id"])
         if clean["service_id"] not in {s.id for s in org.services}:
             form.error("organisation_id", f"„{org.name}“ bietet dieses Angebot nicht an.")
@@ -205,10 +215,13 @@ def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict
     check_order(form, clean["referred_on"], clean["outcome_on"], "outcome_on",
                 "Das Ergebnis kann nicht vor der Vermittlung liegen.")
     outcome = ReferralOutcome(clean["outcome"]) if clean["outcome"] else None
-    if current is None and outcome is ReferralOutcome.REFERRED and clean["follow_up_on"] is None \
+    if outcome is ReferralOutcome.REFERRED and clean["follow_up_on"] is None \
             and clean["referred_on"] is not None:
+        # "Ist die Person angekommen?" stays open as long as the referral is only "vermittelt"
         clean["follow_up_on"] = clean["referred_on"] + dt.timedelta(days=settings.get_follow_up_days(uow))
-    if outcome is not None and outcome is not ReferralOutcome.REFERRED:
+    if outcome is ReferralOutcome.REFERRED:
+        clean["outcome_on"] = None
+    elif outcome is not None:
         clean["follow_up_on"] = None  # the question "angekommen?" is answered
         if clean["outcome_on"] is None and "outcome_on" not in form.errors:
             clean["outcome_on"] = today()

@@ -53,6 +53,8 @@ def delete_person(uow: UnitOfWork, person_id: int) -> dict[str, int]:
     person = uow.get(Person, person_id, "Person")
     linked = queries.person_linked_counts(uow.session, person_id)
     uow.delete(person)
+    uow.flush()
+    queries.delete_unused_tags(uow.session)
     uow.audit(AuditAction.ERASE, "persons", person_id)
     uow.commit()
     queries.checkpoint(uow.session)

@@ -60,6 +60,8 @@ def _validate_contact(uow: UnitOfWork, values: dict[str, Any], current) -> dict[
         request = uow.get(Request, clean["request_id"])
         if request.person_id != clean["person_id"]:
             form.error("request_id", "Das Anliegen gehört zu einer anderen Person.")
+        elif clean["date"] is not None and clean["date"] < request.opened_on:
+            form.error("date", f"Das Anliegen beginnt erst am {request.opened_on:%d.%m.%Y}.")
         elif clean["category_id"] is None:
             clean["category_id"] = request.category_id
     form.done()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -149,6 +150,8 @@ class Form:
         try:
             hours = float(str(value).replace(",", "."))
         except ValueError:
+            hours = math.nan
+        if not math.isfinite(hours):
             self.error(name, "Bitte eine Zahl eingeben, z. B. 1,5.")
             return None
         if hours < 0:
@@ -161,7 +164,17 @@ class Form:
 
     def boolean(self, name: str, default: bool | None = False) -> bool | None:
         value = self.values.get(name, default)
-        return None if value is None else bool(value)
+        if value is None or value == "":
+            return default if value == "" else None
+        if isinstance(value, str):
+            text = value.strip().casefold()
+            if text in ("ja", "j", "true", "1", "wahr", "x"):
+                return True
+            if text in ("nein", "n", "false", "0", "falsch"):
+                return False
+            self.error(name, "Bitte ja oder nein angeben.")
+            return None
+        return bool(value)
 
     def choice(self, name: str, enum: type[LabelledEnum], default: LabelledEnum | None = None,
                *, required: bool = True) -> str | None:

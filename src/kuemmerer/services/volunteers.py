@@ -54,18 +54,23 @@ def _validate_volunteer(uow: UnitOfWork, values: dict[str, Any], current) -> dic
 
 
 def _tags(uow: UnitOfWork, form: Form, pairs) -> list[Tag]:
-    out: list[Tag] = []
-    for kind, name in pairs:
-        name = (name or "").strip()
+    """Tags from (kind, name) pairs: existing ones reused, repeats ignored."""
+    chosen: dict[tuple[str, str], Tag] = {}
+    for pair in pairs:
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            form.error("tags", "Jede Angabe braucht Art und Bezeichnung.")
+            continue
+        kind, name = pair[0], str(pair[1] or "").strip()
         if kind not in TagKind.values():
             form.error("tags", f"Unbekannte Art „{kind}“.")
             continue
-        if not name:
+        if not name or (kind, name) in chosen:
             continue
-        tag = next(iter(uow.all(Tag, kind=kind, name=name)), None) or Tag(kind=kind, name=name)
-        if tag not in out:
-            out.append(tag)
-    return out
+        if len(name) > 80:
+            form.error("tags", "Höchstens 80 Zeichen je Angabe.")
+            continue
+        chosen[(kind, name)] = next(iter(uow.all(Tag, kind=kind, name=name)), None) or Tag(kind=kind, name=name)
+    return list(chosen.values())
 
 
 volunteers = Crud(Volunteer, VolunteerDto, "Ehrenamtliche*r", _validate_volunteer, to_dto=_volunteer_dto)
@@ -85,7 +90,7 @@ def clearance_due_for_erasure(v: VolunteerDto, today: dt.date) -> bool:
     if not has_data:
         return False
     if v.ended_on is not None:
-        never_started = v.started_on is None or v.ended_on <= v.started_on
+        never_started = v.started_on is None
         return never_started or today >= v.ended_on + CLEARANCE_KEEP_AFTER_END
     return False
 

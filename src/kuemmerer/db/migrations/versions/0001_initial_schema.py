@@ -35,7 +35,7 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
-    sa.CheckConstraint('length(trim(name)) > 0', name=op.f('ck_categories_name_not_blank')),
+    sa.CheckConstraint("length(trim(name, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_categories_name_not_blank')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_categories')),
     sa.UniqueConstraint('name', name=op.f('uq_categories_name'))
     )
@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint("kind IN ('gebiet', 'ausserhalb')", name=op.f('ck_districts_kind')),
-    sa.CheckConstraint('length(trim(name)) > 0', name=op.f('ck_districts_name_not_blank')),
+    sa.CheckConstraint("length(trim(name, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_districts_name_not_blank')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_districts')),
     sa.UniqueConstraint('name', name=op.f('uq_districts_name'))
     )
@@ -61,7 +61,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint("kind IN ('gremium', 'arbeitskreis', 'stadtteilrunde', 'gewerbestammtisch', 'sonstige')", name=op.f('ck_networks_kind')),
-    sa.CheckConstraint('length(trim(name)) > 0', name=op.f('ck_networks_name_not_blank')),
+    sa.CheckConstraint("length(trim(name, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_networks_name_not_blank')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_networks')),
     sa.UniqueConstraint('name', name=op.f('uq_networks_name'))
     )
@@ -84,7 +84,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint("kind IN ('beratungsstelle', 'behoerde', 'verein', 'kirche', 'schule', 'unternehmen', 'wohnungsunternehmen', 'sonstige')", name=op.f('ck_organisations_kind')),
-    sa.CheckConstraint('length(trim(name)) > 0', name=op.f('ck_organisations_name_not_blank')),
+    sa.CheckConstraint("length(trim(name, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_organisations_name_not_blank')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations')),
     sa.UniqueConstraint('name', name=op.f('uq_organisations_name'))
     )
@@ -95,7 +95,7 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
-    sa.CheckConstraint('length(trim(name)) > 0', name=op.f('ck_services_name_not_blank')),
+    sa.CheckConstraint("length(trim(name, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_services_name_not_blank')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_services')),
     sa.UniqueConstraint('name', name=op.f('uq_services_name'))
     )
@@ -110,7 +110,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
     sa.CheckConstraint("kind IN ('faehigkeit', 'interesse', 'sprache')", name=op.f('ck_tags_kind')),
-    sa.CheckConstraint('length(trim(name)) > 0', name=op.f('ck_tags_name_not_blank')),
+    sa.CheckConstraint("length(trim(name, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_tags_name_not_blank')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tags')),
     sa.UniqueConstraint('kind', 'name', name=op.f('uq_tags_kind_name'))
     )
@@ -128,7 +128,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint("kind IN ('projekt', 'aktion', 'veranstaltung', 'kurs', 'gruppe')", name=op.f('ck_activities_kind')),
     sa.CheckConstraint('ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on', name=op.f('ck_activities_ends_after_starts')),
-    sa.CheckConstraint('length(trim(name)) > 0', name=op.f('ck_activities_name_not_blank')),
+    sa.CheckConstraint("length(trim(name, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_activities_name_not_blank')),
     sa.ForeignKeyConstraint(['district_id'], ['districts.id'], name=op.f('fk_activities_district_id_districts'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activities'))
     )
@@ -220,14 +220,13 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint("gender IN ('weiblich', 'maennlich', 'divers', 'keine_angabe')", name=op.f('ck_persons_gender')),
-    sa.CheckConstraint('length(trim(last_name)) > 0', name=op.f('ck_persons_last_name_not_blank')),
+    sa.CheckConstraint("length(trim(last_name, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_persons_last_name_not_blank')),
     sa.ForeignKeyConstraint(['district_id'], ['districts.id'], name=op.f('fk_persons_district_id_districts'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_persons'))
     )
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.create_index('ix_persons_district', ['district_id'], unique=False)
         batch_op.create_index('ix_persons_name_birth', ['last_name', 'birth_date'], unique=False)
-        batch_op.create_index('ix_persons_search', ['search_text'], unique=False)
         batch_op.create_index('ix_persons_sort', ['last_name', 'first_name'], unique=False)
 
     op.create_table('action_items',
@@ -242,7 +241,7 @@ def upgrade() -> None:
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
-    sa.CheckConstraint('length(trim(title)) > 0', name=op.f('ck_action_items_title_not_blank')),
+    sa.CheckConstraint("length(trim(title, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_action_items_title_not_blank')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_action_items_meeting_id_meetings'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['owner_organisation_id'], ['organisations.id'], name=op.f('fk_action_items_owner_organisation_id_organisations'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_person_id'], ['persons.id'], name=op.f('fk_action_items_owner_person_id_persons'), ondelete='SET NULL'),
@@ -265,7 +264,7 @@ def upgrade() -> None:
     sa.Column('withdrawn_on', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
-    sa.CheckConstraint('length(trim(purpose)) > 0', name=op.f('ck_consents_purpose_not_blank')),
+    sa.CheckConstraint("length(trim(purpose, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_consents_purpose_not_blank')),
     sa.CheckConstraint('valid_until IS NULL OR valid_until >= given_on', name=op.f('ck_consents_valid_after_given')),
     sa.CheckConstraint('withdrawn_on IS NULL OR withdrawn_on >= given_on', name=op.f('ck_consents_withdrawn_after_given')),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_consents_organisation_id_organisations'), ondelete='RESTRICT'),
@@ -309,7 +308,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint("status IN ('offen', 'in_bearbeitung', 'wartet', 'erledigt', 'abgebrochen')", name=op.f('ck_requests_status')),
     sa.CheckConstraint('closed_on IS NULL OR closed_on >= opened_on', name=op.f('ck_requests_closed_after_opened')),
-    sa.CheckConstraint('length(trim(title)) > 0', name=op.f('ck_requests_title_not_blank')),
+    sa.CheckConstraint("length(trim(title, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_requests_title_not_blank')),
     sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_requests_category_id_categories'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_requests_person_id_persons'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_requests'))
@@ -396,7 +395,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.CheckConstraint('(activity_id IS NOT NULL) + (session_id IS NOT NULL) + (meeting_id IS NOT NULL) = 1', name=op.f('ck_attachments_exactly_one_owner')),
-    sa.CheckConstraint('length(trim(file_name)) > 0', name=op.f('ck_attachments_file_name_not_blank')),
+    sa.CheckConstraint("length(trim(file_name, ' ' || char(9) || char(10) || char(13))) > 0", name=op.f('ck_attachments_file_name_not_blank')),
     sa.CheckConstraint('size_bytes >= 0', name=op.f('ck_attachments_size_non_negative')),
     sa.ForeignKeyConstraint(['activity_id'], ['activities.id'], name=op.f('fk_attachments_activity_id_activities'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_attachments_meeting_id_meetings'), ondelete='CASCADE'),
@@ -565,7 +564,6 @@ def downgrade() -> None:
     op.drop_table('action_items')
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.drop_index('ix_persons_sort')
-        batch_op.drop_index('ix_persons_search')
         batch_op.drop_index('ix_persons_name_birth')
         batch_op.drop_index('ix_persons_district')
 
