@@ -39,3 +39,24 @@ def test_clearance_data_erased_three_months_after_the_end(ws):
         v = by_id[erased.id]
         assert (v.clearance_seen_on, v.clearance_issued_on, v.clearance_relevant_entry) == (None, None, None)
         assert v.ended_on is not None  # the volunteer record itself stays
+
+
+def test_every_kind_of_write_is_audited_with_ids_only(ws):
+    from sqlalchemy import text
+
+    from kuemmerer.services import settings
+
+    with ws.uow() as uow:
+        p = persons.create_person(uow, last_name="Prüfer", first_name="Ina")
+        persons.update_person(uow, p.id, first_name="Ines")
+        settings.set_letterhead(uow, office_name="Stadtteilbüro Süd")
+        persons.delete_person(uow, p.id)
+    with ws.uow(read_only=True) as uow:
+        rows = uow.session.execute(text(
+            "SELECT action, entity, entity_id FROM audit_events ORDER BY id")).all()
+    assert ("create", "persons", p.id) in rows
+    assert ("update", "persons", p.id) in rows
+    assert ("create", "settings", None) in rows
+    assert ("erase", "persons", p.id) in rows
+    flat = " ".join(str(v) for r in rows for v in r)
+    assert "Prüfer" not in flat and "Ines" not in flat and "Stadtteilbüro" not in flat

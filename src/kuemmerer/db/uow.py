@@ -23,7 +23,7 @@ from .models import AuditEvent, Base
 
 T = TypeVar("T", bound=Base)
 
-_UNAUDITED = {"audit_events", "settings"}
+_UNAUDITED = {"audit_events"}
 
 
 def _audit_rows(session: Session) -> list[dict]:
