@@ -40,3 +40,14 @@ def test_window_start_does_not_import_slow_modules():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""}).stdout.strip()
     assert out == "[]"
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(tmp_path):
+    from kuemmerer.services.workspace import open_workspace
+
+    open_workspace(tmp_path / "k.sqlite").close()
+    code = ("import sys; from kuemmerer.services.workspace import open_workspace;"
+            f"open_workspace({str(tmp_path / 'k.sqlite')!r}).close();"
+            "print('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "False", out.stderr

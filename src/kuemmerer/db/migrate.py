@@ -1,12 +1,13 @@
 """Schema migrations with Alembic: one transaction, verified backup first.
 
 Alembic is imported lazily: it is slow to import and only needed when the
-schema is behind.
+schema is behind (an up-to-date database is recognised without it).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, inspect, text
@@ -50,8 +51,29 @@ def is_empty(engine: Engine) -> bool:
         return not inspect(conn).get_table_names()
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([\w]+)?['\"]?", re.M)
+
+
+def _head_without_alembic(script_location: Path | None = None) -> str | None:
+    """The head revision read from the scripts' ``revision``/``down_revision`` lines, so that
+    opening an up-to-date database does not import Alembic (slow). None if unclear."""
+    revisions, parents = set(), set()
+    for script in (Path(script_location or MIGRATIONS_DIR) / "versions").glob("*.py"):
+        found = dict((k, v) for k, v in _REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            if found.get("down_revision") not in (None, "", "None"):
+                parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
 def needs_upgrade(engine: Engine, script_location: Path | None = None) -> bool:
-    return current_revision(engine) != head_revision(script_location)
+    current = current_revision(engine)
+    fast = _head_without_alembic(script_location)
+    if fast is not None and current == fast:
+        return False
+    return current != head_revision(script_location)
 
 
 def upgrade(db_path: Path, *, backup_dir: Path | None = None, script_location: Path | None = None,
@@ -63,12 +85,12 @@ def upgrade(db_path: Path, *, backup_dir: Path | None = None, script_location: P
     off (SQLite's table rebuilds), checks ``foreign_key_check`` and commits —
     or rolls back completely, leaving schema and data as they were.
     """
-    from alembic import command
-
     engine = make_engine(db_path, foreign_keys=False, pooled=False)
     try:
         if not needs_upgrade(engine, script_location) and target == "head":
             return False
+        from alembic import command
+
         if not is_empty(engine):
             from .backup import create_backup
 
