@@ -155,8 +155,15 @@ def test_stored_database_of_every_released_revision_upgrades(stored, tmp_path):
     for table, count in EXPECTED.items():
         assert len(_rows(db, table)) == count, table
     from kuemmerer.db.integrity import check_file
+    from kuemmerer.db.search_key import person_search_text
+    from kuemmerer.domain.rules import sort_key
 
     assert check_file(db) == []
+    # derived search columns were backfilled as the application computes them today
+    for first, last, phone, email, search, sort in _rows(db, "persons") and sqlite3.connect(db).execute(
+            "SELECT first_name, last_name, phone, email, search_text, sort_name FROM persons"):
+        assert search == person_search_text(first, last, phone, email)
+        assert sort == sort_key(last, first)
 
 
 def test_a_revision_file_exists_for_the_current_head():

@@ -143,7 +143,7 @@ class Person(Timestamped, Base):
     __table_args__ = (
         CheckConstraint(_not_blank("last_name"), name="last_name_not_blank"),
         CheckConstraint(_in("gender", Gender), name="gender"),
-        Index("ix_persons_sort", "last_name", "first_name"),
+        Index("ix_persons_sort_name", "sort_name", "id"),
         Index("ix_persons_district", "district_id"),
         Index("ix_persons_name_birth", "last_name", "birth_date"),
     )
@@ -163,6 +163,8 @@ class Person(Timestamped, Base):
     # folded name/phone/e-mail for umlaut- and case-insensitive search in SQL;
     # maintained by db.events on every insert and update
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # folded "last\x01first" for German order in SQL (DIN 5007-1), same listener
+    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
 
     district: Mapped[District | None] = relationship()
     volunteer: Mapped[Volunteer | None] = relationship(

@@ -6,18 +6,22 @@ import re
 
 from sqlalchemy import event
 
-from kuemmerer.domain.rules import fold
+from kuemmerer.domain.rules import fold, fold_variants, sort_key
 
 from .models import Person
 
 
-def person_search_text(person: Person) -> str:
-    digits = re.sub(r"\D", "", person.phone or "")
-    parts = [fold(person.first_name), fold(person.last_name), fold(person.email), digits]
+def person_search_text(first_name: str | None, last_name: str | None, phone: str | None,
+                       email: str | None) -> str:
+    """Space-separated folded words (with "ue" spellings) and phone digits: a search for a
+    word prefix is ``LIKE '% prefix%'``."""
+    digits = re.sub(r"\D", "", phone or "")
+    parts = [*fold_variants(first_name), *fold_variants(last_name), fold(email), digits]
     return " " + " ".join(p for p in parts if p) + " "
 
 
 @event.listens_for(Person, "before_insert")
 @event.listens_for(Person, "before_update")
 def _set_search_text(_mapper, _connection, target: Person) -> None:  # noqa: ANN001
-    target.search_text = person_search_text(target)
+    target.search_text = person_search_text(target.first_name, target.last_name, target.phone, target.email)
+    target.sort_name = sort_key(target.last_name, target.first_name)

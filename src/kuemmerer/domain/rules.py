@@ -68,6 +68,24 @@ def fold(text: str | None) -> str:
     return re.sub(r"\s+", " ", stripped).strip()
 
 
+_DE_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def fold_variants(text: str | None) -> list[str]:
+    """``fold`` plus the German transliteration ("Müller" → "muller" and "mueller"),
+    so that both spellings find the name."""
+    base = fold(text)
+    if not base:
+        return []
+    translit = fold((text or "").casefold().translate(_DE_TRANSLIT))
+    return [base] if translit == base else [base, translit]
+
+
+def sort_key(last_name: str | None, first_name: str | None) -> str:
+    """German dictionary order (DIN 5007-1: ä = a, ß = ss), last name first."""
+    return f"{fold(last_name)}\x01{fold(first_name)}"
+
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
