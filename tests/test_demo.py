@@ -211,9 +211,14 @@ def test_nothing_is_dated_after_today(generated):
         "sessions": ("date",),
         "attendances": ("created_at",),
         "assignments": ("date",),
-        "meetings": ("date",),
         "action_items": ("done_on",),
     }
+    # meetings after today are only planned: no minutes, nobody recorded as attending yet
+    assert _scalar(path, "SELECT max(date) FROM meetings WHERE minutes_text IS NOT NULL") <= TODAY.isoformat()
+    planned = _rows(path, "SELECT id, date FROM meetings WHERE date > ?", TODAY.isoformat())
+    assert planned and all(_day(d) <= TODAY + dt.timedelta(days=62) for _, d in planned)
+    assert _scalar(path, "SELECT count(*) FROM meeting_participants mp JOIN meetings m ON m.id = mp.meeting_id "
+                         "WHERE m.date > ?", TODAY.isoformat()) == 0
     for table, cols in columns.items():
         for col in cols:
             latest = _scalar(path, f"SELECT max({col}) FROM {table}")

@@ -38,10 +38,17 @@ class Crud(Generic[D]):
     def current_values(self, obj) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in self.editable()}
 
-    def create(self, uow: UnitOfWork, **values: Any) -> D:
+    def add(self, uow: UnitOfWork, **values: Any):
+        """Validate and add without committing (for several writes in one transaction);
+        returns the flushed ORM object (with its id)."""
         clean = self.validate(uow, values, None)
         obj = self.model(**clean)
         uow.add(obj)
+        uow.flush()
+        return obj
+
+    def create(self, uow: UnitOfWork, **values: Any) -> D:
+        obj = self.add(uow, **values)
         uow.commit()
         return self._dto(obj)
 

@@ -1332,9 +1332,34 @@ class _Planner:
                         items.append({"title": rng.choice(ACTION_TITLES), "due_on": due,
                                       "done_on": done, "owner": owner})
                     self.meetings.append((n, fields, parts, items))
+            # the next two months are planned already: agenda, no minutes, nobody attended yet
+            for ahead in range(0, 3):
+                y, month = divmod(self.today.month - 1 + ahead, 12)
+                y, month = self.today.year + y, month + 1
+                day = _nth_weekday(y, month, weekday, nth)
+                if month == 8 or not (self.today < day <= self.today + dt.timedelta(days=62)) \
+                        or day in self.cal.holidays:
+                    continue
+                agenda = rng.sample(AGENDA_ITEMS[:-1], rng.randint(2, 3)) + [AGENDA_ITEMS[-1]]
+                fields = {"date": day, "start_time": _t(t0), "end_time": _t(t1), "location": location,
+                          "agenda": "\n".join(f"TOP {i + 1}: {t}" for i, t in enumerate(agenda)),
+                          "minutes_text": None}
+                self.meetings.append((n, fields, [], []))
 
 
 # =========================================================================== writing
+
+
+DEMO_LETTERHEAD = {
+    "office_name": "Stadtteilbüro Am Wiesengrund (Demo)",
+    "organisation": "Demo-Träger Gemeinwesenarbeit e. V.",
+    "street": "Wiesengrund 12",
+    "postcode_city": "09123 Chemnitz",
+    "phone": "030 23125-100",
+    "email": "stadtteilbuero@example.org",
+    "office_hours": "Di 9–12 Uhr, Do 14–18 Uhr",
+    "logo_path": "",
+}
 
 
 def _refuse_if_not_empty(uow: UnitOfWork) -> None:
@@ -1592,7 +1617,7 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
     w.flush()
     meetings = []
     for n, fields, _parts, _items in plan.meetings:
-        m = Meeting(network_id=networks[n].id, **fields, **_stamp(fields["date"], 21, 0))
+        m = Meeting(network_id=networks[n].id, **fields, **_stamp(min(fields["date"], today), 21, 0))
         meetings.append(m)
         w.add(m)
     w.flush()
@@ -1614,6 +1639,7 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
             ))
     w.done()
 
+    settings.set_value(uow, "letterhead", DEMO_LETTERHEAD, commit=False)
     uow.audit(AuditAction.DEMO, "demo", None)
     uow.commit()
     if progress is not None:

@@ -1,0 +1,261 @@
+"""Read side of the big lists (persons, requests) and of the Heute dashboard.
+
+Everything is filtered, sorted and paged in SQL, so a list opens instantly on ten
+years of data: a page is ``LIMIT/OFFSET`` over an indexed order, and the per-row
+figures (last contact, open requests) are correlated subqueries over indexes,
+evaluated only for the rows of the page (unless the list is sorted by them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session as OrmSession
+
+from kuemmerer.domain.enums import ReferralOutcome, RequestStatus
+from kuemmerer.domain.rules import fold_variants
+
+from .models import (
+    ActionItem,
+    AnonymousTally,
+    Category,
+    Contact,
+    District,
+    Meeting,
+    Network,
+    Organisation,
+    Person,
+    Referral,
+    Request,
+    Service,
+)
+
+OPEN_STATUSES = tuple(s.value for s in RequestStatus if not s.is_closed)
+CLOSED_STATUSES = tuple(s.value for s in RequestStatus if s.is_closed)
+UNKNOWN_DISTRICT = -1  # filter value for "no district recorded"
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search_condition(column, search: str):
+    """Every word of ``search`` must start a word of ``column`` (a folded search text);
+    digits also match inside phone numbers. "muller" and "mueller" find "Müller"."""
+    conditions = []
+    for raw in search.split():
+        if re.fullmatch(r"[\d/+()-]{3,}", raw):  # part of a phone number
+            digits = re.sub(r"\D", "", raw)
+            conditions.append(column.like(f"%{digits}%"))
+            continue
+        words = fold_variants(raw)
+        if not words:
+            continue
+        conditions.append(or_(*(column.like(f"% {_like_escape(w)}%", escape="\\") for w in words)))
+    return and_(*conditions) if conditions else None
+
+
+# --------------------------------------------------------------------------- persons
+
+
+def _last_contact():
+    return (select(func.max(Contact.date)).where(Contact.person_id == Person.id)
+            .correlate(Person).scalar_subquery())
+
+
+def _open_requests():
+    return (select(func.count(Request.id))
+            .where(Request.person_id == Person.id, Request.status.in_(OPEN_STATUSES))
+            .correlate(Person).scalar_subquery())
+
+
+def _person_filter(stmt, search: str, district_id: int | None):
+    cond = search_condition(Person.search_text, search)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    if district_id == UNKNOWN_DISTRICT:
+        stmt = stmt.where(Person.district_id.is_(None))
+    elif district_id is not None:
+        stmt = stmt.where(Person.district_id == district_id)
+    return stmt
+
+
+def person_count(session: OrmSession, *, search: str = "", district_id: int | None = None) -> int:
+    stmt = _person_filter(select(func.count(Person.id)), search, district_id)
+    return session.scalar(stmt) or 0
+
+
+PERSON_SORTS = ("name", "district", "age", "last_contact", "open_requests")
+
+
+def person_rows(session: OrmSession, *, search: str = "", district_id: int | None = None,
+                sort: str = "name", descending: bool = False, offset: int = 0,
+                limit: int = 200) -> Sequence:
+    last_contact = _last_contact().label("last_contact")
+    open_requests = _open_requests().label("open_requests")
+    stmt = (select(Person.id, Person.last_name, Person.first_name, Person.birth_date, Person.phone,
+                   District.name.label("district"), last_contact, open_requests)
+            .outerjoin(District, District.id == Person.district_id))
+    stmt = _person_filter(stmt, search, district_id)
+    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
+    name_order = [Person.sort_name, Person.id]
+    if sort == "district":
+        order = [District.name.is_(None), direction(District.sort_order), direction(District.name), *name_order]
+    elif sort == "age":  # age ascending = birth date descending; unknown last
+        order = [Person.birth_date.is_(None), (Person.birth_date.asc() if descending else Person.birth_date.desc()),
+                 *name_order]
+    elif sort == "last_contact":
+        order = [last_contact.is_(None), direction(last_contact), *name_order]
+    elif sort == "open_requests":
+        order = [direction(open_requests), *name_order]
+    else:
+        order = [direction(Person.sort_name), direction(Person.id)]
+    return session.execute(stmt.order_by(*order).offset(offset).limit(limit)).all()
+
+
+# --------------------------------------------------------------------------- requests
+
+REQUEST_SORTS = ("opened_on", "person", "title", "category", "status", "follow_up_on", "last_contact")
+
+
+def _request_last_contact():
+    return (select(func.max(Contact.date)).where(Contact.request_id == Request.id)
+            .correlate(Request).scalar_subquery())
+
+
+def _request_filter(stmt, *, search: str, status: str | None, category_id: int | None,
+                    district_id: int | None, follow_up: str | None, today: dt.date):
+    if search:
+        words = search_condition(Person.search_text, search)
+        title_words = [Request.title.like(f"%{_like_escape(w)}%", escape="\\") for w in search.split()]
+        title_cond = and_(*title_words) if title_words else None
+        conds = [c for c in (words, title_cond) if c is not None]
+        if conds:
+            stmt = stmt.where(or_(*conds))
+    if status == "open":
+        stmt = stmt.where(Request.status.in_(OPEN_STATUSES))
+    elif status == "closed":
+        stmt = stmt.where(Request.status.in_(CLOSED_STATUSES))
+    elif status:
+        stmt = stmt.where(Request.status == status)
+    if category_id is not None:
+        stmt = stmt.where(Request.category_id == category_id)
+    if district_id == UNKNOWN_DISTRICT:
+        stmt = stmt.where(Person.district_id.is_(None))
+    elif district_id is not None:
+        stmt = stmt.where(Person.district_id == district_id)
+    if follow_up == "due":
+        stmt = stmt.where(Request.follow_up_on <= today)
+    elif follow_up == "overdue":
+        stmt = stmt.where(Request.follow_up_on < today)
+    elif follow_up == "week":
+        stmt = stmt.where(Request.follow_up_on <= today + dt.timedelta(days=7))
+    elif follow_up == "any":
+        stmt = stmt.where(Request.follow_up_on.is_not(None))
+    elif follow_up == "none":
+        stmt = stmt.where(Request.follow_up_on.is_(None))
+    return stmt
+
+
+def request_count(session: OrmSession, *, today: dt.date, search: str = "", status: str | None = None,
+                  category_id: int | None = None, district_id: int | None = None,
+                  follow_up: str | None = None) -> int:
+    stmt = select(func.count(Request.id)).join(Person, Person.id == Request.person_id)
+    stmt = _request_filter(stmt, search=search, status=status, category_id=category_id,
+                           district_id=district_id, follow_up=follow_up, today=today)
+    return session.scalar(stmt) or 0
+
+
+def request_rows(session: OrmSession, *, today: dt.date, search: str = "", status: str | None = None,
+                 category_id: int | None = None, district_id: int | None = None,
+                 follow_up: str | None = None, sort: str = "opened_on", descending: bool = True,
+                 offset: int = 0, limit: int = 200) -> Sequence:
+    last_contact = _request_last_contact().label("last_contact")
+    stmt = (select(Request.id, Request.person_id, Request.title, Request.status, Request.opened_on,
+                   Request.closed_on, Request.follow_up_on, Request.follow_up_note,
+                   Category.name.label("category"), Person.last_name, Person.first_name, last_contact)
+            .join(Person, Person.id == Request.person_id)
+            .outerjoin(Category, Category.id == Request.category_id))
+    stmt = _request_filter(stmt, search=search, status=status, category_id=category_id,
+                           district_id=district_id, follow_up=follow_up, today=today)
+    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
+    tie = [direction(Request.id)]
+    columns = {
+        "person": [direction(Person.sort_name)],
+        "title": [direction(func.lower(Request.title))],
+        "category": [Category.name.is_(None), direction(Category.sort_order), direction(Category.name)],
+        "status": [direction(case({s: i for i, s in enumerate(RequestStatus.values())}, value=Request.status))],
+        "follow_up_on": [Request.follow_up_on.is_(None), direction(Request.follow_up_on)],
+        "last_contact": [last_contact.is_(None), direction(last_contact)],
+    }
+    order = columns.get(sort, [direction(Request.opened_on)]) + tie
+    return session.execute(stmt.order_by(*order).offset(offset).limit(limit)).all()
+
+
+# --------------------------------------------------------------------------- Heute
+
+
+def due_follow_ups(session: OrmSession, today: dt.date, *, days_ahead: int = 0) -> list[tuple]:
+    """Open Wiedervorlagen due by ``today + days_ahead``: (kind, id, person_id, last, first,
+    what, due, note), oldest first. Kinds: "request", "referral", "task"."""
+    until = today + dt.timedelta(days=days_ahead)
+    req = (select(literal("request"), Request.id, Request.person_id, Person.last_name, Person.first_name,
+                  Request.title, Request.follow_up_on, Request.follow_up_note)
+           .join(Person, Person.id == Request.person_id)
+           .where(Request.follow_up_on <= until, Request.status.in_(OPEN_STATUSES)))
+    ref = (select(literal("referral"), Referral.id, Referral.person_id, Person.last_name, Person.first_name,
+                  (Service.name + " – " + Organisation.name), Referral.follow_up_on,
+                  literal("Ist die Person angekommen?"))
+           .join(Person, Person.id == Referral.person_id)
+           .join(Service, Service.id == Referral.service_id)
+           .join(Organisation, Organisation.id == Referral.organisation_id)
+           .where(Referral.follow_up_on <= until, Referral.outcome == ReferralOutcome.REFERRED.value))
+    task = (select(literal("task"), ActionItem.id, ActionItem.owner_person_id, literal(None), literal(None),
+                   ActionItem.title, ActionItem.due_on, ActionItem.owner_text)
+            .where(ActionItem.due_on <= until, ActionItem.done_on.is_(None)))
+    rows = [tuple(r) for stmt in (req, ref, task) for r in session.execute(stmt)]
+    return sorted(rows, key=lambda r: (r[6], r[0], r[1]))
+
+
+def open_request_ages(session: OrmSession, today: dt.date) -> list[tuple[dt.date, int]]:
+    """(opened_on, count) of all open requests, for the age buckets."""
+    stmt = (select(Request.opened_on, func.count(Request.id))
+            .where(Request.status.in_(OPEN_STATUSES)).group_by(Request.opened_on))
+    return [tuple(r) for r in session.execute(stmt)]
+
+
+def contacts_on(session: OrmSession, day: dt.date) -> Sequence:
+    stmt = (select(Contact.id, Contact.person_id, Person.last_name, Person.first_name, Contact.kind,
+                   Category.name.label("category"), Contact.duration_minutes, Contact.request_id)
+            .join(Person, Person.id == Contact.person_id)
+            .outerjoin(Category, Category.id == Contact.category_id)
+            .where(Contact.date == day).order_by(Contact.id))
+    return session.execute(stmt).all()
+
+
+def anonymous_on(session: OrmSession, day: dt.date) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(AnonymousTally.count), 0))
+                              .where(AnonymousTally.date == day)))
+
+
+def next_meetings(session: OrmSession, today: dt.date, limit: int = 5) -> Sequence:
+    stmt = (select(Meeting.id, Meeting.date, Meeting.start_time, Meeting.location, Meeting.agenda,
+                   Network.name.label("network"))
+            .join(Network, Network.id == Meeting.network_id)
+            .where(Meeting.date >= today).order_by(Meeting.date, Meeting.start_time, Meeting.id).limit(limit))
+    return session.execute(stmt).all()
+
+
+def person_search_rows(session: OrmSession, search: str, limit: int = 8) -> Sequence:
+    """Quick look-up for the office-hour capture: best matches by name."""
+    cond = search_condition(Person.search_text, search)
+    if cond is None:
+        return []
+    stmt = (select(Person.id, Person.last_name, Person.first_name, Person.birth_date,
+                   District.name.label("district"), Person.street)
+            .outerjoin(District, District.id == Person.district_id)
+            .where(cond).order_by(Person.sort_name, Person.id).limit(limit))
+    return session.execute(stmt).all()

@@ -1,0 +1,123 @@
+"""Rows for the big lists (Personen, Anliegen), paged and filtered in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from kuemmerer.db import listing
+from kuemmerer.db.uow import UnitOfWork
+from kuemmerer.domain.enums import RequestStatus
+from kuemmerer.domain.rules import age_band
+
+UNKNOWN_DISTRICT = listing.UNKNOWN_DISTRICT
+
+
+def display_name(last: str | None, first: str | None) -> str:
+    return f"{last}, {first}" if first else (last or "")
+
+
+@dataclass(frozen=True)
+class PersonQuery:
+    search: str = ""
+    district_id: int | None = None  # None = all, UNKNOWN_DISTRICT = none recorded
+    sort: str = "name"  # one of listing.PERSON_SORTS
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    district: str | None
+    birth_date: dt.date | None
+    age_band: str
+    last_contact: dt.date | None
+    open_requests: int
+    phone: str | None
+
+
+def count_persons(uow: UnitOfWork, q: PersonQuery) -> int:
+    return listing.person_count(uow.session, search=q.search, district_id=q.district_id)
+
+
+def person_page(uow: UnitOfWork, q: PersonQuery, offset: int, limit: int,
+                today: dt.date | None = None) -> list[PersonRow]:
+    today = today or dt.date.today()
+    rows = listing.person_rows(uow.session, search=q.search, district_id=q.district_id, sort=q.sort,
+                               descending=q.descending, offset=offset, limit=limit)
+    return [PersonRow(r.id, display_name(r.last_name, r.first_name), r.district, r.birth_date,
+                      age_band(r.birth_date, today).label, _date(r.last_contact), r.open_requests or 0,
+                      r.phone) for r in rows]
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    search: str = ""
+    status: str | None = "open"  # "open", "closed", a RequestStatus value, or None = all
+    category_id: int | None = None
+    district_id: int | None = None
+    follow_up: str | None = None  # None, "due", "overdue", "week", "any", "none"
+    sort: str = "opened_on"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    id: int
+    person_id: int
+    person_name: str
+    title: str
+    category: str | None
+    status: str
+    status_label: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+    follow_up_on: dt.date | None
+    follow_up_note: str | None
+    last_contact: dt.date | None
+
+
+def _request_filters(q: RequestQuery) -> dict:
+    return {"search": q.search, "status": q.status, "category_id": q.category_id,
+            "district_id": q.district_id, "follow_up": q.follow_up}
+
+
+def count_requests(uow: UnitOfWork, q: RequestQuery, today: dt.date | None = None) -> int:
+    return listing.request_count(uow.session, today=today or dt.date.today(), **_request_filters(q))
+
+
+def request_page(uow: UnitOfWork, q: RequestQuery, offset: int, limit: int,
+                 today: dt.date | None = None) -> list[RequestRow]:
+    rows = listing.request_rows(uow.session, today=today or dt.date.today(), sort=q.sort,
+                                descending=q.descending, offset=offset, limit=limit, **_request_filters(q))
+    return [RequestRow(r.id, r.person_id, display_name(r.last_name, r.first_name), r.title, r.category,
+                       r.status, RequestStatus(r.status).label, _date(r.opened_on), _date(r.closed_on),
+                       _date(r.follow_up_on), r.follow_up_note, _date(r.last_contact)) for r in rows]
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    id: int
+    name: str
+    birth_date: dt.date | None
+    district: str | None
+    street: str | None
+
+    @property
+    def label(self) -> str:
+        extra = [f"geb. {self.birth_date:%d.%m.%Y}" if self.birth_date else None, self.district, self.street]
+        details = ", ".join(e for e in extra if e)
+        return f"{self.name} ({details})" if details else self.name
+
+
+def find_persons(uow: UnitOfWork, search: str, limit: int = 8) -> list[PersonMatch]:
+    return [PersonMatch(r.id, display_name(r.last_name, r.first_name), r.birth_date, r.district, r.street)
+            for r in listing.person_search_rows(uow.session, search, limit)]
+
+
+def _date(value) -> dt.date | None:
+    """Dates from aggregates (MAX over a subquery) come back as text from SQLite."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

@@ -1,0 +1,92 @@
+"""Heute: what needs her attention today."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from kuemmerer.db import listing as q
+from kuemmerer.db.uow import UnitOfWork
+from kuemmerer.domain.enums import ContactKind
+
+from .listing import display_name
+
+AGE_BUCKETS = (("bis 1 Woche", 7), ("1–4 Wochen", 28), ("1–3 Monate", 91), ("über 3 Monate", None))
+KIND_LABELS = {"request": "Anliegen", "referral": "Vermittlung", "task": "Aufgabe"}
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    kind: str  # "request", "referral", "task"
+    id: int
+    person_id: int | None
+    person_name: str
+    what: str
+    due_on: dt.date
+    note: str | None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    def days_overdue(self, today: dt.date) -> int:
+        return (today - self.due_on).days
+
+
+@dataclass(frozen=True)
+class TodayContact:
+    id: int
+    person_id: int
+    person_name: str
+    kind: str
+    category: str | None
+    duration_minutes: int | None
+    request_id: int | None
+
+
+@dataclass(frozen=True)
+class UpcomingMeeting:
+    id: int
+    network: str
+    date: dt.date
+    start_time: dt.time | None
+    location: str | None
+    agenda: str | None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    today: dt.date
+    follow_ups: tuple[FollowUp, ...]
+    open_requests_by_age: tuple[tuple[str, int], ...]
+    contacts_today: tuple[TodayContact, ...]
+    anonymous_today: int
+    next_meetings: tuple[UpcomingMeeting, ...]
+
+    @property
+    def open_requests(self) -> int:
+        return sum(n for _, n in self.open_requests_by_age)
+
+
+def _bucket(age_days: int) -> str:
+    for label, limit in AGE_BUCKETS:
+        if limit is None or age_days <= limit:
+            return label
+    raise AssertionError
+
+
+def dashboard(uow: UnitOfWork, today: dt.date | None = None) -> Dashboard:
+    today = today or dt.date.today()
+    s = uow.session
+    follow_ups = tuple(FollowUp(kind, ident, pid, display_name(last, first) if last else "", what, due, note)
+                       for kind, ident, pid, last, first, what, due, note in q.due_follow_ups(s, today))
+    buckets = {label: 0 for label, _ in AGE_BUCKETS}
+    for opened_on, n in q.open_request_ages(s, today):
+        opened = opened_on if isinstance(opened_on, dt.date) else dt.date.fromisoformat(str(opened_on))
+        buckets[_bucket((today - opened).days)] += n
+    contacts = tuple(TodayContact(r.id, r.person_id, display_name(r.last_name, r.first_name),
+                                  ContactKind(r.kind).label, r.category, r.duration_minutes, r.request_id)
+                     for r in q.contacts_on(s, today))
+    meetings = tuple(UpcomingMeeting(r.id, r.network, r.date, r.start_time, r.location, r.agenda)
+                     for r in q.next_meetings(s, today))
+    return Dashboard(today, follow_ups, tuple(buckets.items()), contacts, q.anonymous_on(s, today), meetings)
