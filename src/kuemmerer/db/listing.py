@@ -213,8 +213,16 @@ def due_follow_ups(session: OrmSession, today: dt.date, *, days_ahead: int = 0) 
            .join(Service, Service.id == Referral.service_id)
            .join(Organisation, Organisation.id == Referral.organisation_id)
            .where(Referral.follow_up_on <= until, Referral.outcome == ReferralOutcome.REFERRED.value))
-    task = (select(literal("task"), ActionItem.id, ActionItem.owner_person_id, literal(None), literal(None),
-                   ActionItem.title, ActionItem.due_on, ActionItem.owner_text)
+    owner = Person.__table__.alias("owner")
+    owner_org = Organisation.__table__.alias("owner_org")
+    task = (select(literal("task"), ActionItem.id, ActionItem.owner_person_id,
+                   func.coalesce(owner.c.last_name, owner_org.c.name, ActionItem.owner_text, ""),
+                   owner.c.first_name, ActionItem.title, ActionItem.due_on,
+                   func.coalesce("aus: " + Network.name, ActionItem.note))
+            .outerjoin(owner, owner.c.id == ActionItem.owner_person_id)
+            .outerjoin(owner_org, owner_org.c.id == ActionItem.owner_organisation_id)
+            .outerjoin(Meeting, Meeting.id == ActionItem.meeting_id)
+            .outerjoin(Network, Network.id == Meeting.network_id)
             .where(ActionItem.due_on <= until, ActionItem.done_on.is_(None)))
     rows = [tuple(r) for stmt in (req, ref, task) for r in session.execute(stmt)]
     return sorted(rows, key=lambda r: (r[6], r[0], r[1]))
@@ -259,3 +267,56 @@ def person_search_rows(session: OrmSession, search: str, limit: int = 8) -> Sequ
             .outerjoin(District, District.id == Person.district_id)
             .where(cond).order_by(Person.sort_name, Person.id).limit(limit))
     return session.execute(stmt).all()
+
+
+# --------------------------------------------------------------------------- one person
+
+
+def person_contacts(session: OrmSession, person_id: int) -> Sequence:
+    stmt = (select(Contact.id, Contact.date, Contact.kind, Contact.duration_minutes, Contact.note,
+                   Contact.request_id, Request.title.label("request_title"), Category.name.label("category"))
+            .outerjoin(Request, Request.id == Contact.request_id)
+            .outerjoin(Category, Category.id == Contact.category_id)
+            .where(Contact.person_id == person_id).order_by(Contact.date.desc(), Contact.id.desc()))
+    return session.execute(stmt).all()
+
+
+def request_contacts(session: OrmSession, request_id: int) -> Sequence:
+    stmt = (select(Contact.id, Contact.date, Contact.kind, Contact.duration_minutes, Contact.note,
+                   Contact.request_id, Request.title.label("request_title"), Category.name.label("category"))
+            .join(Request, Request.id == Contact.request_id)
+            .outerjoin(Category, Category.id == Contact.category_id)
+            .where(Contact.request_id == request_id).order_by(Contact.date.desc(), Contact.id.desc()))
+    return session.execute(stmt).all()
+
+
+def person_referrals(session: OrmSession, person_id: int) -> Sequence:
+    stmt = (select(Referral.id, Referral.referred_on, Referral.outcome, Referral.outcome_on,
+                   Referral.follow_up_on, Service.name.label("service"), Organisation.name.label("organisation"))
+            .join(Service, Service.id == Referral.service_id)
+            .join(Organisation, Organisation.id == Referral.organisation_id)
+            .where(Referral.person_id == person_id).order_by(Referral.referred_on.desc(), Referral.id.desc()))
+    return session.execute(stmt).all()
+
+
+def person_attendances(session: OrmSession, person_id: int) -> Sequence:
+    from .models import Activity, Attendance, Session
+
+    stmt = (select(Attendance.id, Session.date, Session.start_time, Activity.name.label("activity"))
+            .join(Session, Session.id == Attendance.session_id)
+            .join(Activity, Activity.id == Session.activity_id)
+            .where(Attendance.person_id == person_id).order_by(Session.date.desc(), Attendance.id.desc()))
+    return session.execute(stmt).all()
+
+
+def volunteer_summary(session: OrmSession, person_id: int):
+    from .models import Assignment, Tag, Volunteer, volunteer_tags
+
+    v = session.execute(select(Volunteer).where(Volunteer.person_id == person_id)).scalar_one_or_none()
+    if v is None:
+        return None
+    minutes, count = session.execute(select(func.coalesce(func.sum(Assignment.minutes), 0), func.count(Assignment.id))
+                                     .where(Assignment.volunteer_id == v.id)).one()
+    tags = session.execute(select(Tag.kind, Tag.name).join(volunteer_tags, volunteer_tags.c.tag_id == Tag.id)
+                           .where(volunteer_tags.c.volunteer_id == v.id).order_by(Tag.kind, Tag.name)).all()
+    return v, int(minutes), int(count), [tuple(t) for t in tags]

@@ -68,6 +68,10 @@ class Dashboard:
         return sum(n for _, n in self.open_requests_by_age)
 
 
+def _day(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
 def _bucket(age_days: int) -> str:
     for label, limit in AGE_BUCKETS:
         if limit is None or age_days <= limit:
@@ -78,7 +82,7 @@ def _bucket(age_days: int) -> str:
 def dashboard(uow: UnitOfWork, today: dt.date | None = None) -> Dashboard:
     today = today or dt.date.today()
     s = uow.session
-    follow_ups = tuple(FollowUp(kind, ident, pid, display_name(last, first) if last else "", what, due, note)
+    follow_ups = tuple(FollowUp(kind, ident, pid, display_name(last, first) if last else "", what, _day(due), note)
                        for kind, ident, pid, last, first, what, due, note in q.due_follow_ups(s, today))
     buckets = {label: 0 for label, _ in AGE_BUCKETS}
     for opened_on, n in q.open_request_ages(s, today):

@@ -1,4 +1,4 @@
-"""``kuemmerer``: starts the window (``--db PATH``, ``--demo``)."""
+"""``kuemmerer``: starts the window (``--db PATH``, ``--demo``, ``--screenshots DIR``)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from kuemmerer import APP_TITLE
-from kuemmerer.domain.errors import KuemmererError
+from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError
 from kuemmerer.logging_setup import log_unexpected, setup_logging
 
 log = logging.getLogger("kuemmerer.ui")
@@ -23,6 +23,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--db", metavar="PFAD", help="Datenbankdatei")
     p.add_argument("--demo", action="store_true",
                    help="Demodatenbank öffnen (im eigenen Demo-Ordner, nie die echte Datenbank)")
+    p.add_argument("--screenshots", metavar="ORDNER",
+                   help="alle Bereiche und Dialoge als PNG in ORDNER speichern und beenden")
     return p.parse_args(argv)
 
 
@@ -40,18 +42,29 @@ def demo_db_path() -> Path:
 
 
 def prepare_demo(path: Path) -> None:
-    """Create and fill the demo database if it does not exist yet."""
+    """Create and fill the demo database if it does not exist yet (with a progress bar)."""
     if path.exists():
         return
     from kuemmerer.services import demo
     from kuemmerer.services.workspace import open_workspace
 
+    dialog = QProgressDialog("Demodaten werden erzeugt …", "", 0, 12)
+    dialog.setWindowTitle(APP_TITLE)
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(0)
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+        QApplication.processEvents()
+
     ws = open_workspace(path)
     try:
         with ws.uow() as uow:
-            demo.generate(uow, years=3, seed=1)
+            demo.generate(uow, years=3, seed=1, progress=progress)
     finally:
         ws.close()
+        dialog.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,40 +79,61 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("kuemmerer")
     install_german(app)
 
+    from .errors import install_excepthook, install_qt_message_handler
+
+    install_qt_message_handler()
+    install_excepthook()
+
     from kuemmerer.instance_lock import InstanceLock
     from kuemmerer.paths import resolve_db_path
+    from kuemmerer.services.workspace import open_workspace
 
     try:
         db_path = demo_db_path() if args.demo else resolve_db_path(args.db)
         lock = InstanceLock(db_path).acquire()
         if args.demo:
             prepare_demo(db_path)
-        from kuemmerer.services.workspace import open_workspace
-
-        db = open_workspace(db_path)
+        ws = open_workspace(db_path)
+    except DatabaseDamaged as exc:
+        QMessageBox.critical(None, APP_TITLE, f"{exc}\n\nZum Wiederherstellen: kuemmerer-cli restore DATEI "
+                             "(oder nach dem Neustart im Menü Datei → Sicherung wiederherstellen).")
+        return 2
     except KuemmererError as exc:
         QMessageBox.critical(None, APP_TITLE, str(exc))
         return 2
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback to the user
         log_unexpected(log, "start failed", exc)
-        QMessageBox.critical(None, APP_TITLE, "Kümmerer konnte nicht starten. Details stehen im Protokoll.")
+        QMessageBox.critical(None, APP_TITLE, "Kümmerer konnte nicht starten. Einzelheiten stehen im Protokoll.")
         return 3
 
-    from kuemmerer.services import maintenance
+    from kuemmerer.services import maintenance, settings
 
-    try:
-        maintenance.housekeeping(db)
-    except KuemmererError as exc:
-        QMessageBox.warning(None, APP_TITLE, f"Die tägliche Sicherung ist fehlgeschlagen: {exc}")
-    except Exception as exc:  # noqa: BLE001
-        log_unexpected(log, "housekeeping failed", exc)
+    if not args.screenshots:
+        try:
+            maintenance.housekeeping(ws)
+        except KuemmererError as exc:
+            QMessageBox.warning(None, APP_TITLE, f"Die tägliche Sicherung ist fehlgeschlagen: {exc}")
+        except Exception as exc:  # noqa: BLE001
+            log_unexpected(log, "housekeeping failed", exc)
 
     from .main_window import MainWindow
 
-    window = MainWindow(db, demo=args.demo)
-    window.show()
+    window = MainWindow(ws, demo=args.demo)
     try:
+        if args.screenshots:
+            from .screenshots import take_screenshots
+
+            written = take_screenshots(window, Path(args.screenshots))
+            print("\n".join(str(p) for p in written))
+            return 0
+        window.show()
+        with ws.uow(read_only=True) as uow:
+            first_start = ws.created and settings.get_letterhead(uow).is_empty
+        if first_start:
+            from .dialogs.letterhead import LetterheadDialog
+
+            LetterheadDialog(window.ctx, window, first_start=True).exec()
         return app.exec()
     finally:
-        db.close()
+        window.ctx.ws.close()
         lock.release()

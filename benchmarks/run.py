@@ -1,0 +1,260 @@
+"""Timings of the big lists and of "Heute" on a large database, through the real services.
+
+    .venv/bin/python benchmarks/run.py [--db PATH] [--repeat 5] [--today YYYY-MM-DD]
+                                       [--only REGEX] [--explain-over 100] [--pragma NAME=VALUE]
+
+If the database does not exist it is generated first (benchmarks/generate_large.py with
+its default sizes). Every scenario runs ``--repeat`` times, each in its own read-only unit
+of work (``ws.uow(read_only=True)``), exactly as a page of the UI calls the services:
+a list (re)load is ``count`` + the first page of 200, a sort or filter change is a reload.
+The table shows the median and the maximum in milliseconds.
+
+For every scenario whose median is over ``--explain-over`` ms the SQL the services sent is
+captured (SQLAlchemy cursor events), each statement is re-run on a plain ``sqlite3``
+connection to time it alone, and its ``EXPLAIN QUERY PLAN`` is printed.
+
+``--pragma`` (repeatable) sets an extra PRAGMA on every connection of the app's engine,
+to measure a connection setting without changing the application (e.g.
+``--pragma mmap_size=268435456``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+from sqlalchemy import event, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate_large  # noqa: E402
+
+from kuemmerer.db.models import District  # noqa: E402
+from kuemmerer.services import listing, today  # noqa: E402
+from kuemmerer.services.listing import PersonQuery, RequestQuery  # noqa: E402
+from kuemmerer.services.workspace import open_workspace  # noqa: E402
+
+PAGE = 200  # PagedModel.PAGE in the UI
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--db", type=Path, default=generate_large.DEFAULT_OUT)
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                   help="the day the services see as today (default: today)")
+    p.add_argument("--only", default=None, help="run only scenarios whose label matches this regex")
+    p.add_argument("--explain-over", type=float, default=100.0,
+                   help="explain the SQL of scenarios whose median is over this many ms")
+    p.add_argument("--pragma", action="append", default=[], help="extra PRAGMA NAME=VALUE per connection")
+    p.add_argument("--skip-open", action="store_true", help="do not time opening the workspace")
+    return p.parse_args(argv)
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def _persons(q: PersonQuery, day: dt.date, offset: int = 0, count: bool = True):
+    def run(uow):
+        n = listing.count_persons(uow, q) if count else None
+        rows = listing.person_page(uow, q, offset, PAGE, day)
+        return f"{n:,} / {len(rows)}" if count else f"{len(rows)}"
+    return run
+
+
+def _requests(q: RequestQuery, day: dt.date):
+    def run(uow):
+        n = listing.count_requests(uow, q, day)
+        rows = listing.request_page(uow, q, 0, PAGE, day)
+        return f"{n:,} / {len(rows)}"
+    return run
+
+
+def _scroll(q: PersonQuery, day: dt.date, pages: int):
+    """What the view does when she drags the scroll bar to row pages*200: one fetchMore per page."""
+    def run(uow):
+        total = 0
+        for page in range(pages):
+            total += len(listing.person_page(uow, q, page * PAGE, PAGE, day))
+        return f"{total:,} rows"
+    return run
+
+
+def scenarios(district_id: int, day: dt.date) -> list[tuple[str, Callable]]:
+    s: list[tuple[str, Callable]] = [
+        ("Personen öffnen (count + Seite 1, Name)", _persons(PersonQuery(), day)),
+        ("Personen Seite 251 (offset 50 000)", _persons(PersonQuery(), day, offset=50_000, count=False)),
+        ("Personen scrollen bis 50 000 (250 × fetchMore)", _scroll(PersonQuery(), day, 250)),
+        ("Personen sort letzter Kontakt ↓", _persons(PersonQuery(sort="last_contact", descending=True), day)),
+        ("Personen sort letzter Kontakt, Seite 2", _persons(PersonQuery(sort="last_contact", descending=True),
+                                                           day, offset=PAGE, count=False)),
+        ("Personen sort Stadtgebiet", _persons(PersonQuery(sort="district"), day)),
+        ("Personen sort Alter", _persons(PersonQuery(sort="age"), day)),
+        ("Personen sort offene Anliegen ↓", _persons(PersonQuery(sort="open_requests", descending=True), day)),
+    ]
+    for text in ("m", "mü", "mül", "müller", "muller", "mueller", "0371 555", "keïta", "xyz"):
+        s.append((f"Personen Suche „{text}“", _persons(PersonQuery(search=text), day)))
+    s += [
+        ("Personen Filter Stadtgebiet", _persons(PersonQuery(district_id=district_id), day)),
+        ("Personen Filter Stadtgebiet unbekannt", _persons(PersonQuery(district_id=listing.UNKNOWN_DISTRICT), day)),
+        ("Anliegen öffnen (offen, neueste zuerst)", _requests(RequestQuery(), day)),
+        ("Anliegen Wiedervorlage fällig", _requests(RequestQuery(follow_up="due"), day)),
+        ("Anliegen sort Person", _requests(RequestQuery(sort="person", descending=False), day)),
+        ("Anliegen sort letzter Kontakt ↓", _requests(RequestQuery(sort="last_contact"), day)),
+        ("Anliegen alle (auch erledigte)", _requests(RequestQuery(status=None), day)),
+        ("Anliegen Suche „müller“", _requests(RequestQuery(search="müller"), day)),
+        ("Heute: today.dashboard", lambda uow: _dash(uow, day)),
+        ("Schnellerfassung find_persons(„müll“)", lambda uow: f"{len(listing.find_persons(uow, 'müll'))}"),
+        ("Schnellerfassung find_persons(„xyz“)", lambda uow: f"{len(listing.find_persons(uow, 'xyz'))}"),
+    ]
+    return s
+
+
+def _dash(uow, day: dt.date) -> str:
+    d = today.dashboard(uow, day)
+    return f"{len(d.follow_ups):,} WV, {d.open_requests:,} offen, {len(d.contacts_today)} K"
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+class Capture:
+    """Collects the SQL (and DBAPI parameters) the engine sends while switched on."""
+
+    def __init__(self, engine):
+        self.on = False
+        self.statements: list[tuple[str, tuple]] = []
+        event.listen(engine, "before_cursor_execute", self._before)
+
+    def _before(self, _conn, _cursor, statement, parameters, _context, _executemany):
+        if self.on and statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            self.statements.append((statement, tuple(parameters or ())))
+
+
+def _ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+def time_scenario(ws, fn: Callable, repeat: int) -> tuple[list[float], str]:
+    times, result = [], ""
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        with ws.uow(read_only=True) as uow:
+            result = fn(uow)
+        times.append(_ms(time.perf_counter() - t0))
+    return times, result
+
+
+def _inline(sql: str, params: tuple) -> str:
+    """The statement with its parameters written in (for reading only)."""
+    it = iter(params)
+
+    def sub(_m):
+        v = next(it, None)
+        return "NULL" if v is None else str(v) if isinstance(v, int | float) else "'" + str(v).replace("'", "''") + "'"
+
+    return re.sub(r"\?", sub, sql)
+
+
+def explain_tree(path: Path, statements: list[tuple[str, tuple]], pragmas: list[str]) -> None:
+    with closing(sqlite3.connect(path)) as conn:
+        for p in pragmas:
+            conn.execute(f"PRAGMA {p}")
+        seen = set()
+        for sql, params in statements:
+            if (sql, params) in seen:
+                continue
+            seen.add((sql, params))
+            runs = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                conn.execute(sql, params).fetchall()
+                runs.append(_ms(time.perf_counter() - t0))
+            print(f"\n    -- {min(runs):.1f} ms alone (best of 3)")
+            print("    " + " ".join(_inline(sql, params).split()))
+            depth: dict[int, int] = {0: 0}
+            for node, parent, _unused, detail in conn.execute("EXPLAIN QUERY PLAN " + sql, params):
+                depth[node] = depth.get(parent, 0) + 1
+                print("    " + "  " * depth[node] + detail)
+
+
+def _counts(path: Path) -> dict[str, int]:
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        tables = ("persons", "requests", "contacts", "anonymous_tallies", "referrals", "districts")
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    path: Path = args.db
+    if not path.exists():
+        print(f"{path} does not exist: generating it (default sizes)")
+        generate_large.main(["--out", str(path)])
+    day = args.today or dt.date.today()
+    size = path.stat().st_size + sum(Path(str(path) + s).stat().st_size
+                                     for s in ("-wal",) if Path(str(path) + s).exists())
+    counts = _counts(path)
+    print(f"\ndatabase {path}: {size / 1e6:.0f} MB; "
+          + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    print(f"sqlite {sqlite3.sqlite_version}; today = {day}; repeat = {args.repeat}"
+          + (f"; extra pragmas: {', '.join(args.pragma)}" if args.pragma else ""))
+
+    results: list[tuple[str, str, list[float]]] = []
+    if not args.skip_open:
+        times = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            ws = open_workspace(path, create=False)
+            ws.close()
+            times.append(_ms(time.perf_counter() - t0))
+        results.append(("open_workspace + close (quick_check)", "", times))
+
+    ws = open_workspace(path, create=False)
+    try:
+        for p in args.pragma:
+            event.listen(ws.db.engine, "connect", lambda conn, _rec, p=p: conn.execute(f"PRAGMA {p}"))
+        capture = Capture(ws.db.engine)
+        with ws.uow(read_only=True) as uow:
+            district_id = uow.session.scalar(select(District.id).where(District.name == "Markersdorf")) \
+                or uow.session.scalar(select(District.id).order_by(District.id))
+        todo = [(label, fn) for label, fn in scenarios(district_id, day)
+                if not args.only or re.search(args.only, label)]
+        slow = []
+        for label, fn in todo:
+            times, result = time_scenario(ws, fn, args.repeat)
+            results.append((label, result, times))
+            print(f"  {label:<50} {statistics.median(times):8.1f} ms  (max {max(times):.1f})  {result}",
+                  flush=True)
+            if statistics.median(times) > args.explain_over:
+                capture.statements, capture.on = [], True
+                with ws.uow(read_only=True) as uow:
+                    fn(uow)
+                capture.on = False
+                slow.append((label, capture.statements))
+    finally:
+        ws.close()
+
+    print("\n| Szenario | Zeilen (Anzahl / Seite) | Median ms | Max ms |")
+    print("|---|---:|---:|---:|")
+    for label, result, times in results:
+        print(f"| {label} | {result} | {statistics.median(times):.1f} | {max(times):.1f} |")
+
+    if slow:
+        print(f"\nSlower than {args.explain_over:.0f} ms (median): the statements, each timed alone, "
+              "and their query plans")
+        for label, statements in slow:
+            print(f"\n== {label}")
+            statements = statements if len(statements) <= 6 else statements[:2] + statements[-2:]
+            explain_tree(path, statements, args.pragma)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Anlegen und Bearbeiten einer Person."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QVBoxLayout, QWidget
+
+from kuemmerer.domain.enums import Gender
+from kuemmerer.domain.errors import ValidationError
+from kuemmerer.services import lists, persons
+from kuemmerer.services.dto import PersonDto
+
+from ..context import AppContext
+from ..formatting import date_de
+from ..widgets import DateField, FieldForm, GuardedDialog, combo, set_combo_data, text_edit
+
+
+def district_items(ctx: AppContext, *, with_unknown: str = "unbekannt") -> list[tuple[str, int | None]]:
+    with ctx.uow(read_only=True) as uow:
+        districts = lists.list_districts(uow, active_only=True)
+    return [(with_unknown, None), *((d.name, d.id) for d in districts)]
+
+
+def gender_items() -> list[tuple[str, str]]:
+    return [(g.label, g.value) for g in (Gender.UNSTATED, Gender.FEMALE, Gender.MALE, Gender.DIVERSE)]
+
+
+class PersonDialog(GuardedDialog):
+    """Stammdaten einer Person; ``person`` None = neue Person."""
+
+    def __init__(self, ctx: AppContext, person: PersonDto | None = None, parent: QWidget | None = None):
+        super().__init__(parent, "Person bearbeiten" if person else "Neue Person")
+        self.ctx = ctx
+        self.person = person
+        self.saved: PersonDto | None = None
+        f = self.form = FieldForm(self)
+        self.last_name = f.add("last_name", "Nachname", QLineEdit(), required=True)
+        self.first_name = f.add("first_name", "Vorname", QLineEdit())
+        self.birth_date = f.add("birth_date", "Geburtsdatum", DateField())
+        self.gender = f.add("gender", "Geschlecht", combo(gender_items()))
+        self.district = f.add("district_id", "Stadtgebiet", combo(district_items(ctx)))
+        self.street = f.add("street", "Straße, Nr.", QLineEdit())
+        self.postcode = f.add("postcode", "PLZ", QLineEdit())
+        self.postcode.setMaxLength(5)
+        self.city = f.add("city", "Ort", QLineEdit())
+        self.phone = f.add("phone", "Telefon", QLineEdit())
+        self.email = f.add("email", "E-Mail", QLineEdit())
+        self.languages = f.add("languages", "Sprachen", QLineEdit())
+        self.notes = f.add("notes", "Notizen", text_edit(height=80),
+                           hint="Keine Diagnosen oder Gesundheitsdaten eintragen.")
+        layout = QVBoxLayout(self)
+        layout.addWidget(f)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+        if person:
+            self._fill(person)
+        self.watch(self.last_name, self.first_name, self.birth_date, self.gender, self.district,
+                   self.street, self.postcode, self.city, self.phone, self.email, self.languages, self.notes)
+        self.last_name.setFocus()
+
+    def _fill(self, p: PersonDto) -> None:
+        self.last_name.setText(p.last_name)
+        self.first_name.setText(p.first_name or "")
+        self.birth_date.set_date(p.birth_date)
+        set_combo_data(self.gender, p.gender)
+        set_combo_data(self.district, p.district_id)
+        for widget, value in ((self.street, p.street), (self.postcode, p.postcode), (self.city, p.city),
+                              (self.phone, p.phone), (self.email, p.email), (self.languages, p.languages)):
+            widget.setText(value or "")
+        self.notes.setPlainText(p.notes or "")
+
+    def values(self) -> dict:
+        return {
+            "last_name": self.last_name.text(),
+            "first_name": self.first_name.text(),
+            "birth_date": self.birth_date.text(),
+            "gender": self.gender.currentData(),
+            "district_id": self.district.currentData(),
+            "street": self.street.text(),
+            "postcode": self.postcode.text(),
+            "city": self.city.text(),
+            "phone": self.phone.text(),
+            "email": self.email.text(),
+            "languages": self.languages.text(),
+            "notes": self.notes.toPlainText(),
+        }
+
+    def save(self) -> bool:
+        values = self.values()
+        self.form.clear_errors()
+        try:
+            with self.ctx.uow() as uow:
+                if self.person is None:
+                    similar = persons.similar_persons(
+                        uow, last_name=values["last_name"], first_name=values["first_name"],
+                        birth_date=self.birth_date.date(), street=values["street"])
+                    if similar and not self.confirm_duplicate(self, similar):
+                        return False
+                    self.saved = persons.create_person(uow, **values)
+                else:
+                    self.saved = persons.update_person(uow, self.person.id, **values)
+        except ValidationError as exc:
+            self.form.show_errors(exc.errors)
+            return False
+        self.ctx.notify("persons")
+        return True
+
+    @classmethod
+    def confirm_duplicate(cls, parent: QWidget, similar: list[PersonDto]) -> bool:
+        """Warn that the new person may already exist (tests replace this)."""
+        names = "\n".join(
+            f"• {p.display_name}" + (f", geb. {date_de(p.birth_date)}" if p.birth_date else "")
+            + (f", {p.street}" if p.street else "") for p in similar[:5])
+        box = QMessageBox(QMessageBox.Icon.Warning, "Gibt es diese Person schon?",
+                          "Es gibt schon eine Person mit gleichem Namen und gleichem Geburtsdatum "
+                          f"oder gleicher Anschrift:\n\n{names}\n\nTrotzdem neu anlegen?", parent=parent)
+        create = box.addButton("Trotzdem anlegen", QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton("Zurück", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.exec()
+        return box.clickedButton() is create

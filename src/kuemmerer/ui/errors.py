@@ -1,0 +1,65 @@
+"""Unexpected errors: a German dialog without personal data, the details in the log,
+and the program keeps running. Qt's own warnings go to the log too."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import TracebackType
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from kuemmerer.domain.errors import KuemmererError
+from kuemmerer.logging_setup import log_unexpected
+
+log = logging.getLogger("kuemmerer.ui")
+qt_log = logging.getLogger("kuemmerer.qt")
+
+UNEXPECTED = ("Ein unerwarteter Fehler ist aufgetreten. Was Sie zuletzt gespeichert haben, "
+              "ist sicher; die letzte Aktion wurde möglicherweise nicht ausgeführt.\n\n"
+              "Die Einzelheiten stehen im Protokoll (ohne personenbezogene Daten). "
+              "Kümmerer läuft weiter.")
+
+
+class ErrorDialog:
+    """Shown for errors; tests replace ``show`` to record instead of blocking."""
+
+    @classmethod
+    def show(cls, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.critical(parent, title, text)
+
+
+def report_error(parent: QWidget | None, exc: BaseException) -> None:
+    """Known errors (German messages of our own) are shown as they are; anything else as
+    the general message, with the traceback (no messages, no values) in the log."""
+    if isinstance(exc, KuemmererError):
+        ErrorDialog.show(parent, "Hinweis", str(exc))
+        return
+    log_unexpected(log, "unexpected error in the window", exc)
+    ErrorDialog.show(parent, "Unerwarteter Fehler", UNEXPECTED)
+
+
+def install_excepthook() -> None:
+    """Exceptions escaping a slot go to report_error instead of killing the program."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        if exc.__traceback__ is None:
+            exc = exc.with_traceback(tb)
+        report_error(QApplication.activeWindow(), exc)
+
+    sys.excepthook = hook
+
+
+def install_qt_message_handler() -> None:
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def handler(mode, _context, message):  # noqa: ANN001
+        qt_log.log(levels.get(mode, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)

@@ -1,0 +1,160 @@
+"""Qt item models over DTOs: small lists in memory, big lists paged lazily from SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, Qt
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    text: Callable[[Any], str]
+    sort: str | None = None  # sort key name the query understands (paged) / None = not sortable
+    align_right: bool = False
+    tooltip: Callable[[Any], str | None] | None = None
+    sort_value: Callable[[Any], Any] | None = None  # for in-memory sorting
+
+
+def german_collator() -> QCollator:
+    collator = QCollator(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+    collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    collator.setNumericMode(True)
+    return collator
+
+
+class _RowsBase(QAbstractTableModel):
+    def __init__(self, columns: Sequence[Column], parent=None):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)) \
+                or not (0 <= index.column() < len(self.columns)):
+            return None
+        row = self.rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip(row)
+        if role == ID_ROLE:
+            return getattr(row, "id", None)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def row_at(self, row: int) -> Any:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def row_of_id(self, ident: int) -> int:
+        return next((i for i, r in enumerate(self.rows) if getattr(r, "id", None) == ident), -1)
+
+
+class RowsModel(_RowsBase):
+    """A short list held in memory (dashboard, tabs). Sorts in German order."""
+
+    def __init__(self, columns: Sequence[Column], rows: Sequence[Any] = (), parent=None):
+        super().__init__(columns, parent)
+        self.rows = list(rows)
+        self._collator = german_collator()
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        spec = self.columns[column]
+
+        def key(row):
+            if spec.sort_value is not None:
+                value = spec.sort_value(row)
+                return (value is None, value if value is not None else 0)
+            return (False, self._collator.sortKey(spec.text(row)))
+
+        self.layoutAboutToBeChanged.emit()
+        old = list(self.rows)
+        self.rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._fix_persistent(old)
+        self.layoutChanged.emit()
+
+    def _fix_persistent(self, old: list) -> None:
+        positions = {id(r): i for i, r in enumerate(self.rows)}
+        for idx in self.persistentIndexList():
+            new_row = positions[id(old[idx.row()])]
+            self.changePersistentIndex(idx, self.index(new_row, idx.column()))
+
+
+class PagedModel(_RowsBase):
+    """A big list fetched in pages from SQL as the view scrolls (canFetchMore/fetchMore).
+
+    ``count()`` and ``fetch(offset, limit)`` are supplied by the page and go through the
+    services; sorting asks ``on_sort(sort_key, descending)`` to change the query and then
+    ``reload()``s — filtering, sorting and paging all happen in SQL.
+    """
+
+    PAGE = 200
+
+    def __init__(self, columns: Sequence[Column], count: Callable[[], int],
+                 fetch: Callable[[int, int], list], on_sort: Callable[[str, bool], None] | None = None,
+                 parent=None):
+        super().__init__(columns, parent)
+        self._count = count
+        self._fetch = fetch
+        self._on_sort = on_sort
+        self.total = 0
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self.total = self._count()
+        self.rows = self._fetch(0, self.PAGE) if self.total else []
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self.rows) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        more = self._fetch(len(self.rows), self.PAGE)
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns) or self._on_sort is None:
+            return
+        key = self.columns[column].sort
+        if key is None:
+            return
+        self._on_sort(key, order == Qt.SortOrder.DescendingOrder)
+        self.reload()

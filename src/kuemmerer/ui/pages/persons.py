@@ -1,0 +1,417 @@
+"""Personen: Liste mit Suche und Filter, Detailansicht mit Reitern."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kuemmerer.services import listing, person_view, persons
+from kuemmerer.services.listing import PersonQuery
+from kuemmerer.services.person_view import PersonOverview
+
+from ..context import AppContext
+from ..dialogs.person import PersonDialog, district_items
+from ..dialogs.request import ContactDialog, RequestDialog
+from ..formatting import EMPTY, date_de, number_de, time_de
+from ..models import ID_ROLE, Column, PagedModel, RowsModel
+from ..widgets import confirm
+
+LINK_LABELS = {
+    "requests": ("Anliegen", "Anliegen"), "contacts": ("Kontakt", "Kontakte"),
+    "referrals": ("Vermittlung", "Vermittlungen"), "consents": ("Einwilligung", "Einwilligungen"),
+    "attendances": ("Teilnahme", "Teilnahmen"), "meeting_participations": ("Sitzungsteilnahme", "Sitzungsteilnahmen"),
+    "volunteer": ("Ehrenamtsprofil", "Ehrenamtsprofile"), "assignments": ("Einsatz", "Einsätze"),
+}
+
+PERSON_COLUMNS = [
+    Column("Name", lambda r: r.name, sort="name"),
+    Column("Stadtgebiet", lambda r: r.district or "unbekannt", sort="district"),
+    Column("Altersgruppe", lambda r: r.age_band, sort="age"),
+    Column("Letzter Kontakt", lambda r: date_de(r.last_contact, EMPTY), sort="last_contact"),
+    Column("Offene Anliegen", lambda r: str(r.open_requests) if r.open_requests else "", sort="open_requests",
+           align_right=True),
+]
+
+
+def table_view(model, parent=None, *, stretch: int = 0) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(False)
+    if model.columnCount() > stretch:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+def link_summary(counts: dict[str, int]) -> str:
+    parts = []
+    for key, n in counts.items():
+        if n:
+            one, many = LINK_LABELS.get(key, (key, key))
+            parts.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(parts)
+
+
+class PersonDetail(QWidget):
+    """Detail of one person: header, actions, tabs."""
+
+    edit_requested = Signal()
+    delete_requested = Signal()
+    new_request_requested = Signal()
+    new_contact_requested = Signal()
+    open_request = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.overview: PersonOverview | None = None
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        buttons = QHBoxLayout()
+        self.edit_button = QPushButton("Bearbeiten")
+        self.request_button = QPushButton("Neues Anliegen")
+        self.contact_button = QPushButton("Kontakt erfassen")
+        self.delete_button = QPushButton("Löschen…")
+        for b, signal in ((self.edit_button, self.edit_requested), (self.request_button, self.new_request_requested),
+                          (self.contact_button, self.new_contact_requested), (self.delete_button, self.delete_requested)):
+            b.clicked.connect(signal.emit)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+
+        self.tabs = QTabWidget()
+        self.tabs.setUsesScrollButtons(True)
+        self.tabs.setDocumentMode(True)
+        self.master = QWidget()
+        self.master_form = QFormLayout(self.master)
+        self.tabs.addTab(self.master, "Stammdaten")
+        self.requests_model = RowsModel([
+            Column("Begonnen", lambda r: date_de(r.opened_on), sort_value=lambda r: r.opened_on),
+            Column("Anliegen", lambda r: r.title),
+            Column("Status", lambda r: _status_label(r.status)),
+            Column("Wiedervorlage", lambda r: date_de(r.follow_up_on), sort_value=lambda r: r.follow_up_on),
+        ])
+        self.requests_view = table_view(self.requests_model, stretch=1)
+        self.requests_view.doubleClicked.connect(self._open_request)
+        self.requests_view.activated.connect(self._open_request)
+        self.tabs.addTab(self.requests_view, "Anliegen")
+        self.contacts_model = RowsModel([
+            Column("Datum", lambda r: date_de(r.date), sort_value=lambda r: r.date),
+            Column("Art", lambda r: r.kind),
+            Column("Thema", lambda r: r.category or ""),
+            Column("Dauer", lambda r: f"{r.duration_minutes} Min." if r.duration_minutes else "", align_right=True,
+                   sort_value=lambda r: r.duration_minutes),
+            Column("Notiz", lambda r: (r.note or "").splitlines()[0] if r.note else "", tooltip=lambda r: r.note),
+            Column("Anliegen", lambda r: r.request_title or ""),
+        ])
+        self.tabs.addTab(table_view(self.contacts_model, stretch=4), "Kontakte")
+        self.referrals_model = RowsModel([
+            Column("Datum", lambda r: date_de(r.referred_on), sort_value=lambda r: r.referred_on),
+            Column("Angebot", lambda r: r.service),
+            Column("Partner", lambda r: r.organisation),
+            Column("Ergebnis", lambda r: r.outcome),
+            Column("Wiedervorlage", lambda r: date_de(r.follow_up_on), sort_value=lambda r: r.follow_up_on),
+        ])
+        self.tabs.addTab(table_view(self.referrals_model, stretch=2), "Vermittlungen")
+        self.attendance_model = RowsModel([
+            Column("Datum", lambda r: date_de(r.date), sort_value=lambda r: r.date),
+            Column("Uhrzeit", lambda r: time_de(r.start_time)),
+            Column("Aktivität", lambda r: r.activity),
+        ])
+        self.tabs.addTab(table_view(self.attendance_model, stretch=2), "Teilnahmen")
+        self.volunteer_label = QLabel()
+        self.volunteer_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.volunteer_label.setWordWrap(True)
+        self.volunteer_label.setMargin(8)
+        self.tabs.addTab(self.volunteer_label, "Ehrenamt")
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tabs, 1)
+        self.show_overview(None)
+
+    def _open_request(self, index: QModelIndex) -> None:
+        row = self.requests_model.row_at(index.row())
+        if row is not None:
+            self.open_request.emit(row.id)
+
+    def show_overview(self, o: PersonOverview | None) -> None:
+        self.overview = o
+        for b in (self.edit_button, self.request_button, self.contact_button, self.delete_button):
+            b.setEnabled(o is not None)
+        while self.master_form.rowCount():
+            self.master_form.removeRow(0)
+        if o is None:
+            self.header.setText("<i>Keine Person ausgewählt.</i>")
+            for m in (self.requests_model, self.contacts_model, self.referrals_model, self.attendance_model):
+                m.set_rows([])
+            self.volunteer_label.clear()
+            return
+        p = o.person
+        self.header.setText(f"<h2 style='margin:0'>{_html(p.full_name)}</h2>"
+                            f"{_html(o.district or 'Stadtgebiet unbekannt')} · {o.age_band} · {o.gender_label}")
+        address = ", ".join(x for x in (p.street, " ".join(y for y in (p.postcode, p.city) if y)) if x)
+        for label, value in (("Nachname", p.last_name), ("Vorname", p.first_name), ("Geburtsdatum", date_de(p.birth_date)),
+                             ("Geschlecht", o.gender_label), ("Stadtgebiet", o.district or "unbekannt"),
+                             ("Anschrift", address), ("Telefon", p.phone), ("E-Mail", p.email),
+                             ("Sprachen", p.languages), ("Notizen", p.notes)):
+            value_label = QLabel(value or EMPTY)
+            value_label.setWordWrap(True)
+            value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.master_form.addRow(f"{label}:", value_label)
+        self.requests_model.set_rows(o.requests)
+        self.contacts_model.set_rows(o.contacts)
+        self.referrals_model.set_rows(o.referrals)
+        self.attendance_model.set_rows(o.attendances)
+        self.tabs.setTabText(1, f"Anliegen ({len(o.requests)})")
+        self.tabs.setTabText(2, f"Kontakte ({len(o.contacts)})")
+        self.tabs.setTabText(3, f"Vermittlungen ({len(o.referrals)})")
+        self.tabs.setTabText(4, f"Teilnahmen ({len(o.attendances)})")
+        v = o.volunteer
+        if v is None:
+            self.volunteer_label.setText("Diese Person ist nicht als Ehrenamtliche*r erfasst.")
+        else:
+            lines = [
+                f"<b>Ehrenamtlich aktiv</b> seit {date_de(v.started_on, 'unbekannt')}"
+                + (f" bis {date_de(v.ended_on)}" if v.ended_on else ""),
+                f"{number_de(v.hours, 1)} Stunden in {v.assignments} Einsätzen",
+            ]
+            for title, items in (("Fähigkeiten", v.skills), ("Interessen", v.interests), ("Sprachen", v.languages)):
+                if items:
+                    lines.append(f"{title}: {_html(', '.join(items))}")
+            if v.availability:
+                lines.append(f"Verfügbarkeit: {_html(v.availability)}")
+            if v.clearance_seen_on:
+                entry = {True: "mit relevantem Eintrag", False: "ohne relevanten Eintrag", None: ""}[v.clearance_relevant_entry]
+                lines.append(f"Führungszeugnis vorgelegt am {date_de(v.clearance_seen_on)} {entry}".strip())
+            self.volunteer_label.setText("<br>".join(lines))
+
+
+def _status_label(value: str) -> str:
+    from kuemmerer.domain.enums import RequestStatus
+
+    return RequestStatus(value).label
+
+
+def _html(text: str | None) -> str:
+    from html import escape
+
+    return escape(text or "")
+
+
+class PersonsPage(QWidget):
+    open_request = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.query = PersonQuery()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Suchen: Name, Telefon oder E-Mail (z. B. „muller“ findet „Müller“)")
+        self.search.setClearButtonEnabled(True)
+        self.district = QComboBox()
+        self._fill_districts()
+        self.count_label = QLabel()
+        self.new_button = QPushButton("Neue Person")
+        self.new_button.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.new_button.setToolTip("Neue Person anlegen (Strg+Umschalt+N)")
+        top = QHBoxLayout()
+        top.addWidget(self.search, 3)
+        top.addWidget(self.district, 1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.new_button)
+
+        self.model = PagedModel(PERSON_COLUMNS, self._count, self._fetch, self._sort, self)
+        self.view = table_view(self.model)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.activated.connect(lambda _i: self.edit_current())
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_current(cur))
+        for col, width in ((1, 120), (2, 100), (3, 110), (4, 110)):
+            self.view.setColumnWidth(col, width)
+        self.view.horizontalHeader().setMinimumSectionSize(60)
+        self.detail = PersonDetail()
+        self.detail.edit_requested.connect(self.edit_current)
+        self.detail.delete_requested.connect(self.delete_current)
+        self.detail.new_request_requested.connect(self.new_request)
+        self.detail.new_contact_requested.connect(self.new_contact)
+        self.detail.open_request.connect(self.open_request.emit)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([700, 480])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.district.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        self.new_button.clicked.connect(self.new_person)
+        delete_action = QAction("Löschen", self.view, shortcut=QKeySequence.StandardKey.Delete)
+        delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_action.triggered.connect(self.delete_current)
+        self.view.addAction(delete_action)
+        ctx.changed.connect(self._data_changed)
+        self.reload()
+
+    # -- data -----------------------------------------------------------------------
+    def _fill_districts(self) -> None:
+        current = self.district.currentData()
+        self.district.blockSignals(True)
+        self.district.clear()
+        self.district.addItem("Alle Stadtgebiete", None)
+        for name, ident in district_items(self.ctx)[1:]:
+            self.district.addItem(name, ident)
+        self.district.addItem("Stadtgebiet unbekannt", listing.UNKNOWN_DISTRICT)
+        index = self.district.findData(current)
+        self.district.setCurrentIndex(max(index, 0))
+        self.district.blockSignals(False)
+
+    def _count(self) -> int:
+        with self.ctx.uow(read_only=True) as uow:
+            return listing.count_persons(uow, self.query)
+
+    def _fetch(self, offset: int, limit: int) -> list:
+        with self.ctx.uow(read_only=True) as uow:
+            return listing.person_page(uow, self.query, offset, limit, self.ctx.today())
+
+    def _sort(self, key: str, descending: bool) -> None:
+        self.query = PersonQuery(self.query.search, self.query.district_id, key, descending)
+
+    def _apply_filter(self) -> None:
+        self.query = PersonQuery(self.search.text().strip(), self.district.currentData(), self.query.sort,
+                                 self.query.descending)
+        self.reload()
+
+    def reload(self, keep_id: int | None = None) -> None:
+        keep_id = keep_id if keep_id is not None else self.current_id()
+        self.model.reload()
+        n = self.model.total
+        self.count_label.setText(f"{number_de(n)} {'Person' if n == 1 else 'Personen'}")
+        row = self.model.row_of_id(keep_id) if keep_id is not None else -1
+        if row >= 0:
+            self.view.selectRow(row)
+        else:
+            self.view.clearSelection()
+            self.detail.show_overview(None)
+
+    def _data_changed(self, what: str) -> None:
+        if what in ("districts", "all"):
+            self._fill_districts()
+        self.reload()
+        self._show_current(self.view.currentIndex())
+
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.data(self.model.index(index.row(), 0), ID_ROLE) if index.isValid() else None
+
+    def _show_current(self, index: QModelIndex) -> None:
+        ident = self.model.data(self.model.index(index.row(), 0), ID_ROLE) if index.isValid() else None
+        if ident is None:
+            self.detail.show_overview(None)
+            return
+        with self.ctx.uow(read_only=True) as uow:
+            self.detail.show_overview(person_view.overview(uow, ident, self.ctx.today()))
+
+    def show_person(self, person_id: int, tab: int | None = None) -> None:
+        """Select the person (clearing filters if needed) and show their detail."""
+        if self.model.row_of_id(person_id) < 0:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.district.setCurrentIndex(0)
+            self.query = PersonQuery(sort=self.query.sort, descending=self.query.descending)
+            self.model.reload()
+            while self.model.row_of_id(person_id) < 0 and self.model.canFetchMore():
+                self.model.fetchMore()
+        row = self.model.row_of_id(person_id)
+        if row >= 0:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+        if tab is not None:
+            self.detail.tabs.setCurrentIndex(tab)
+
+    # -- actions ------------------------------------------------------------------------
+    def _context_menu(self, pos) -> None:
+        if not self.view.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction("Bearbeiten…", self.edit_current)
+        menu.addAction("Kontakt erfassen…", self.new_contact)
+        menu.addAction("Neues Anliegen…", self.new_request)
+        menu.addSeparator()
+        menu.addAction("Löschen…", self.delete_current)
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def new_person(self) -> None:
+        dialog = PersonDialog(self.ctx, parent=self)
+        if dialog.exec() and dialog.saved:
+            self.show_person(dialog.saved.id)
+
+    def edit_current(self) -> None:
+        o = self.detail.overview
+        if o is None:
+            return
+        PersonDialog(self.ctx, o.person, parent=self).exec()
+
+    def new_request(self) -> None:
+        o = self.detail.overview
+        if o is not None:
+            RequestDialog(self.ctx, o.person.id, o.person.display_name, parent=self).exec()
+
+    def new_contact(self) -> None:
+        o = self.detail.overview
+        if o is not None:
+            ContactDialog(self.ctx, o.person.id, o.person.display_name, parent=self).exec()
+
+    def delete_current(self) -> None:
+        o = self.detail.overview
+        if o is None:
+            return
+        with self.ctx.uow(read_only=True) as uow:
+            counts = persons.person_linked_counts(uow, o.person.id)
+        linked = link_summary(counts)
+        text = (f"„{o.person.full_name}“ und alle zugehörigen Daten werden endgültig gelöscht"
+                + (f": {linked}." if linked else ".")
+                + "\n\nDas lässt sich nicht rückgängig machen (außer über eine ältere Sicherung). "
+                  "Die Zahlen bereits abgeschlossener Jahre bleiben erhalten.")
+        if not self.confirm_delete(self, text):
+            return
+        with self.ctx.uow() as uow:
+            persons.delete_person(uow, o.person.id)
+        self.ctx.notify("persons")
+
+    @classmethod
+    def confirm_delete(cls, parent: QWidget, text: str) -> bool:
+        return confirm(parent, "Person löschen?", text, "Endgültig löschen")

@@ -1,0 +1,339 @@
+"""Anliegen: Liste mit Filtern, Verlauf der Kontakte, Status und Wiedervorlage."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kuemmerer.domain.enums import RequestStatus
+from kuemmerer.domain.errors import ValidationError
+from kuemmerer.services import listing, person_view, persons, requests
+from kuemmerer.services.listing import RequestQuery
+
+from ..context import AppContext
+from ..dialogs.person import district_items
+from ..dialogs.request import ContactDialog, RequestDialog, category_items
+from ..formatting import date_de, number_de, relative_days
+from ..models import ID_ROLE, Column, PagedModel
+from ..widgets import DateField
+from .persons import table_view
+
+STATUS_FILTERS = [("Offen (alle offenen)", "open"), *((s.label, s.value) for s in RequestStatus),
+                  ("Abgeschlossen (erledigt/abgebrochen)", "closed"), ("Alle", None)]
+FOLLOW_UP_FILTERS = [("Wiedervorlage: alle", None), ("fällig (bis heute)", "due"), ("überfällig", "overdue"),
+                     ("in den nächsten 7 Tagen", "week"), ("mit Wiedervorlage", "any"), ("ohne Wiedervorlage", "none")]
+
+REQUEST_COLUMNS = [
+    Column("Begonnen", lambda r: date_de(r.opened_on), sort="opened_on"),
+    Column("Person", lambda r: r.person_name, sort="person"),
+    Column("Anliegen", lambda r: r.title, sort="title", tooltip=lambda r: r.title),
+    Column("Thema", lambda r: r.category or "", sort="category"),
+    Column("Status", lambda r: r.status_label, sort="status"),
+    Column("Wiedervorlage", lambda r: date_de(r.follow_up_on), sort="follow_up_on",
+           tooltip=lambda r: r.follow_up_note),
+]
+
+
+class RequestDetail(QWidget):
+    changed = Signal()
+    open_person = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.request = None
+        self.person_name = ""
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.linkActivated.connect(lambda _l: self.request and self.open_person.emit(self.request.person_id))
+        actions = QHBoxLayout()
+        self.contact_button = QPushButton("Kontakt hinzufügen")
+        self.edit_button = QPushButton("Bearbeiten")
+        actions.addWidget(self.contact_button)
+        actions.addWidget(self.edit_button)
+        actions.addStretch(1)
+        status_box = QGroupBox("Status und Wiedervorlage")
+        grid = QGridLayout(status_box)
+        self.status = QComboBox()
+        for s in RequestStatus:
+            self.status.addItem(s.label, s.value)
+        self.status_button = QPushButton("Status setzen")
+        self.follow_up = DateField()
+        self.follow_up_note = QLineEdit()
+        self.follow_up_note.setPlaceholderText("was ist dann zu tun?")
+        self.follow_up_button = QPushButton("Setzen")
+        self.follow_up_clear = QPushButton("Entfernen")
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        grid.addWidget(QLabel("Status:"), 0, 0)
+        grid.addWidget(self.status, 0, 1)
+        grid.addWidget(self.status_button, 0, 2)
+        grid.addWidget(QLabel("Wiedervorlage:"), 1, 0)
+        grid.addWidget(self.follow_up, 1, 1)
+        grid.addWidget(self.follow_up_button, 1, 2)
+        grid.addWidget(QLabel("Was tun:"), 2, 0)
+        grid.addWidget(self.follow_up_note, 2, 1)
+        grid.addWidget(self.follow_up_clear, 2, 2)
+        grid.addWidget(self.error, 3, 0, 1, 3)
+        grid.setColumnStretch(1, 1)
+        self.timeline = QTextBrowser()
+        self.timeline.setOpenLinks(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addLayout(actions)
+        layout.addWidget(status_box)
+        layout.addWidget(QLabel("<b>Verlauf</b>"))
+        layout.addWidget(self.timeline, 1)
+        self.contact_button.clicked.connect(self.add_contact)
+        self.edit_button.clicked.connect(self.edit)
+        self.status_button.clicked.connect(self.apply_status)
+        self.follow_up_button.clicked.connect(self.apply_follow_up)
+        self.follow_up_clear.clicked.connect(self.clear_follow_up)
+        self.show_request(None)
+
+    def show_request(self, request_id: int | None) -> None:
+        self.error.hide()
+        widgets = (self.contact_button, self.edit_button, self.status, self.status_button, self.follow_up,
+                   self.follow_up_note, self.follow_up_button, self.follow_up_clear)
+        if request_id is None:
+            self.request = None
+            self.header.setText("<i>Kein Anliegen ausgewählt.</i>")
+            self.timeline.clear()
+            for w in widgets:
+                w.setEnabled(False)
+            return
+        with self.ctx.uow(read_only=True) as uow:
+            r = self.request = requests.get_request(uow, request_id)
+            person = persons.get_person(uow, r.person_id)
+            timeline = person_view.request_timeline(uow, request_id)
+            category = next((c for c, i in category_items(self.ctx) if i == r.category_id), None) \
+                if r.category_id else None
+        for w in widgets:
+            w.setEnabled(True)
+        self.person_name = person.display_name
+        status = RequestStatus(r.status)
+        closed = f", abgeschlossen am {date_de(r.closed_on)}" if r.closed_on else ""
+        self.header.setText(
+            f"<h2 style='margin:0'>{escape(r.title)}</h2>"
+            f"<a href='person'>{escape(person.full_name)}</a> · {escape(category or 'ohne Thema')} · "
+            f"<b>{status.label}</b> · begonnen am {date_de(r.opened_on)}{closed}"
+            + (f"<br>{escape(r.description)}" if r.description else ""))
+        self.status.setCurrentIndex(self.status.findData(r.status))
+        self.follow_up.set_date(r.follow_up_on)
+        self.follow_up_note.setText(r.follow_up_note or "")
+        self.follow_up.setEnabled(not status.is_closed)
+        self.follow_up_note.setEnabled(not status.is_closed)
+        self.follow_up_button.setEnabled(not status.is_closed)
+        self.follow_up_clear.setEnabled(r.follow_up_on is not None)
+        today = self.ctx.today()
+        items = []
+        for c in timeline:
+            duration = f" · {c.duration_minutes} Min." if c.duration_minutes else ""
+            note = escape(c.note or "").replace("\n", "<br>")
+            items.append(f"<p><b>{date_de(c.date)}</b> <span style='color:#555'>({relative_days(c.date, today)})"
+                         f" · {escape(c.kind)}{duration}</span><br>{note or '<i>ohne Notiz</i>'}</p>")
+        self.timeline.setHtml("".join(items) or "<p><i>Noch keine Kontakte zu diesem Anliegen.</i></p>")
+
+    def _run(self, action) -> None:
+        self.error.hide()
+        try:
+            with self.ctx.uow() as uow:
+                action(uow)
+        except ValidationError as exc:
+            self.error.setText(" ".join(exc.errors.values()))
+            self.error.show()
+            return
+        self.ctx.notify("requests")
+
+    def apply_status(self) -> None:
+        if self.request:
+            self._run(lambda uow: requests.set_status(uow, self.request.id, self.status.currentData()))
+
+    def apply_follow_up(self) -> None:
+        if self.request:
+            day, note = self.follow_up.text(), self.follow_up_note.text()
+            if not day:
+                self.error.setText("Bitte ein Datum für die Wiedervorlage eingeben.")
+                self.error.show()
+                return
+            self._run(lambda uow: requests.set_follow_up(uow, self.request.id, day, note))
+
+    def clear_follow_up(self) -> None:
+        if self.request:
+            self._run(lambda uow: requests.set_follow_up(uow, self.request.id, None))
+
+    def add_contact(self) -> None:
+        if self.request:
+            ContactDialog(self.ctx, self.request.person_id, self.person_name, request_id=self.request.id,
+                          request_title=self.request.title, parent=self).exec()
+
+    def edit(self) -> None:
+        if self.request:
+            RequestDialog(self.ctx, self.request.person_id, self.person_name, self.request, parent=self).exec()
+
+
+class RequestsPage(QWidget):
+    open_person = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.query = RequestQuery()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Suchen: Anliegen oder Name")
+        self.search.setClearButtonEnabled(True)
+        self.status = _combo(STATUS_FILTERS)
+        self.category = QComboBox()
+        self.district = QComboBox()
+        self.follow_up = _combo(FOLLOW_UP_FILTERS)
+        self._fill_lists()
+        self.count_label = QLabel()
+        self.search.setMinimumWidth(220)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 2)
+        for w in (self.status, self.category, self.district, self.follow_up):
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            w.setMinimumContentsLength(12)
+            top.addWidget(w)
+        top.addWidget(self.count_label)
+        self.model = PagedModel(REQUEST_COLUMNS, self._count, self._fetch, self._sort, self)
+        self.view = table_view(self.model, stretch=2)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        for col, width in ((0, 82), (1, 150), (3, 115), (4, 105), (5, 95)):
+            self.view.setColumnWidth(col, width)
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show(cur))
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.activated.connect(lambda _i: self.detail.edit())
+        self.detail = RequestDetail(ctx)
+        self.detail.open_person.connect(self.open_person.emit)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([720, 400])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        for box in (self.status, self.category, self.district, self.follow_up):
+            box.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        ctx.changed.connect(self._data_changed)
+        self.reload()
+
+    def _fill_lists(self) -> None:
+        for box, items, first in (
+            (self.category, category_items(self.ctx)[1:], "Alle Themen"),
+            (self.district, district_items(self.ctx)[1:] + [("Stadtgebiet unbekannt", listing.UNKNOWN_DISTRICT)],
+             "Alle Stadtgebiete"),
+        ):
+            current = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(first, None)
+            for text, data in items:
+                box.addItem(text, data)
+            box.setCurrentIndex(max(0, box.findData(current)))
+            box.blockSignals(False)
+
+    def _count(self) -> int:
+        with self.ctx.uow(read_only=True) as uow:
+            return listing.count_requests(uow, self.query, self.ctx.today())
+
+    def _fetch(self, offset: int, limit: int) -> list:
+        with self.ctx.uow(read_only=True) as uow:
+            return listing.request_page(uow, self.query, offset, limit, self.ctx.today())
+
+    def _sort(self, key: str, descending: bool) -> None:
+        q = self.query
+        self.query = RequestQuery(q.search, q.status, q.category_id, q.district_id, q.follow_up, key, descending)
+
+    def _apply_filter(self) -> None:
+        q = self.query
+        self.query = RequestQuery(self.search.text().strip(), self.status.currentData(), self.category.currentData(),
+                                  self.district.currentData(), self.follow_up.currentData(), q.sort, q.descending)
+        self.reload()
+
+    def set_filters(self, *, status: str | None = "open", follow_up: str | None = None) -> None:
+        for box, value in ((self.status, status), (self.follow_up, follow_up)):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(0, box.findData(value)))
+            box.blockSignals(False)
+        self._apply_filter()
+
+    def current_id(self) -> int | None:
+        index = self.view.currentIndex()
+        return self.model.data(self.model.index(index.row(), 0), ID_ROLE) if index.isValid() else None
+
+    def reload(self, keep_id: int | None = None) -> None:
+        keep_id = keep_id if keep_id is not None else self.current_id()
+        self.model.reload()
+        n = self.model.total
+        self.count_label.setText(f"{number_de(n)} Anliegen")
+        row = self.model.row_of_id(keep_id) if keep_id is not None else -1
+        if row >= 0:
+            self.view.selectRow(row)
+            self.detail.show_request(keep_id)
+        else:
+            self.detail.show_request(None)
+
+    def _data_changed(self, what: str) -> None:
+        if what in ("all", "categories", "districts"):
+            self._fill_lists()
+        self.reload()
+
+    def _show(self, index: QModelIndex) -> None:
+        ident = self.model.data(self.model.index(index.row(), 0), ID_ROLE) if index.isValid() else None
+        self.detail.show_request(ident)
+
+    def show_request(self, request_id: int) -> None:
+        if self.model.row_of_id(request_id) < 0:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.set_filters(status=None, follow_up=None)
+            while self.model.row_of_id(request_id) < 0 and self.model.canFetchMore():
+                self.model.fetchMore()
+        row = self.model.row_of_id(request_id)
+        if row >= 0:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+        self.detail.show_request(request_id)
+
+    def _context_menu(self, pos) -> None:
+        if not self.view.indexAt(pos).isValid():
+            return
+        menu = QMenu(self)
+        menu.addAction("Kontakt hinzufügen…", self.detail.add_contact)
+        menu.addAction("Bearbeiten…", self.detail.edit)
+        menu.addAction("Person öffnen", lambda: self.detail.request and self.open_person.emit(self.detail.request.person_id))
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+
+def _combo(items) -> QComboBox:
+    box = QComboBox()
+    for text, data in items:
+        box.addItem(text, data)
+    return box

@@ -1,0 +1,148 @@
+"""Heute: fällige Wiedervorlagen, offene Anliegen, heutige Kontakte, nächste Sitzungen."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from kuemmerer.services import today as today_service
+from kuemmerer.services.today import Dashboard
+
+from ..context import AppContext
+from ..formatting import date_de, relative_days, time_de
+from ..models import Column, RowsModel
+from .persons import table_view
+
+
+class TodayPage(QWidget):
+    open_request = Signal(int)
+    open_person = Signal(int, int)  # person id, tab
+    show_requests = Signal(str)  # follow-up filter
+    quick_capture = Signal()
+
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dashboard: Dashboard | None = None
+        self.title = QLabel()
+        self.capture_button = QPushButton("Besuch erfassen (Strg+N)")
+        self.capture_button.setMinimumHeight(34)
+        self.capture_button.clicked.connect(self.quick_capture.emit)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.capture_button)
+
+        t = ctx.today()
+        self.follow_ups = RowsModel([
+            Column("Fällig", lambda r: date_de(r.due_on), sort_value=lambda r: r.due_on,
+                   tooltip=lambda r: relative_days(r.due_on, t)),
+            Column("Art", lambda r: r.kind_label),
+            Column("Person", lambda r: r.person_name),
+            Column("Worum", lambda r: r.what),
+            Column("Was tun", lambda r: r.note or ""),
+        ])
+        self.ages = RowsModel([Column("Offen seit", lambda r: r[0]),
+                               Column("Anzahl", lambda r: str(r[1]), align_right=True, sort_value=lambda r: r[1])])
+        self.contacts = RowsModel([
+            Column("Person", lambda r: r.person_name), Column("Art", lambda r: r.kind),
+            Column("Thema", lambda r: r.category or ""),
+            Column("Dauer", lambda r: f"{r.duration_minutes} Min." if r.duration_minutes else "", align_right=True,
+                   sort_value=lambda r: r.duration_minutes),
+        ])
+        self.meetings = RowsModel([
+            Column("Datum", lambda r: date_de(r.date), sort_value=lambda r: r.date),
+            Column("Uhrzeit", lambda r: time_de(r.start_time)),
+            Column("Netzwerk", lambda r: r.network), Column("Ort", lambda r: r.location or ""),
+        ])
+        self.follow_up_view = table_view(self.follow_ups, stretch=3)
+        self.ages_view = table_view(self.ages, stretch=0)
+        self.contacts_view = table_view(self.contacts, stretch=0)
+        self.meetings_view = table_view(self.meetings, stretch=2)
+        self.follow_up_view.activated.connect(self._open_follow_up)
+        self.follow_up_view.doubleClicked.connect(self._open_follow_up)
+        self.contacts_view.activated.connect(self._open_contact)
+        self.contacts_view.doubleClicked.connect(self._open_contact)
+        self.meetings_view.activated.connect(self._open_meeting)
+        self.meetings_view.doubleClicked.connect(self._open_meeting)
+        self.ages_view.activated.connect(lambda _i: self.show_requests.emit(""))
+        self.ages_view.doubleClicked.connect(lambda _i: self.show_requests.emit(""))
+
+        self.follow_up_box = _box("Wiedervorlagen – fällig und überfällig", self.follow_up_view)
+        self.all_due = QPushButton("Alle fälligen Anliegen anzeigen")
+        self.all_due.clicked.connect(lambda: self.show_requests.emit("due"))
+        self.follow_up_box.layout().addWidget(self.all_due, 0, Qt.AlignmentFlag.AlignRight)
+        self.ages_box = _box("Offene Anliegen nach Alter", self.ages_view)
+        self.anonymous_label = QLabel()
+        self.contacts_box = _box("Heute erfasst", self.contacts_view, self.anonymous_label)
+        self.meetings_box = _box("Nächste Sitzungen", self.meetings_view)
+        grid = QGridLayout()
+        grid.addWidget(self.follow_up_box, 0, 0, 1, 2)
+        grid.addWidget(self.ages_box, 1, 0)
+        grid.addWidget(self.contacts_box, 1, 1)
+        grid.addWidget(self.meetings_box, 2, 0, 1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        grid.setRowStretch(2, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addLayout(grid, 1)
+        ctx.changed.connect(lambda _w: self.reload())
+        self.reload()
+
+    def reload(self) -> None:
+        with self.ctx.uow(read_only=True) as uow:
+            d = self.dashboard = today_service.dashboard(uow, self.ctx.today())
+        weekday = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")[d.today.weekday()]
+        overdue = sum(1 for f in d.follow_ups if f.due_on < d.today)
+        self.title.setText(f"<h2 style='margin:0'>Heute, {weekday}, {date_de(d.today)}</h2>"
+                           f"{len(d.follow_ups)} Wiedervorlagen fällig, davon {overdue} überfällig · "
+                           f"{d.open_requests} offene Anliegen")
+        self.follow_ups.set_rows(d.follow_ups)
+        self.ages.set_rows(d.open_requests_by_age)
+        self.contacts.set_rows(d.contacts_today)
+        self.meetings.set_rows(d.next_meetings)
+        self.anonymous_label.setText(f"{len(d.contacts_today)} Kontakte mit Namen, "
+                                     f"{d.anonymous_today} anonym gezählt")
+        for view in (self.follow_up_view, self.contacts_view, self.meetings_view):
+            view.resizeColumnToContents(0)
+        self.follow_up_view.setColumnWidth(2, 180)
+        self.follow_up_view.setColumnWidth(4, 230)
+
+    def _open_follow_up(self, index: QModelIndex) -> None:
+        row = self.follow_ups.row_at(index.row())
+        if row is None:
+            return
+        if row.kind == "request":
+            self.open_request.emit(row.id)
+        elif row.kind == "referral" and row.person_id is not None:
+            self.open_person.emit(row.person_id, 3)
+        else:
+            QMessageBox.information(self, "Aufgabe", f"{row.what}\n\nfällig am {date_de(row.due_on)}"
+                                    + (f"\nzuständig: {row.note}" if row.note else ""))
+
+    def _open_contact(self, index: QModelIndex) -> None:
+        row = self.contacts.row_at(index.row())
+        if row is not None:
+            self.open_person.emit(row.person_id, 2)
+
+    def _open_meeting(self, index: QModelIndex) -> None:
+        m = self.meetings.row_at(index.row())
+        if m is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, "Sitzung",
+                          f"<b>{escape(m.network)}</b><br>{date_de(m.date)} {time_de(m.start_time)} Uhr"
+                          + (f", {escape(m.location)}" if m.location else "")
+                          + (f"<br><br>{escape(m.agenda).replace(chr(10), '<br>')}" if m.agenda else ""), parent=self)
+        box.exec()
+
+
+def _box(title: str, *widgets: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    for w in widgets:
+        layout.addWidget(w)
+    return box

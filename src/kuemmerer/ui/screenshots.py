@@ -1,0 +1,112 @@
+"""``kuemmerer --screenshots DIR``: every section and main dialog rendered to PNG (offscreen)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from kuemmerer.services import listing
+
+from .dialogs.letterhead import LetterheadDialog
+from .dialogs.person import PersonDialog
+from .dialogs.quick_capture import QuickCaptureDialog
+from .dialogs.request import ContactDialog, RequestDialog
+from .main_window import SECTIONS, MainWindow
+
+
+def _settle() -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def _slug(name: str) -> str:
+    return name.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace(" ", "-")
+
+
+def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    window.resize(1280, 800)
+    window.show()
+    _settle()
+
+    def grab(widget: QWidget, name: str) -> None:
+        _settle()
+        path = out / f"{len(written) + 1:02d}-{name}.png"
+        widget.grab().save(str(path))
+        written.append(path)
+
+    for name in SECTIONS:
+        window.show_section(name)
+        if name == "Personen":
+            page = window.pages[name]
+            page.view.selectRow(0)
+        if name == "Anliegen":
+            window.pages[name].view.selectRow(0)
+        grab(window, _slug(name))
+
+    persons_page = window.show_section("Personen")
+    persons_page.search.setText("mül")
+    persons_page._apply_filter()
+    persons_page.view.selectRow(0)
+    grab(window, "personen-suche")
+
+    ctx = window.ctx
+    with ctx.uow(read_only=True) as uow:
+        first = listing.person_page(uow, listing.PersonQuery(), 0, 1)
+        first_request = listing.request_page(uow, listing.RequestQuery(), 0, 1)
+    dialogs: list[tuple[str, Callable[[], QDialog]]] = [("dialog-neue-person", lambda: PersonDialog(ctx, parent=window))]
+    if first:
+        from kuemmerer.services import persons
+
+        with ctx.uow(read_only=True) as uow:
+            person = persons.get_person(uow, first[0].id)
+        dialogs.append(("dialog-person-bearbeiten", lambda: PersonDialog(ctx, person, parent=window)))
+        dialogs.append(("dialog-kontakt", lambda: ContactDialog(ctx, person.id, person.display_name, parent=window)))
+        dialogs.append(("dialog-neues-anliegen",
+                        lambda: RequestDialog(ctx, person.id, person.display_name, parent=window)))
+    if first_request:
+        from kuemmerer.services import requests
+
+        with ctx.uow(read_only=True) as uow:
+            req = requests.get_request(uow, first_request[0].id)
+        dialogs.append(("dialog-anliegen-bearbeiten",
+                        lambda: RequestDialog(ctx, req.person_id, first_request[0].person_name, req, parent=window)))
+    dialogs.append(("dialog-briefkopf", lambda: LetterheadDialog(ctx, window, first_start=True)))
+
+    def errors_dialog() -> QDialog:
+        d = PersonDialog(ctx, parent=window)
+        d.birth_date.edit.setText("31.02.1980")
+        d.email.setText("keine-adresse")
+        d.save()
+        return d
+
+    dialogs.append(("dialog-person-fehler", errors_dialog))
+
+    def capture_dialog() -> QDialog:
+        d = QuickCaptureDialog(ctx, window)
+        d.search.setText("mül")
+        d._search_changed("mül")
+        return d
+
+    dialogs.append(("dialog-sprechstunde", capture_dialog))
+
+    def capture_anonymous() -> QDialog:
+        d = QuickCaptureDialog(ctx, window)
+        d.anonymous.setChecked(True)
+        return d
+
+    dialogs.append(("dialog-sprechstunde-anonym", capture_anonymous))
+    for name, make in dialogs:
+        dialog = make()
+        dialog.show()
+        grab(dialog, name)
+        dialog._dirty = False
+        dialog.done(0)
+        dialog.deleteLater()
+    QTimer.singleShot(0, window.close)
+    _settle()
+    return written

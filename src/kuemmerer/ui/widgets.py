@@ -1,0 +1,306 @@
+"""Form building blocks: German date fields with a calendar, error labels at the fields,
+dialogs that never lose what was typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from kuemmerer.services.validation import parse_date
+
+from .formatting import date_de
+
+ERROR_STYLE = "color: #b00020;"
+
+
+class DateField(QWidget):
+    """A date typed as TT.MM.JJJJ (or picked from a calendar); may stay empty."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, placeholder: str = "TT.MM.JJJJ"):
+        super().__init__(parent)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setMaxLength(10)
+        self.edit.textEdited.connect(lambda _t: self.edited.emit())
+        self.button = QToolButton(self)
+        self.button.setText("…")
+        self.button.setToolTip("Kalender öffnen")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar = QCalendarWidget()
+        self.calendar.setLocale(QLocale(QLocale.Language.German, QLocale.Country.Germany))
+        self.calendar.setGridVisible(True)
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        menu = QMenu(self.button)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._prepare_calendar)
+        self.button.setMenu(menu)
+        self._menu = menu
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+        self.setFocusProxy(self.edit)
+
+    def _prepare_calendar(self) -> None:
+        day = self.date()
+        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day) if day else QDate.currentDate())
+
+    def _picked(self, qdate: QDate) -> None:
+        self.set_date(dt.date(qdate.year(), qdate.month(), qdate.day()))
+        self._menu.close()
+        self.edited.emit()
+
+    def text(self) -> str:
+        return self.edit.text().strip()
+
+    def set_date(self, day: dt.date | None) -> None:
+        self.edit.setText(date_de(day))
+
+    def date(self) -> dt.date | None:
+        """The typed date, or None if empty or unreadable (the service names the error)."""
+        try:
+            return parse_date(self.text())
+        except ValueError:
+            return None
+
+
+class FieldForm(QWidget):
+    """A QFormLayout whose rows each have an error label right under the field.
+
+    ``show_errors({"field": "message"})`` puts German messages next to the fields (and
+    those without a field at the top); nothing typed is lost.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.general_error = QLabel(self)
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        outer.addWidget(self.general_error)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        outer.addLayout(self.form)
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+
+    def add(self, name: str, label: str, widget: QWidget, *, required: bool = False,
+            hint: str | None = None) -> QWidget:
+        text = f"{label}*:" if required else f"{label}:"
+        label_widget = QLabel(text)
+        label_widget.setBuddy(widget)
+        if required:
+            label_widget.setToolTip("Pflichtfeld")
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(widget)
+        if hint:
+            hint_label = QLabel(hint)
+            hint_label.setStyleSheet("color: #555;")
+            hint_label.setWordWrap(True)
+            column.addWidget(hint_label)
+        error = QLabel(box)
+        error.setObjectName(f"error_{name}")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        column.addWidget(error)
+        self.form.addRow(label_widget, box)
+        self.fields[name] = widget
+        self.errors[name] = error
+        self.labels[name] = label_widget
+        return widget
+
+    def add_row(self, label: str, widget: QWidget) -> None:
+        self.form.addRow(label, widget)
+
+    def clear_errors(self) -> None:
+        for label in self.errors.values():
+            label.clear()
+            label.hide()
+        self.general_error.clear()
+        self.general_error.hide()
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        self.clear_errors()
+        general = []
+        first: QWidget | None = None
+        for name, message in errors.items():
+            label = self.errors.get(name)
+            if label is None:
+                general.append(message)
+                continue
+            label.setText(message)
+            label.show()
+            first = first or self.fields[name]
+        if general:
+            self.general_error.setText("\n".join(general))
+            self.general_error.show()
+        if first is not None:
+            first.setFocus()
+
+    def error_text(self, name: str) -> str:
+        label = self.errors.get(name)
+        return label.text() if label is not None and label.isVisibleTo(self) else ""
+
+
+def combo(items: Iterable[tuple[str, Any]], *, parent: QWidget | None = None) -> QComboBox:
+    box = QComboBox(parent)
+    for text, data in items:
+        box.addItem(text, data)
+    return box
+
+
+def set_combo_data(box: QComboBox, data: Any) -> None:
+    index = box.findData(data)
+    box.setCurrentIndex(index if index >= 0 else 0)
+
+
+def text_edit(parent: QWidget | None = None, *, height: int = 70) -> QPlainTextEdit:
+    edit = QPlainTextEdit(parent)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(height)
+    return edit
+
+
+class GuardedDialog(QDialog):
+    """Enter saves, Esc cancels — and closing with unsaved changes asks first."""
+
+    def __init__(self, parent: QWidget | None = None, title: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._dirty = False
+        self._watching = False
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Speichern")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Abbrechen")
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._save)
+
+    # -- dirty tracking --------------------------------------------------------
+    def watch(self, *widgets: QObject) -> None:
+        """Mark the dialog dirty when the user edits any of ``widgets``."""
+        for w in widgets:
+            for signal in _edit_signals(w):
+                signal.connect(self.mark_dirty)
+        self._watching = True
+
+    def mark_dirty(self, *_args) -> None:
+        if self._watching:
+            self._dirty = True
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    # -- saving ------------------------------------------------------------------
+    def save(self) -> bool:
+        """Write through the services; return True on success (subclasses)."""
+        raise NotImplementedError
+
+    def _save(self) -> None:
+        if self.save():
+            self._dirty = False
+            self.accept()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not isinstance(self.focusWidget(), (QPlainTextEdit, QAbstractButton)):
+            self._save()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if self._dirty and not self.confirm_discard(self):
+            return
+        self._dirty = False
+        super().reject()
+
+    def closeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if self._dirty and not self.confirm_discard(self):
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    @classmethod
+    def confirm_discard(cls, parent: QWidget) -> bool:
+        """Ask before throwing away typed input (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Änderungen verwerfen?",
+                          "Sie haben Eingaben gemacht, die noch nicht gespeichert sind. "
+                          "Wirklich schließen und die Eingaben verwerfen?", parent=parent)
+        discard = box.addButton("Verwerfen", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Weiter bearbeiten", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
+
+
+def _edit_signals(w: QObject) -> list:
+    if isinstance(w, DateField):
+        return [w.edited]
+    if isinstance(w, QLineEdit):
+        return [w.textEdited]
+    if isinstance(w, QPlainTextEdit):
+        return [w.textChanged]
+    if isinstance(w, QComboBox):
+        return [w.activated]
+    if isinstance(w, QCheckBox):
+        return [w.toggled]
+    if isinstance(w, QSpinBox):
+        return [w.valueChanged]
+    return []
+
+
+def confirm(parent: QWidget, title: str, text: str, yes: str, no: str = "Abbrechen") -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.exec()
+    return box.clickedButton() is ok
+
+
+def run_dialog(dialog: QDialog, on_saved: Callable[[], None] | None = None) -> bool:
+    saved = dialog.exec() == QDialog.DialogCode.Accepted
+    if saved and on_saved:
+        on_saved()
+    return saved
