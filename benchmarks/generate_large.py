@@ -27,6 +27,7 @@ from contextlib import closing
 from itertools import accumulate
 from pathlib import Path
 
+from kuemmerer.db import search_key
 from kuemmerer.db.search_key import person_search_text
 from kuemmerer.domain.rules import fold, sort_key
 from kuemmerer.services.workspace import open_workspace
@@ -268,15 +269,21 @@ class Generator:
                     follow_up = opened + dt.timedelta(days=rng.randint(0, (closed - opened).days))
             plan.append((opened, person, category, title, status, closed, follow_up, note))
         plan.sort(key=lambda r: r[0])  # ids grow with time, as in real use
+        # requests.search_text (migration 0003), if this version of the app has it
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(requests)")}
+        title_key = getattr(search_key, "request_search_text", None) if "search_text" in columns else None
+        title_keys = {t: title_key(t) for t in TITLES} if title_key else {}
         rows = []
         self.requests_plan = []  # (id, person, category, opened, end)
         for rid, (opened, person, category, title, status, closed, follow_up, note) in enumerate(plan, 1):
             desc = "Unterlagen liegen vor." if rng.random() < 0.1 else None
-            rows.append((rid, person, category, title, desc, status, self._day(opened),
-                         closed and self._day(closed), follow_up and self._day(follow_up), note))
+            row = (rid, person, category, title, desc, status, self._day(opened),
+                   closed and self._day(closed), follow_up and self._day(follow_up), note)
+            rows.append((*row, title_keys[title]) if title_key else row)
             self.requests_plan.append((rid, person, category, opened, closed or today))
         self._bulk("requests", ("id", "person_id", "category_id", "title", "description", "status",
-                                "opened_on", "closed_on", "follow_up_on", "follow_up_note"), rows)
+                                "opened_on", "closed_on", "follow_up_on", "follow_up_note")
+                   + (("search_text",) if title_key else ()), rows)
 
     # -- contacts -----------------------------------------------------------------
     def contacts(self) -> None:

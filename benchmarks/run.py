@@ -252,7 +252,7 @@ def main(argv=None) -> None:
               "and their query plans")
         for label, statements in slow:
             print(f"\n== {label}")
-            statements = statements if len(statements) <= 6 else statements[:2] + statements[-2:]
+            statements = statements if len(statements) <= 10 else statements[:2] + statements[-2:]
             explain_tree(path, statements, args.pragma)
 
 

@@ -367,22 +367,22 @@ def crowd(uow):
 
 @pytest.mark.parametrize("sort", ["name", "district", "age", "last_contact", "open_requests"])
 @pytest.mark.parametrize("descending", [False, True])
-@pytest.mark.parametrize("page_size", [1, 4, 7])
-def test_pages_concatenate_to_the_full_list(uow, crowd, sort, descending, page_size):
+def test_pages_concatenate_to_the_full_list(uow, crowd, sort, descending):
     q = PersonQuery(sort=sort, descending=descending)
     full = [r.id for r in all_persons(uow, q)]
     assert len(full) == listing.count_persons(uow, q) == 31
-    paged: list[int] = []
-    offset = 0
-    while True:
-        page = listing.person_page(uow, q, offset, page_size)
-        assert len(page) <= page_size
-        if not page:
-            break
-        paged.extend(r.id for r in page)
-        offset += page_size
-    assert paged == full
-    assert len(set(paged)) == len(paged) == 31
+    for page_size in (1, 4, 7):
+        paged: list[int] = []
+        offset = 0
+        while True:
+            page = listing.person_page(uow, q, offset, page_size)
+            assert len(page) <= page_size
+            if not page:
+                break
+            paged.extend(r.id for r in page)
+            offset += page_size
+        assert paged == full, page_size
+        assert len(set(paged)) == len(paged) == 31
 
 
 def test_pages_of_a_filtered_search(uow, crowd):
@@ -507,10 +507,10 @@ def test_closing_a_request_removes_its_follow_up(uow, anliegen):
     ("wohngeld", {"wohngeld"}),
     ("Mietschulden", {"miete"}),
     ("miet", {"miete"}),
-    ("brief", {"brief"}),
+    ("jobcenter", {"brief"}),
     ("Übersetzung", {"brief"}),
-    ("kita platz", {"kita"}),
-    ("kita miete", set()),
+    ("kita", {"kita"}),
+    ("antrag miete", set()),
     ("antrag wohngeld", {"wohngeld"}),
     ("müller", {"miete", "wohngeld"}),
     ("mueller", {"miete", "wohngeld"}),

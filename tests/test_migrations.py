@@ -164,6 +164,10 @@ def test_stored_database_of_every_released_revision_upgrades(stored, tmp_path):
             "SELECT first_name, last_name, phone, email, search_text, sort_name FROM persons"):
         assert search == person_search_text(first, last, phone, email)
         assert sort == sort_key(last, first)
+    from kuemmerer.db.search_key import request_search_text
+
+    for title, search in sqlite3.connect(db).execute("SELECT title, search_text FROM requests"):
+        assert search == request_search_text(title)
 
 
 def test_a_revision_file_exists_for_the_current_head():

@@ -243,3 +243,48 @@ def test_statistics_on_demo_data_match_plain_sql(demo_ws, start, end):
         assert s.meetings == q("SELECT COUNT(*) FROM meetings WHERE date BETWEEN :a AND :b")
         assert sum(s.referrals_by_service.values()) == s.referrals_total
         assert sum(s.requests_by_category.values()) == s.requests_opened
+
+
+# --------------------------------------------------------------------------- closed years
+
+
+def test_erasing_a_person_does_not_change_reported_past_years(ws):
+    last_year = dt.date.today().year - 1
+    past = (D(last_year, 1, 1), D(last_year, 12, 31))
+    with ws.uow() as uow:
+        leaving = person(uow, "Geht", birth_date=D(1980, 1, 1))
+        stays = person(uow, "Bleibt")
+        contact(uow, leaving, D(last_year, 3, 3))
+        contact(uow, stays, D(last_year, 4, 4))
+        contact(uow, leaving, dt.date.today())
+        before = statistics.report(uow, *past)
+        assert not statistics.is_frozen(uow, last_year)
+        persons.delete_person(uow, leaving.id)
+    with ws.uow(read_only=True) as uow:
+        assert statistics.is_frozen(uow, last_year)
+        assert not statistics.is_frozen(uow, dt.date.today().year)  # the running year stays live
+        after = statistics.report(uow, *past)
+        live = statistics.compute(uow, *past)
+        this_year = statistics.report(uow, D(dt.date.today().year, 1, 1), D(dt.date.today().year, 12, 31))
+    assert after == before and after.participants_named == 2 and after.by_age_band["30–54"] == 1
+    assert live.participants_named == 1  # the erased person's rows are really gone
+    assert this_year.participants_named == 0
+
+
+def test_report_for_partial_periods_is_always_live(ws):
+    last_year = dt.date.today().year - 1
+    with ws.uow() as uow:
+        p = person(uow, "Geht")
+        contact(uow, p, D(last_year, 3, 3))
+        persons.delete_person(uow, p.id)
+        assert statistics.report(uow, D(last_year, 1, 1), D(last_year, 6, 30)).participants_named == 0
+        assert statistics.report(uow, D(last_year, 1, 1), D(last_year, 12, 31)).participants_named == 1
+
+
+def test_statistics_survive_the_json_round_trip(uow):
+    p = person(uow, "Rund", birth_date=D(2000, 5, 5), gender="divers")
+    contact(uow, p, D(Y, 2, 2))
+    s = compute(uow)
+    from kuemmerer.services.dto import Statistics
+
+    assert Statistics.from_json(s.as_json()) == s

@@ -212,7 +212,7 @@ def cmd_stats(args, db_path: Path) -> int:
     db = _open(db_path)
     try:
         with db.uow(read_only=True) as uow:
-            stats = statistics.compute(uow, start, end)
+            stats = statistics.report(uow, start, end)
     finally:
         db.close()
     if args.json:

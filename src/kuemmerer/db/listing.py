@@ -129,10 +129,8 @@ def _request_last_contact():
 def _request_filter(stmt, *, search: str, status: str | None, category_id: int | None,
                     district_id: int | None, follow_up: str | None, today: dt.date):
     if search:
-        words = search_condition(Person.search_text, search)
-        title_words = [Request.title.like(f"%{_like_escape(w)}%", escape="\\") for w in search.split()]
-        title_cond = and_(*title_words) if title_words else None
-        conds = [c for c in (words, title_cond) if c is not None]
+        conds = [c for c in (search_condition(Person.search_text, search),
+                             search_condition(Request.search_text, search)) if c is not None]
         if conds:
             stmt = stmt.where(or_(*conds))
     if status == "open":
@@ -185,7 +183,7 @@ def request_rows(session: OrmSession, *, today: dt.date, search: str = "", statu
     tie = [direction(Request.id)]
     columns = {
         "person": [direction(Person.sort_name)],
-        "title": [direction(func.lower(Request.title))],
+        "title": [direction(Request.search_text)],
         "category": [Category.name.is_(None), direction(Category.sort_order), direction(Category.name)],
         "status": [direction(case({s: i for i, s in enumerate(RequestStatus.values())}, value=Request.status))],
         "follow_up_on": [Request.follow_up_on.is_(None), direction(Request.follow_up_on)],

@@ -123,6 +123,17 @@ class Setting(Base):
     )
 
 
+class YearStatistics(Base):
+    """Frozen funder statistics of a closed calendar year (JSON of services.dto.Statistics):
+    erasing a person later must not change figures already reported."""
+
+    __tablename__ = "year_statistics"
+    __table_args__ = (CheckConstraint("year BETWEEN 1990 AND 2200", name="year_range"),)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    frozen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    data: Mapped[str] = mapped_column(Text)
+
+
 class AuditEvent(Base):
     """What happened to which record: ids and action only, never field values."""
 
@@ -186,6 +197,7 @@ class Request(Timestamped, Base):
         Index("ix_requests_closed", "closed_on"),
         Index("ix_requests_category", "category_id"),
         Index("ix_requests_follow_up", "follow_up_on"),
+        Index("ix_requests_search", "search_text"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"))
@@ -197,6 +209,8 @@ class Request(Timestamped, Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
     follow_up_note: Mapped[str | None] = mapped_column(String(200))
+    # folded title (with "ue" spellings) for search and German order; db.search_key keeps it
+    search_text: Mapped[str] = mapped_column(String(450), default="", server_default="")
 
 
 class Contact(Timestamped, Base):

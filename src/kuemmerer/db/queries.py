@@ -190,3 +190,27 @@ def category_names(session: OrmSession) -> list[str]:
 
 def service_names(session: OrmSession) -> list[str]:
     return list(session.scalars(select(Service.name).order_by(Service.name)))
+
+
+def years_with_activity(session: OrmSession) -> list[int]:
+    """Calendar years in which anything countable happened."""
+    years: set[int] = set()
+    for column in (Contact.date, Session.date, AnonymousTally.date, Request.opened_on, Referral.referred_on,
+                   Assignment.date, Meeting.date):
+        low, high = session.execute(select(func.min(column), func.max(column))).one()
+        if low is not None:
+            low_y, high_y = int(str(low)[:4]), int(str(high)[:4])
+            years.update(range(low_y, high_y + 1))
+    return sorted(years)
+
+
+def frozen_years(session: OrmSession) -> dict[int, str]:
+    from .models import YearStatistics
+
+    return dict(session.execute(select(YearStatistics.year, YearStatistics.data)).all())
+
+
+def store_frozen_year(session: OrmSession, year: int, data: str) -> None:
+    from .models import YearStatistics
+
+    session.add(YearStatistics(year=year, data=data))

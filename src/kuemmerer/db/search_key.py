@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from kuemmerer.domain.rules import fold, fold_variants, sort_key
 
-from .models import Person
+from .models import Person, Request
 
 
 def person_search_text(first_name: str | None, last_name: str | None, phone: str | None,
@@ -25,3 +25,13 @@ def person_search_text(first_name: str | None, last_name: str | None, phone: str
 def _set_search_text(_mapper, _connection, target: Person) -> None:  # noqa: ANN001
     target.search_text = person_search_text(target.first_name, target.last_name, target.phone, target.email)
     target.sort_name = sort_key(target.last_name, target.first_name)
+
+
+def request_search_text(title: str | None) -> str:
+    return " " + " ".join(fold_variants(title)) + " "
+
+
+@event.listens_for(Request, "before_insert")
+@event.listens_for(Request, "before_update")
+def _set_request_search_text(_mapper, _connection, target: Request) -> None:  # noqa: ANN001
+    target.search_text = request_search_text(target.title)

@@ -317,6 +317,25 @@ class Statistics:
     meetings: int
     extra: dict = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, data: dict) -> Statistics:
+        p, r, f, v, a = (data["participants"], data["requests"], data["referrals"], data["volunteers"],
+                         data["activities"])
+        return cls(
+            period_from=dt.date.fromisoformat(data["period"]["from"]),
+            period_to=dt.date.fromisoformat(data["period"]["to"]),
+            participants_named=p["named"], participants_anonymous=p["anonymous"],
+            by_district=p["by_district"], by_gender=p["by_gender"], by_age_band=p["by_age_band"],
+            contacts=data["contacts"], requests_opened=r["opened"], requests_closed=r["closed"],
+            requests_by_category=r["by_category"], referrals_total=f["total"],
+            referrals_by_service=f["by_service"], referrals_by_outcome=f["by_outcome"],
+            volunteers_active=v["active"], volunteer_hours=v["hours"],
+            volunteers_also_participants=v.get("also_participants", 0),
+            sessions=a["sessions"], attendance_named=a["attendance_named"],
+            attendance_anonymous=a["attendance_anonymous"], meetings=data["meetings"],
+            extra=data.get("extra", {}),
+        )
+
     def as_json(self) -> dict:
         return {
             "period": {"from": self.period_from.isoformat(), "to": self.period_to.isoformat()},
@@ -349,4 +368,5 @@ class Statistics:
                 "attendance_anonymous": self.attendance_anonymous,
             },
             "meetings": self.meetings,
+            "extra": self.extra,
         }

@@ -50,8 +50,11 @@ def delete_person(uow: UnitOfWork, person_id: int) -> dict[str, int]:
     Returns how many linked records went with them (for the log and the UI's
     confirmation). Audit keeps the id and the action only.
     """
+    from . import statistics
+
     person = uow.get(Person, person_id, "Person")
     linked = queries.person_linked_counts(uow.session, person_id)
+    statistics.freeze_past_years(uow)  # reported years keep their figures (DESIGN.md §3)
     uow.delete(person)
     uow.flush()
     queries.delete_unused_tags(uow.session)

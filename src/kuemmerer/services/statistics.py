@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from kuemmerer.db import queries
 from kuemmerer.db.models import Contact, Meeting, Request, Session
@@ -95,3 +96,31 @@ def compute(uow: UnitOfWork, start: dt.date, end: dt.date,
         meetings=queries.count_rows(s, Meeting, Meeting.date, start, end),
         extra={"anonymous_walk_ins": tallies, "anonymous_session_heads": heads},
     )
+
+
+def freeze_past_years(uow: UnitOfWork, today: dt.date | None = None) -> list[int]:
+    """Store the figures of every finished year with data that is not frozen yet (does not
+    commit). Called before personal data is erased, so reported years never change."""
+    today = today or dt.date.today()
+    frozen = queries.frozen_years(uow.session)
+    done = []
+    for year in queries.years_with_activity(uow.session):
+        if year < today.year and year not in frozen:
+            stats = compute(uow, *year_period(year))
+            queries.store_frozen_year(uow.session, year, json.dumps(stats.as_json(), ensure_ascii=False))
+            done.append(year)
+    return done
+
+
+def report(uow: UnitOfWork, start: dt.date, end: dt.date) -> Statistics:
+    """Statistics for reports: a whole calendar year that is closed comes from its frozen
+    figures (unchanged by later erasures); any other period is computed."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        data = queries.frozen_years(uow.session).get(start.year)
+        if data is not None:
+            return Statistics.from_json(json.loads(data))
+    return compute(uow, start, end)
+
+
+def is_frozen(uow: UnitOfWork, year: int) -> bool:
+    return year in queries.frozen_years(uow.session)
