@@ -186,17 +186,9 @@ def test_wrong_input_names_the_field_and_writes_nothing(ws, uow, refs, make, fie
     assert committed_counts(ws) == before
 
 
-BUG_PENDING = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: desk.record_walk_in flushes the new Person before the contact/request step "
-           "validates; on that error it neither rolls back nor removes it, so the unit of work "
-           "still holds the new person and the next commit on it writes a stray Person")
-
 
 def _pending_cases():
-    flushed_first = {"unknown_category_new_person", "unknown_category_new_person_with_request"}
-    return [pytest.param(m, id=i, marks=BUG_PENDING) if i in flushed_first else pytest.param(m, id=i)
-            for i, m, _ in CASES]
+    return [pytest.param(m, id=i) for i, m, _ in CASES]
 
 
 @pytest.mark.parametrize("make", _pending_cases())
@@ -209,7 +201,6 @@ def test_after_an_error_the_unit_of_work_holds_nothing_pending(ws, uow, refs, ma
     assert counts(uow.session) == before
 
 
-@BUG_PENDING
 def test_correcting_the_category_after_an_error_does_not_create_the_person_twice(ws, uow):
     with pytest.raises(ValidationError):
         desk.record_walk_in(uow, new_last_name="Neu", category_id=UNKNOWN_ID)

@@ -45,6 +45,9 @@ def _like_escape(text: str) -> str:
 def search_condition(column, search: str):
     """Every word of ``search`` must start a word of ``column`` (a folded search text);
     digits also match inside phone numbers. "muller" and "mueller" find "Müller"."""
+    all_digits = re.sub(r"\D", "", search)
+    if re.fullmatch(r"[\d\s/+()-]+", search) and len(all_digits) >= 3:
+        return column.like(f"%{all_digits}%")  # a phone number, typed with spaces or not
     conditions = []
     for raw in search.split():
         if re.fullmatch(r"[\d/+()-]{3,}", raw):  # part of a phone number
@@ -129,10 +132,12 @@ def _request_last_contact():
 def _request_filter(stmt, *, search: str, status: str | None, category_id: int | None,
                     district_id: int | None, follow_up: str | None, today: dt.date):
     if search:
-        conds = [c for c in (search_condition(Person.search_text, search),
-                             search_condition(Request.search_text, search)) if c is not None]
-        if conds:
-            stmt = stmt.where(or_(*conds))
+        # every word must start a word of the person's name or of the title
+        for word in search.split():
+            conds = [c for c in (search_condition(Person.search_text, word),
+                                 search_condition(Request.search_text, word)) if c is not None]
+            if conds:
+                stmt = stmt.where(or_(*conds))
     if status == "open":
         stmt = stmt.where(Request.status.in_(OPEN_STATUSES))
     elif status == "closed":

@@ -51,6 +51,16 @@ def record_walk_in(uow: UnitOfWork, *, person_id: int | None = None, new_last_na
         form.error("follow_up_on", "Eine Wiedervorlage gehört zu einem Anliegen: bitte „Anliegen eröffnen“ ankreuzen.")
     form.done()
 
+    try:
+        return _write(uow, person_id, new_last_name, new_first_name, anonymous, district_id, gender, age_band,
+                      category_id, note, kind, duration_minutes, open_request, request_title, follow_up, day)
+    except ValidationError:
+        uow.rollback()  # nothing of a failed walk-in stays pending in the unit of work
+        raise
+
+
+def _write(uow, person_id, new_last_name, new_first_name, anonymous, district_id, gender, age_band,
+           category_id, note, kind, duration_minutes, open_request, request_title, follow_up, day) -> WalkIn:
     if anonymous:
         tally = _renamed(lambda: requests.tallies.add(
             uow, date=day, kind=kind, district_id=district_id, gender=gender, age_band=age_band,
