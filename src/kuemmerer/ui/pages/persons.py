@@ -282,6 +282,10 @@ class PersonsPage(QWidget):
         delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete_action.triggered.connect(self.delete_current)
         self.view.addAction(delete_action)
+        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
         ctx.changed.connect(self._data_changed)
         self.reload()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -240,6 +241,10 @@ class RequestsPage(QWidget):
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         for box in (self.status, self.category, self.district, self.follow_up):
             box.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
         ctx.changed.connect(self._data_changed)
         self.reload()
 
