@@ -155,6 +155,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (default: today)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("--no-analyze", action="store_true",
+                   help="leave out ANALYZE (the app itself never runs it, so real files have no sqlite_stat1)")
     return p.parse_args(argv)
 
 
@@ -437,7 +439,7 @@ def generate(args: argparse.Namespace) -> Path:
             fn(*a)
             conn.execute("COMMIT")
             steps.append((label, time.perf_counter() - s))
-            print(f"  {label:<28} {steps[-1][1]:6.1f} s", flush=True)
+            print(f"  {label:<30} {steps[-1][1]:6.1f} s", flush=True)
 
         conn.execute("BEGIN")
         index_sql = _without_indexes(conn, ("persons", "requests", "contacts", "anonymous_tallies", "referrals"))
@@ -453,9 +455,10 @@ def generate(args: argparse.Namespace) -> Path:
         problems = conn.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise SystemExit(f"foreign_key_check failed: {problems[:10]}")
-        conn.execute("ANALYZE")
-        conn.execute("PRAGMA optimize")
-        print(f"  {'foreign_key_check, ANALYZE':<28} {time.perf_counter() - s:6.1f} s")
+        if not args.no_analyze:
+            conn.execute("ANALYZE")
+            conn.execute("PRAGMA optimize")
+        print(f"  {'foreign_key_check, ANALYZE':<30} {time.perf_counter() - s:6.1f} s")
         conn.execute("PRAGMA journal_mode=WAL")  # as the app keeps it
         counts = _counts(conn)
     total = time.perf_counter() - t0

@@ -37,6 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import generate_large  # noqa: E402
 
+from kuemmerer.db.engine import make_engine  # noqa: E402
+from kuemmerer.db.migrate import needs_upgrade  # noqa: E402
 from kuemmerer.db.models import District  # noqa: E402
 from kuemmerer.services import listing, today  # noqa: E402
 from kuemmerer.services.listing import PersonQuery, RequestQuery  # noqa: E402
@@ -56,7 +58,18 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="explain the SQL of scenarios whose median is over this many ms")
     p.add_argument("--pragma", action="append", default=[], help="extra PRAGMA NAME=VALUE per connection")
     p.add_argument("--skip-open", action="store_true", help="do not time opening the workspace")
+    p.add_argument("--migrate", action="store_true",
+                   help="let the app migrate an outdated --db (it takes a backup first)")
     return p.parse_args(argv)
+
+
+def _behind(path: Path) -> bool:
+    """Whether the file's schema is older than the app's migrations."""
+    engine = make_engine(path, pooled=False)
+    try:
+        return needs_upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -83,7 +96,10 @@ def _scroll(q: PersonQuery, day: dt.date, pages: int):
     def run(uow):
         total = 0
         for page in range(pages):
-            total += len(listing.person_page(uow, q, page * PAGE, PAGE, day))
+            n = len(listing.person_page(uow, q, page * PAGE, PAGE, day))
+            total += n
+            if n < PAGE:  # the end of the list: the view stops fetching
+                break
         return f"{total:,} rows"
     return run
 
@@ -199,6 +215,12 @@ def main(argv=None) -> None:
     if not path.exists():
         print(f"{path} does not exist: generating it (default sizes)")
         generate_large.main(["--out", str(path)])
+    elif _behind(path) and not args.migrate:
+        if path.resolve() != generate_large.DEFAULT_OUT.resolve():
+            sys.exit(f"{path} has an older schema than the app. Regenerate it (generate_large.py --force) "
+                     "or pass --migrate to let the app migrate it (after a backup).")
+        print(f"{path} has an older schema than the app: generating it again (default sizes)")
+        generate_large.main(["--out", str(path), "--force"])
     day = args.today or dt.date.today()
     size = path.stat().st_size + sum(Path(str(path) + s).stat().st_size
                                      for s in ("-wal",) if Path(str(path) + s).exists())

@@ -20,6 +20,10 @@ def test_one_daily_backup_per_day(ws):
     second = maintenance.housekeeping(ws, today=dt.date.today())
     assert first["backup"] is not None and second["backup"] is None
     assert len(maintenance.list_backups(ws.path, ws.backup_dir)) == 1
+    with ws.uow(read_only=True) as uow:  # and the planner got its statistics
+        from sqlalchemy import text
+
+        assert uow.session.execute(text("SELECT count(*) FROM sqlite_master WHERE name='sqlite_stat1'")).scalar() == 1
 
 
 def test_clearance_data_erased_three_months_after_the_end(ws):

@@ -97,26 +97,32 @@ PERSON_SORTS = ("name", "district", "age", "last_contact", "open_requests")
 def person_rows(session: OrmSession, *, search: str = "", district_id: int | None = None,
                 sort: str = "name", descending: bool = False, offset: int = 0,
                 limit: int = 200) -> Sequence:
-    last_contact = _last_contact().label("last_contact")
-    open_requests = _open_requests().label("open_requests")
-    stmt = (select(Person.id, Person.last_name, Person.first_name, Person.birth_date, Person.phone,
-                   District.name.label("district"), last_contact, open_requests)
-            .outerjoin(District, District.id == Person.district_id))
-    stmt = _person_filter(stmt, search, district_id)
     direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
     name_order = [Person.sort_name, Person.id]
+    ids = select(Person.id)
     if sort == "district":
+        ids = ids.outerjoin(District, District.id == Person.district_id)
         order = [District.name.is_(None), direction(District.sort_order), direction(District.name), *name_order]
     elif sort == "age":  # age ascending = birth date descending; unknown last
         order = [Person.birth_date.is_(None), (Person.birth_date.asc() if descending else Person.birth_date.desc()),
                  *name_order]
     elif sort == "last_contact":
-        order = [last_contact.is_(None), direction(last_contact), *name_order]
+        order = [direction(_last_contact()).nulls_last(), *name_order]
     elif sort == "open_requests":
-        order = [direction(open_requests), *name_order]
+        order = [direction(_open_requests()), *name_order]
     else:
         order = [direction(Person.sort_name), direction(Person.id)]
-    return session.execute(stmt.order_by(*order).offset(offset).limit(limit)).all()
+    # 1) the ids of the page, with only what filter and order need: OFFSET then skips index
+    #    entries instead of joined rows with computed figures
+    page = _person_filter(ids, search, district_id).order_by(*order).offset(offset).limit(limit).subquery("page")
+    # 2) display columns and per-row figures for the rows of the page only
+    stmt = (select(Person.id, Person.last_name, Person.first_name, Person.birth_date, Person.phone,
+                   District.name.label("district"), _last_contact().label("last_contact"),
+                   _open_requests().label("open_requests"))
+            .join(page, page.c.id == Person.id)
+            .outerjoin(District, District.id == Person.district_id)
+            .order_by(*order))
+    return session.execute(stmt).all()
 
 
 # --------------------------------------------------------------------------- requests
@@ -166,7 +172,9 @@ def _request_filter(stmt, *, search: str, status: str | None, category_id: int |
 def request_count(session: OrmSession, *, today: dt.date, search: str = "", status: str | None = None,
                   category_id: int | None = None, district_id: int | None = None,
                   follow_up: str | None = None) -> int:
-    stmt = select(func.count(Request.id)).join(Person, Person.id == Request.person_id)
+    stmt = select(func.count(Request.id))
+    if search or district_id is not None:  # the person only when a filter needs it
+        stmt = stmt.join(Person, Person.id == Request.person_id)
     stmt = _request_filter(stmt, search=search, status=status, category_id=category_id,
                            district_id=district_id, follow_up=follow_up, today=today)
     return session.scalar(stmt) or 0
@@ -176,26 +184,33 @@ def request_rows(session: OrmSession, *, today: dt.date, search: str = "", statu
                  category_id: int | None = None, district_id: int | None = None,
                  follow_up: str | None = None, sort: str = "opened_on", descending: bool = True,
                  offset: int = 0, limit: int = 200) -> Sequence:
-    last_contact = _request_last_contact().label("last_contact")
-    stmt = (select(Request.id, Request.person_id, Request.title, Request.status, Request.opened_on,
-                   Request.closed_on, Request.follow_up_on, Request.follow_up_note,
-                   Category.name.label("category"), Person.last_name, Person.first_name, last_contact)
-            .join(Person, Person.id == Request.person_id)
-            .outerjoin(Category, Category.id == Request.category_id))
-    stmt = _request_filter(stmt, search=search, status=status, category_id=category_id,
-                           district_id=district_id, follow_up=follow_up, today=today)
     direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
-    tie = [direction(Request.id)]
+    ids = select(Request.id)
+    if search or district_id is not None or sort == "person":
+        ids = ids.join(Person, Person.id == Request.person_id)
+    if sort == "category":
+        ids = ids.outerjoin(Category, Category.id == Request.category_id)
+    ids = _request_filter(ids, search=search, status=status, category_id=category_id,
+                          district_id=district_id, follow_up=follow_up, today=today)
     columns = {
         "person": [direction(Person.sort_name)],
         "title": [direction(Request.search_text)],
         "category": [Category.name.is_(None), direction(Category.sort_order), direction(Category.name)],
         "status": [direction(case({s: i for i, s in enumerate(RequestStatus.values())}, value=Request.status))],
         "follow_up_on": [Request.follow_up_on.is_(None), direction(Request.follow_up_on)],
-        "last_contact": [last_contact.is_(None), direction(last_contact)],
+        "last_contact": [direction(_request_last_contact()).nulls_last()],
     }
-    order = columns.get(sort, [direction(Request.opened_on)]) + tie
-    return session.execute(stmt.order_by(*order).offset(offset).limit(limit)).all()
+    order = columns.get(sort, [direction(Request.opened_on)]) + [direction(Request.id)]
+    page = ids.order_by(*order).offset(offset).limit(limit).subquery("page")
+    stmt = (select(Request.id, Request.person_id, Request.title, Request.status, Request.opened_on,
+                   Request.closed_on, Request.follow_up_on, Request.follow_up_note,
+                   Category.name.label("category"), Person.last_name, Person.first_name,
+                   _request_last_contact().label("last_contact"))
+            .join(page, page.c.id == Request.id)
+            .join(Person, Person.id == Request.person_id)
+            .outerjoin(Category, Category.id == Request.category_id)
+            .order_by(*order))
+    return session.execute(stmt).all()
 
 
 # --------------------------------------------------------------------------- Heute
@@ -231,11 +246,15 @@ def due_follow_ups(session: OrmSession, today: dt.date, *, days_ahead: int = 0) 
     return sorted(rows, key=lambda r: (r[6], r[0], r[1]))
 
 
-def open_request_ages(session: OrmSession, today: dt.date) -> list[tuple[dt.date, int]]:
-    """(opened_on, count) of all open requests, for the age buckets."""
-    stmt = (select(Request.opened_on, func.count(Request.id))
-            .where(Request.status.in_(OPEN_STATUSES)).group_by(Request.opened_on))
-    return [tuple(r) for r in session.execute(stmt)]
+def open_request_age_buckets(session: OrmSession, today: dt.date, limits: Sequence[int]) -> list[int]:
+    """Open requests per age bucket: opened at most limits[0] days ago, …, older than the last."""
+    bounds = [today - dt.timedelta(days=n) for n in limits]
+    counts = [func.count(Request.id).filter(Request.opened_on >= bounds[0])]
+    counts += [func.count(Request.id).filter(Request.opened_on < hi, Request.opened_on >= lo)
+               for hi, lo in zip(bounds, bounds[1:])]
+    counts.append(func.count(Request.id).filter(Request.opened_on < bounds[-1]))
+    row = session.execute(select(*counts).where(Request.status.in_(OPEN_STATUSES))).one()
+    return [int(n) for n in row]
 
 
 def contacts_on(session: OrmSession, day: dt.date) -> Sequence:

@@ -154,8 +154,8 @@ class Person(Timestamped, Base):
     __table_args__ = (
         CheckConstraint(_not_blank("last_name"), name="last_name_not_blank"),
         CheckConstraint(_in("gender", Gender), name="gender"),
-        Index("ix_persons_sort_name", "sort_name", "id"),
-        Index("ix_persons_district", "district_id"),
+        Index("ix_persons_sort_search", "sort_name", "id", "search_text"),
+        Index("ix_persons_district_sort", "district_id", "sort_name", "id"),
         Index("ix_persons_name_birth", "last_name", "birth_date"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -191,9 +191,9 @@ class Request(Timestamped, Base):
         CheckConstraint(_not_blank("title"), name="title_not_blank"),
         CheckConstraint(_in("status", RequestStatus), name="status"),
         CheckConstraint("closed_on IS NULL OR closed_on >= opened_on", name="closed_after_opened"),
-        Index("ix_requests_person", "person_id"),
+        Index("ix_requests_person_status", "person_id", "status"),
         Index("ix_requests_status_opened", "status", "opened_on"),
-        Index("ix_requests_opened", "opened_on"),
+        Index("ix_requests_opened_status", "opened_on", "status"),
         Index("ix_requests_closed", "closed_on"),
         Index("ix_requests_category", "category_id"),
         Index("ix_requests_follow_up", "follow_up_on"),
@@ -225,7 +225,7 @@ class Contact(Timestamped, Base):
         ),
         Index("ix_contacts_person_date", "person_id", "date"),
         Index("ix_contacts_date_person", "date", "person_id"),
-        Index("ix_contacts_request", "request_id"),
+        Index("ix_contacts_request_date", "request_id", "date"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"))

@@ -37,6 +37,18 @@ class Database:
         _checkpoint(self.path)
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh the query planner's statistics (bounded: ``analysis_limit`` samples each
+    index, so it takes well under a second even on ten years of data)."""
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        conn.execute("PRAGMA analysis_limit=1000")
+        conn.execute("ANALYZE")
+    finally:
+        raw.close()
+
+
 def _checkpoint(path: Path) -> None:
     """Fold the WAL back into the file, so that a closed database is one file."""
     try:

@@ -73,4 +73,6 @@ def housekeeping(db: Workspace, today: dt.date | None = None) -> dict[str, objec
         done["backup"] = create_backup(db)
     with db.uow() as uow:
         done["clearances_erased"] = volunteers.erase_expired_clearances(uow, today)
+    if done["backup"] is not None:  # once a day: fresh statistics for the query planner
+        db.analyze()
     return done

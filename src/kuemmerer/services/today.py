@@ -72,22 +72,13 @@ def _day(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def _bucket(age_days: int) -> str:
-    for label, limit in AGE_BUCKETS:
-        if limit is None or age_days <= limit:
-            return label
-    raise AssertionError
-
-
 def dashboard(uow: UnitOfWork, today: dt.date | None = None) -> Dashboard:
     today = today or dt.date.today()
     s = uow.session
     follow_ups = tuple(FollowUp(kind, ident, pid, display_name(last, first) if last else "", what, _day(due), note)
                        for kind, ident, pid, last, first, what, due, note in q.due_follow_ups(s, today))
-    buckets = {label: 0 for label, _ in AGE_BUCKETS}
-    for opened_on, n in q.open_request_ages(s, today):
-        opened = opened_on if isinstance(opened_on, dt.date) else dt.date.fromisoformat(str(opened_on))
-        buckets[_bucket((today - opened).days)] += n
+    limits = [days for _, days in AGE_BUCKETS if days is not None]
+    buckets = dict(zip((label for label, _ in AGE_BUCKETS), q.open_request_age_buckets(s, today, limits)))
     contacts = tuple(TodayContact(r.id, r.person_id, display_name(r.last_name, r.first_name),
                                   ContactKind(r.kind).label, r.category, r.duration_minutes, r.request_id)
                      for r in q.contacts_on(s, today))

@@ -43,6 +43,11 @@ class Workspace:
     def close(self) -> None:
         self.db.close()
 
+    def analyze(self) -> None:
+        from kuemmerer.db.storage import analyze
+
+        analyze(self.db.engine)
+
 
 def open_workspace(path: Path, *, create: bool = True) -> Workspace:
     """Open (creating, checking and migrating as needed) the database at ``path``;
