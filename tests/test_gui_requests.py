@@ -26,11 +26,7 @@ pytestmark = [
     pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)"),
 ]
 
-# PySide6 6.12.0 on CPython 3.11 drops one reference to True on every Signal.emit() called
-# from Python (see test_gui_shell.py::test_signal_emit_keeps_the_reference_count_of_true).
-# A long test run would then abort at exit with "Fatal Python error: bool_dealloc";
-# spare references keep the count of True above zero for the whole run.
-_TRUE_RESERVE = [True] * 100_000
+
 
 TODAY = dt.date.today()
 BAD_DATE = "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."

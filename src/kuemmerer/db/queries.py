@@ -77,19 +77,23 @@ def delete_unused_tags(session: OrmSession) -> int:
 def similar_persons(session: OrmSession, *, last_name: str, first_name: str | None,
                     birth_date: dt.date | None, street: str | None,
                     exclude_id: int | None) -> list[int]:
-    """Ids of persons with the same (folded) name and the same birth date or street."""
-    key = " ".join(p for p in (fold(first_name), fold(last_name)) if p)
-    if not key:
+    """Ids of persons with the same name (either spelling of umlauts) and the same birth
+    date or street."""
+    from kuemmerer.domain.rules import fold_variants
+
+    last_forms = set(fold_variants(last_name))
+    if not last_forms:
         return []
+    first_forms = set(fold_variants(first_name))
     stmt = select(Person.id, Person.first_name, Person.last_name, Person.birth_date, Person.street) \
-        .where(Person.search_text.contains(f" {fold(last_name)} "))
+        .where(or_(*(Person.search_text.contains(f" {form} ") for form in last_forms)))
     if exclude_id is not None:
         stmt = stmt.where(Person.id != exclude_id)
     out = []
     for row in session.execute(stmt):
-        if fold(row.last_name) != fold(last_name):
+        if not last_forms & set(fold_variants(row.last_name)):
             continue
-        if first_name and row.first_name and fold(row.first_name) != fold(first_name):
+        if first_forms and row.first_name and not first_forms & set(fold_variants(row.first_name)):
             continue
         same_birth = birth_date is not None and row.birth_date == birth_date
         same_street = bool(street) and fold(row.street) == fold(street)

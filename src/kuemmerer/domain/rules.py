@@ -72,13 +72,18 @@ _DE_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def fold_variants(text: str | None) -> list[str]:
-    """``fold`` plus the German transliteration ("Müller" → "muller" and "mueller"),
-    so that both spellings find the name."""
+    """``fold`` plus the other German spelling of umlauts, both ways: "Müller" gives
+    "muller" and "mueller"; "Mueller" gives "mueller" and "muller" — so whichever way a
+    name was written and whichever way it is typed, it is found."""
     base = fold(text)
     if not base:
         return []
-    translit = fold((text or "").casefold().translate(_DE_TRANSLIT))
-    return [base] if translit == base else [base, translit]
+    out = [base]
+    for variant in (fold((text or "").casefold().translate(_DE_TRANSLIT)),
+                    re.sub(r"([aou])e", r"\1", base)):
+        if variant not in out:
+            out.append(variant)
+    return out
 
 
 def sort_key(last_name: str | None, first_name: str | None) -> str:

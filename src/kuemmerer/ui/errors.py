@@ -10,7 +10,7 @@ from types import TracebackType
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from kuemmerer.domain.errors import KuemmererError
+from kuemmerer.domain.errors import KuemmererError, ValidationError
 from kuemmerer.logging_setup import log_unexpected
 
 log = logging.getLogger("kuemmerer.ui")
@@ -33,6 +33,9 @@ class ErrorDialog:
 def report_error(parent: QWidget | None, exc: BaseException) -> None:
     """Known errors (German messages of our own) are shown as they are; anything else as
     the general message, with the traceback (no messages, no values) in the log."""
+    if isinstance(exc, ValidationError):
+        ErrorDialog.show(parent, "Hinweis", "\n".join(exc.errors.values()))
+        return
     if isinstance(exc, KuemmererError):
         ErrorDialog.show(parent, "Hinweis", str(exc))
         return

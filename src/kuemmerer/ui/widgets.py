@@ -255,12 +255,6 @@ class GuardedDialog(QDialog):
         self._dirty = False
         super().reject()
 
-    def closeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if self._dirty and not self.confirm_discard(self):
-            event.ignore()
-            return
-        super().closeEvent(event)
-
     @classmethod
     def confirm_discard(cls, parent: QWidget) -> bool:
         """Ask before throwing away typed input (tests replace this)."""

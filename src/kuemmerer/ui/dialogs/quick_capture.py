@@ -21,7 +21,7 @@ from kuemmerer.services.desk import WalkIn
 
 from ..context import AppContext
 from ..formatting import date_de
-from ..widgets import DateField, FieldForm, GuardedDialog, combo, text_edit
+from ..widgets import DateField, FieldForm, GuardedDialog, combo
 from .person import district_items, gender_items
 from .request import category_items
 
@@ -76,7 +76,8 @@ class QuickCaptureDialog(GuardedDialog):
             [(AgeBand.UNKNOWN.label, AgeBand.UNKNOWN.value),
              *((a.label, a.value) for a in AgeBand if a is not AgeBand.UNKNOWN)]))
         self.category = f.add("category_id", "Thema", combo(category_items(ctx)))
-        self.note = f.add("note", "Notiz", text_edit(height=60))
+        self.note = f.add("note", "Notiz", QLineEdit())
+        self.note.setPlaceholderText("kurz: worum ging es? (Enter speichert)")
         self.open_request = QCheckBox("Anliegen eröffnen")
         f.add_row("", self.open_request)
         self.request_title = f.add("request_title", "Titel des Anliegens", QLineEdit())
@@ -166,9 +167,11 @@ class QuickCaptureDialog(GuardedDialog):
 
     # -- saving ---------------------------------------------------------------------
     def save(self) -> bool:
-        kwargs: dict = {"category_id": self.category.currentData(), "note": self.note.toPlainText(),
-                        "open_request": self.open_request.isChecked(),
-                        "request_title": self.request_title.text(), "follow_up_on": self.follow_up.text()}
+        with_request = self.open_request.isChecked() and not self.anonymous.isChecked()
+        kwargs: dict = {"category_id": self.category.currentData(), "note": self.note.text(),
+                        "open_request": with_request,
+                        "request_title": self.request_title.text() if with_request else None,
+                        "follow_up_on": self.follow_up.text() if with_request else None}
         if self.anonymous.isChecked():
             kwargs.update(anonymous=True, district_id=self.district.currentData(),
                           gender=self.gender.currentData(), age_band=self.age_band.currentData())

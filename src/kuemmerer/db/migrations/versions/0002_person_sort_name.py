@@ -33,8 +33,11 @@ def _variants(text):
     base = _fold(text)
     if not base:
         return []
-    other = _fold((text or "").casefold().translate(_TRANSLIT))
-    return [base] if other == base else [base, other]
+    out = [base]
+    for variant in (_fold((text or "").casefold().translate(_TRANSLIT)), re.sub(r"([aou])e", r"\1", base)):
+        if variant not in out:
+            out.append(variant)
+    return out
 
 
 def upgrade() -> None:
