@@ -294,22 +294,18 @@ def person_search_rows(session: OrmSession, search: str, limit: int = 8) -> Sequ
 # --------------------------------------------------------------------------- one person
 
 
-def person_contacts(session: OrmSession, person_id: int) -> Sequence:
+def contact_rows(session: OrmSession, *, person_id: int | None = None,
+                 request_id: int | None = None) -> Sequence:
+    """Contacts of a person or of a request, newest first, with request title and category."""
     stmt = (select(Contact.id, Contact.date, Contact.kind, Contact.duration_minutes, Contact.note,
                    Contact.request_id, Request.title.label("request_title"), Category.name.label("category"))
             .outerjoin(Request, Request.id == Contact.request_id)
-            .outerjoin(Category, Category.id == Contact.category_id)
-            .where(Contact.person_id == person_id).order_by(Contact.date.desc(), Contact.id.desc()))
-    return session.execute(stmt).all()
-
-
-def request_contacts(session: OrmSession, request_id: int) -> Sequence:
-    stmt = (select(Contact.id, Contact.date, Contact.kind, Contact.duration_minutes, Contact.note,
-                   Contact.request_id, Request.title.label("request_title"), Category.name.label("category"))
-            .join(Request, Request.id == Contact.request_id)
-            .outerjoin(Category, Category.id == Contact.category_id)
-            .where(Contact.request_id == request_id).order_by(Contact.date.desc(), Contact.id.desc()))
-    return session.execute(stmt).all()
+            .outerjoin(Category, Category.id == Contact.category_id))
+    if person_id is not None:
+        stmt = stmt.where(Contact.person_id == person_id)
+    if request_id is not None:
+        stmt = stmt.where(Contact.request_id == request_id)
+    return session.execute(stmt.order_by(Contact.date.desc(), Contact.id.desc())).all()
 
 
 def person_referrals(session: OrmSession, person_id: int) -> Sequence:

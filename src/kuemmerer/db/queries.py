@@ -6,16 +6,13 @@ Lists and statistics query rows directly instead of loading object graphs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
-from sqlalchemy import and_, func, literal, or_, select, text, union, union_all
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.orm import Session as OrmSession
 
 from kuemmerer.domain.rules import fold
 
 from .models import (
-    ActionItem,
-    Activity,
     AnonymousTally,
     Assignment,
     Attendance,

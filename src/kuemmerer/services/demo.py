@@ -1143,7 +1143,7 @@ class _Planner:
 
     def plan_activities(self) -> None:
         rng = self.rng
-        first, last = self.years[0], self.years[-1]
+        first = self.years[0]
         for spec in ACTIVITIES:
             name = spec[0]
             starts, ends, active = None, None, True

@@ -98,7 +98,7 @@ def overview(uow: UnitOfWork, person_id: int, today: dt.date | None = None) -> P
         gender_label=Gender(p.gender).label,
         age_band=age_band(p.birth_date, today).label,
         requests=tuple(sorted(list_requests(uow, person_id), key=lambda r: (r.opened_on, r.id), reverse=True)),
-        contacts=contact_rows(q.person_contacts(s, person_id)),
+        contacts=contact_rows(q.contact_rows(s, person_id=person_id)),
         referrals=tuple(ReferralRow(r.id, _date(r.referred_on), r.service, r.organisation,
                                     ReferralOutcome(r.outcome).label, _date(r.outcome_on), _date(r.follow_up_on))
                         for r in q.person_referrals(s, person_id)),
@@ -109,4 +109,4 @@ def overview(uow: UnitOfWork, person_id: int, today: dt.date | None = None) -> P
 
 
 def request_timeline(uow: UnitOfWork, request_id: int) -> tuple[ContactRow, ...]:
-    return contact_rows(q.request_contacts(uow.session, request_id))
+    return contact_rows(q.contact_rows(uow.session, request_id=request_id))

@@ -117,7 +117,7 @@ class QuickCaptureDialog(GuardedDialog):
             item.setData(Qt.ItemDataRole.UserRole, (EXISTING, m.id, m.name))
             self.results.addItem(item)
         last, first = split_new_name(text)
-        label = f"➕ Neue Person anlegen: {last}" + (f", {first}" if first else "")
+        label = f"+ Neue Person anlegen: {last}" + (f", {first}" if first else "")
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, (NEW, (last, first), f"{last}, {first}" if first else last))
         self.results.addItem(item)

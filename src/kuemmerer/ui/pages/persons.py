@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
-    QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,8 +24,10 @@ from ..context import AppContext
 from ..dialogs.person import PersonDialog, district_items
 from ..dialogs.request import ContactDialog, RequestDialog
 from ..formatting import EMPTY, date_de, number_de, time_de
-from ..models import ID_ROLE, Column, PagedModel, RowsModel
+from ..models import Column, RowsModel
 from ..widgets import confirm
+from .list_page import ListPage
+from .tables import table_view
 
 LINK_LABELS = {
     "requests": ("Anliegen", "Anliegen"), "contacts": ("Kontakt", "Kontakte"),
@@ -47,25 +44,6 @@ PERSON_COLUMNS = [
     Column("Offene Anliegen", lambda r: str(r.open_requests) if r.open_requests else "", sort="open_requests",
            align_right=True),
 ]
-
-
-def table_view(model, parent=None, *, stretch: int = 0) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(False)
-    if model.columnCount() > stretch:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 def link_summary(counts: dict[str, int]) -> str:
@@ -224,36 +202,21 @@ def _html(text: str | None) -> str:
     return escape(text or "")
 
 
-class PersonsPage(QWidget):
+class PersonsPage(ListPage):
     open_request = Signal(int)
 
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, PERSON_COLUMNS, parent=parent,
+                         placeholder="Suchen: Name, Telefon oder E-Mail (z. B. „muller“ findet „Müller“)")
         self.query = PersonQuery()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Suchen: Name, Telefon oder E-Mail (z. B. „muller“ findet „Müller“)")
-        self.search.setClearButtonEnabled(True)
         self.district = QComboBox()
         self._fill_districts()
-        self.count_label = QLabel()
         self.new_button = QPushButton("Neue Person")
         self.new_button.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.new_button.setToolTip("Neue Person anlegen (Strg+Umschalt+N)")
-        top = QHBoxLayout()
-        top.addWidget(self.search, 3)
-        top.addWidget(self.district, 1)
-        top.addWidget(self.count_label)
-        top.addWidget(self.new_button)
-
-        self.model = PagedModel(PERSON_COLUMNS, self._count, self._fetch, self._sort, self)
-        self.view = table_view(self.model)
-        self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(lambda _i: self.edit_current())
-        self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_current(cur))
         for col, width in ((1, 120), (2, 100), (3, 110), (4, 110)):
             self.view.setColumnWidth(col, width)
         self.view.horizontalHeader().setMinimumSectionSize(60)
@@ -263,31 +226,14 @@ class PersonsPage(QWidget):
         self.detail.new_request_requested.connect(self.new_request)
         self.detail.new_contact_requested.connect(self.new_contact)
         self.detail.open_request.connect(self.open_request.emit)
-        splitter = QSplitter()
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([700, 480])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
-
-        self._debounce = QTimer(self, singleShot=True, interval=150)
-        self._debounce.timeout.connect(self._apply_filter)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.district.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.new_button.clicked.connect(self.new_person)
         delete_action = QAction("Löschen", self.view, shortcut=QKeySequence.StandardKey.Delete)
         delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete_action.triggered.connect(self.delete_current)
         self.view.addAction(delete_action)
-        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
-        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
-        self.addAction(find)
-        ctx.changed.connect(self._data_changed)
-        self.reload()
+        self.finish_layout([(self.search, 3), (self.district, 1), (self.count_label, 0), (self.new_button, 0)],
+                           self.detail, (700, 480), 0, Qt.SortOrder.AscendingOrder)
 
     # -- data -----------------------------------------------------------------------
     def _fill_districts(self) -> None:
@@ -318,30 +264,15 @@ class PersonsPage(QWidget):
                                  self.query.descending)
         self.reload()
 
-    def reload(self, keep_id: int | None = None) -> None:
-        keep_id = keep_id if keep_id is not None else self.current_id()
-        self.model.reload()
-        n = self.model.total
-        self.count_label.setText(f"{number_de(n)} {'Person' if n == 1 else 'Personen'}")
-        row = self.model.row_of_id(keep_id) if keep_id is not None else -1
-        if row >= 0:
-            self.view.selectRow(row)
-        else:
-            self.view.clearSelection()
-            self.detail.show_overview(None)
+    def count_text(self, n: int) -> str:
+        return f"{number_de(n)} {'Person' if n == 1 else 'Personen'}"
 
     def _data_changed(self, what: str) -> None:
         if what in ("districts", "all"):
             self._fill_districts()
         self.reload()
-        self._show_current(self.view.currentIndex())
 
-    def current_id(self) -> int | None:
-        index = self.view.currentIndex()
-        return self.model.data(self.model.index(index.row(), 0), ID_ROLE) if index.isValid() else None
-
-    def _show_current(self, index: QModelIndex) -> None:
-        ident = self.model.data(self.model.index(index.row(), 0), ID_ROLE) if index.isValid() else None
+    def show_detail(self, ident: int | None) -> None:
         if ident is None:
             self.detail.show_overview(None)
             return
@@ -350,19 +281,14 @@ class PersonsPage(QWidget):
 
     def show_person(self, person_id: int, tab: int | None = None) -> None:
         """Select the person (clearing filters if needed) and show their detail."""
-        if self.model.row_of_id(person_id) < 0:
-            self.search.blockSignals(True)
-            self.search.clear()
-            self.search.blockSignals(False)
+
+        def clear_filters() -> None:
+            self.district.blockSignals(True)
             self.district.setCurrentIndex(0)
+            self.district.blockSignals(False)
             self.query = PersonQuery(sort=self.query.sort, descending=self.query.descending)
-            self.model.reload()
-            while self.model.row_of_id(person_id) < 0 and self.model.canFetchMore():
-                self.model.fetchMore()
-        row = self.model.row_of_id(person_id)
-        if row >= 0:
-            self.view.selectRow(row)
-            self.view.scrollTo(self.model.index(row, 0))
+
+        self.reveal(person_id, clear_filters)
         if tab is not None:
             self.detail.tabs.setCurrentIndex(tab)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -30,9 +28,9 @@ from ..context import AppContext
 from ..dialogs.person import district_items
 from ..dialogs.request import ContactDialog, RequestDialog, category_items
 from ..formatting import date_de, number_de, relative_days
-from ..models import ID_ROLE, Column, PagedModel
+from ..models import Column
 from ..widgets import DateField
-from .persons import table_view
+from .list_page import ListPage
 
 STATUS_FILTERS = [("Offen (alle offenen)", "open"), *((s.label, s.value) for s in RequestStatus),
                   ("Abgeschlossen (erledigt/abgebrochen)", "closed"), ("Alle", None)]
@@ -191,62 +189,32 @@ class RequestDetail(QWidget):
             RequestDialog(self.ctx, self.request.person_id, self.person_name, self.request, parent=self).exec()
 
 
-class RequestsPage(QWidget):
+class RequestsPage(ListPage):
     open_person = Signal(int)
 
     def __init__(self, ctx: AppContext, parent=None):
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, REQUEST_COLUMNS, placeholder="Suchen: Anliegen oder Name", stretch=2, parent=parent)
         self.query = RequestQuery()
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Suchen: Anliegen oder Name")
-        self.search.setClearButtonEnabled(True)
         self.status = _combo(STATUS_FILTERS)
         self.category = QComboBox()
         self.district = QComboBox()
         self.follow_up = _combo(FOLLOW_UP_FILTERS)
         self._fill_lists()
-        self.count_label = QLabel()
         self.search.setMinimumWidth(220)
-        top = QHBoxLayout()
-        top.addWidget(self.search, 2)
         for w in (self.status, self.category, self.district, self.follow_up):
             w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             w.setMinimumContentsLength(12)
-            top.addWidget(w)
-        top.addWidget(self.count_label)
-        self.model = PagedModel(REQUEST_COLUMNS, self._count, self._fetch, self._sort, self)
-        self.view = table_view(self.model, stretch=2)
-        self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+            w.currentIndexChanged.connect(lambda _i: self._apply_filter())
         for col, width in ((0, 82), (1, 150), (3, 115), (4, 105), (5, 95)):
             self.view.setColumnWidth(col, width)
-        self.view.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show(cur))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(lambda _i: self.detail.edit())
         self.detail = RequestDetail(ctx)
         self.detail.open_person.connect(self.open_person.emit)
-        splitter = QSplitter()
-        splitter.addWidget(self.view)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([720, 400])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(splitter, 1)
-        self._debounce = QTimer(self, singleShot=True, interval=150)
-        self._debounce.timeout.connect(self._apply_filter)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
-        for box in (self.status, self.category, self.district, self.follow_up):
-            box.currentIndexChanged.connect(lambda _i: self._apply_filter())
-        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
-        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
-        self.addAction(find)
-        ctx.changed.connect(self._data_changed)
-        self.reload()
+        self.finish_layout([(self.search, 2), (self.status, 0), (self.category, 0), (self.district, 0),
+                            (self.follow_up, 0), (self.count_label, 0)],
+                           self.detail, (720, 400), 0, Qt.SortOrder.DescendingOrder)
 
     def _fill_lists(self) -> None:
         for box, items, first in (
@@ -281,6 +249,12 @@ class RequestsPage(QWidget):
                                   self.district.currentData(), self.follow_up.currentData(), q.sort, q.descending)
         self.reload()
 
+    def count_text(self, n: int) -> str:
+        return f"{number_de(n)} Anliegen"
+
+    def show_detail(self, ident: int | None) -> None:
+        self.detail.show_request(ident)
+
     def set_filters(self, *, status: str | None = "open", follow_up: str | None = None) -> None:
         for box, value in ((self.status, status), (self.follow_up, follow_up)):
             box.blockSignals(True)
@@ -288,44 +262,24 @@ class RequestsPage(QWidget):
             box.blockSignals(False)
         self._apply_filter()
 
-    def current_id(self) -> int | None:
-        index = self.view.currentIndex()
-        return self.model.data(self.model.index(index.row(), 0), ID_ROLE) if index.isValid() else None
-
-    def reload(self, keep_id: int | None = None) -> None:
-        keep_id = keep_id if keep_id is not None else self.current_id()
-        self.model.reload()
-        n = self.model.total
-        self.count_label.setText(f"{number_de(n)} Anliegen")
-        row = self.model.row_of_id(keep_id) if keep_id is not None else -1
-        if row >= 0:
-            self.view.selectRow(row)
-            self.detail.show_request(keep_id)
-        else:
-            self.detail.show_request(None)
-
     def _data_changed(self, what: str) -> None:
         if what in ("all", "categories", "districts"):
             self._fill_lists()
         self.reload()
 
-    def _show(self, index: QModelIndex) -> None:
-        ident = self.model.data(self.model.index(index.row(), 0), ID_ROLE) if index.isValid() else None
-        self.detail.show_request(ident)
-
     def show_request(self, request_id: int) -> None:
-        if self.model.row_of_id(request_id) < 0:
-            self.search.blockSignals(True)
-            self.search.clear()
-            self.search.blockSignals(False)
-            self.set_filters(status=None, follow_up=None)
-            while self.model.row_of_id(request_id) < 0 and self.model.canFetchMore():
-                self.model.fetchMore()
-        row = self.model.row_of_id(request_id)
-        if row >= 0:
-            self.view.selectRow(row)
-            self.view.scrollTo(self.model.index(row, 0))
-        self.detail.show_request(request_id)
+        def clear_filters() -> None:
+            for box in (self.status, self.category, self.district, self.follow_up):
+                box.blockSignals(True)
+            self.status.setCurrentIndex(self.status.findData(None))
+            for box in (self.category, self.district, self.follow_up):
+                box.setCurrentIndex(0)
+            for box in (self.status, self.category, self.district, self.follow_up):
+                box.blockSignals(False)
+            q = self.query
+            self.query = RequestQuery(status=None, sort=q.sort, descending=q.descending)
+
+        self.reveal(request_id, clear_filters)
 
     def _context_menu(self, pos) -> None:
         if not self.view.indexAt(pos).isValid():

@@ -13,7 +13,7 @@ from kuemmerer.services.today import Dashboard
 from ..context import AppContext
 from ..formatting import date_de, relative_days, time_de
 from ..models import Column, RowsModel
-from .persons import table_view
+from .tables import table_view
 
 
 class TodayPage(QWidget):

@@ -6,38 +6,17 @@ Create Date: 2026-11-22
 """
 
 import re
-import unicodedata
 
 import sqlalchemy as sa
 from alembic import op
+
+from kuemmerer.db.migrations.text_v1 import fold as _fold
+from kuemmerer.db.migrations.text_v1 import variants as _variants
 
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
-
-# Frozen copies of the folding rules as of this revision: a migration must not change
-# meaning when the application's helpers change later.
-_FOLD = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def _fold(text):
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    return re.sub(r"\s+", " ", "".join(c for c in text if not unicodedata.combining(c))).strip()
-
-
-def _variants(text):
-    base = _fold(text)
-    if not base:
-        return []
-    out = [base]
-    for variant in (_fold((text or "").casefold().translate(_TRANSLIT)), re.sub(r"([aou])e", r"\1", base)):
-        if variant not in out:
-            out.append(variant)
-    return out
 
 
 def upgrade() -> None:

@@ -1,0 +1,127 @@
+"""What the big list sections share: a search field that filters as you type, filter
+boxes, a paged SQL list that sorts by clicking a header, and a detail pane."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
+
+from ..context import AppContext
+from ..models import ID_ROLE, Column, PagedModel
+from .tables import table_view
+
+_UNSET = object()
+
+
+class ListPage(QWidget):
+    """Subclasses supply ``_count``, ``_fetch``, ``_sort``, ``_apply_filter``,
+    ``show_detail(id | None)`` and ``count_text(n)``; they call ``finish_layout``."""
+
+    def __init__(self, ctx: AppContext, columns: Sequence[Column], *, placeholder: str,
+                 stretch: int = 0, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(placeholder)
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.model = PagedModel(columns, self._count, self._fetch, self._sort, self)
+        self.view = table_view(self.model, stretch=stretch)
+        self.view.setSortingEnabled(False)  # enabled in finish_layout, after the subclass set its query
+        self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
+        self.model.modelReset.connect(lambda: self.count_label.setText(self.count_text(self.model.total)))
+        self._shown = _UNSET
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self._apply_filter)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        self.addAction(find)
+        ctx.changed.connect(self._data_changed)
+
+    def finish_layout(self, top: Sequence[tuple[QWidget, int]], detail: QWidget, sizes: tuple[int, int],
+                      sort_column: int, sort_order: Qt.SortOrder) -> None:
+        bar = QHBoxLayout()
+        for widget, stretch in top:
+            bar.addWidget(widget, stretch)
+        splitter = QSplitter()
+        splitter.addWidget(self.view)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes(list(sizes))
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        self.view.horizontalHeader().setSortIndicator(sort_column, sort_order)
+        self.view.setSortingEnabled(True)  # sorts (and so loads) once
+
+    # -- to be supplied -------------------------------------------------------------
+    def _count(self) -> int:
+        raise NotImplementedError
+
+    def _fetch(self, offset: int, limit: int) -> list:
+        raise NotImplementedError
+
+    def _sort(self, key: str, descending: bool) -> None:
+        raise NotImplementedError
+
+    def _apply_filter(self) -> None:
+        raise NotImplementedError
+
+    def show_detail(self, ident: int | None) -> None:
+        raise NotImplementedError
+
+    def count_text(self, n: int) -> str:
+        raise NotImplementedError
+
+    def _data_changed(self, what: str) -> None:
+        self.reload()
+
+    # -- shared ---------------------------------------------------------------------------
+    def current_id(self) -> int | None:
+        return self._id_at(self.view.currentIndex())
+
+    def _id_at(self, index: QModelIndex) -> int | None:
+        return self.model.data(self.model.index(index.row(), 0), ID_ROLE) if index.isValid() else None
+
+    def _on_current(self, index: QModelIndex) -> None:
+        ident = self._id_at(index)
+        self._shown = ident
+        self.show_detail(ident)
+
+    def reload(self, keep_id: int | None = None) -> None:
+        """Re-run the query; keep the selected record selected (and its detail fresh)."""
+        keep_id = keep_id if keep_id is not None else self.current_id()
+        self.model.reload()
+        row = self.model.row_of_id(keep_id) if keep_id is not None else -1
+        self._shown = _UNSET
+        if row >= 0:
+            self.view.selectRow(row)
+            if self._shown != keep_id:
+                self._on_current(self.model.index(row, 0))
+        else:
+            self.view.clearSelection()
+            self.show_detail(None)
+
+    def reveal(self, ident: int, clear_filters) -> None:
+        """Select ``ident``; if the filters hide it, clear them (``clear_filters()``) and
+        fetch pages until the row is there."""
+        if self.model.row_of_id(ident) < 0:
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            clear_filters()
+            self.model.reload()
+            while self.model.row_of_id(ident) < 0 and self.model.canFetchMore():
+                self.model.fetchMore()
+        row = self.model.row_of_id(ident)
+        if row >= 0:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+            if self._shown != ident:
+                self._on_current(self.model.index(row, 0))
