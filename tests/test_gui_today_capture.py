@@ -281,7 +281,7 @@ def test_new_person_from_the_neue_person_entry(qtbot, ws, people, dialog):
     before, stats_before = table_counts(ws), year_stats(ws)
     qtbot.keyClicks(dialog.search, "Anna Beispiel")
     texts = [dialog.results.item(i).text() for i in range(dialog.results.count())]
-    assert texts[-1] == "➕ Neue Person anlegen: Beispiel, Anna"
+    assert texts[-1] == "+ Neue Person anlegen: Beispiel, Anna"
     while dialog.results.currentRow() < dialog.results.count() - 1:
         qtbot.keyClick(dialog.search, Qt.Key.Key_Down)
     assert not dialog.form.fields["district_id"].parentWidget().isVisible()
