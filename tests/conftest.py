@@ -52,3 +52,33 @@ def kappel(ws: Workspace):
 
 
 TODAY = dt.date.today()
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_dialogs(request, monkeypatch):
+    """GUI tests: a modal question nobody answers would hang the run. Answer "discard"
+    unless a test says otherwise, and close (and report as a failure) any other modal box."""
+    if request.node.get_closest_marker("gui") is None:
+        yield None
+        return
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kuemmerer.ui.widgets import GuardedDialog
+
+    request.getfixturevalue("qtbot")  # a QApplication exists from here on
+    monkeypatch.setattr(GuardedDialog, "confirm_discard", staticmethod(lambda parent: True))
+    unexpected: list[str] = []
+
+    def close_modal():
+        w = QApplication.activeModalWidget()
+        if w is not None:
+            unexpected.append(f"{type(w).__name__}: {w.windowTitle()}")
+            w.close()
+
+    timer = QTimer()
+    timer.timeout.connect(close_modal)
+    timer.start(100)
+    yield unexpected
+    timer.stop()
+    assert unexpected == [], "a modal dialog came up that the test did not expect"

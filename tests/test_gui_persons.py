@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 
@@ -60,25 +60,6 @@ def names(page: PersonsPage) -> list[str]:
     return [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
 
 
-@pytest.fixture(autouse=True)
-def no_blocking_dialogs(qtbot, monkeypatch):
-    """A modal question nobody answers would hang the run: answer "discard" unless a test
-    says otherwise, and close (and report) any other modal box that comes up."""
-    monkeypatch.setattr(GuardedDialog, "confirm_discard", staticmethod(lambda parent: True))
-    unexpected: list[str] = []
-
-    def close_modal():
-        w = QApplication.activeModalWidget()
-        if w is not None:
-            unexpected.append(f"{type(w).__name__}: {w.windowTitle()}")
-            w.close()
-
-    timer = QTimer()
-    timer.timeout.connect(close_modal)
-    timer.start(100)
-    yield unexpected
-    timer.stop()
-    assert unexpected == [], "a modal dialog came up that the test did not expect"
 
 
 @pytest.fixture

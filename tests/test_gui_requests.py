@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 
@@ -18,7 +18,6 @@ from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.dialogs.request import ContactDialog, RequestDialog
 from kuemmerer.ui.models import ID_ROLE
 from kuemmerer.ui.pages.requests import RequestsPage
-from kuemmerer.ui.widgets import GuardedDialog
 
 pytestmark = [
     pytest.mark.gui,
@@ -82,25 +81,6 @@ def service_count(ws, **query) -> int:
         return listing.count_requests(uow, listing.RequestQuery(**query), TODAY)
 
 
-@pytest.fixture(autouse=True)
-def no_blocking_dialogs(qtbot, monkeypatch):
-    """A modal question nobody answers would hang the run: answer "discard", and close
-    (and report) any other modal box that comes up."""
-    monkeypatch.setattr(GuardedDialog, "confirm_discard", staticmethod(lambda parent: True))
-    unexpected: list[str] = []
-
-    def close_modal():
-        w = QApplication.activeModalWidget()
-        if w is not None:
-            unexpected.append(f"{type(w).__name__}: {w.windowTitle()}")
-            w.close()
-
-    timer = QTimer()
-    timer.timeout.connect(close_modal)
-    timer.start(100)
-    yield unexpected
-    timer.stop()
-    assert unexpected == [], "a modal dialog came up that the test did not expect"
 
 
 @pytest.fixture

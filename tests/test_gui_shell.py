@@ -27,7 +27,6 @@ from kuemmerer.ui.models import ID_ROLE, Column, PagedModel, RowsModel
 from kuemmerer.ui.pages.persons import PersonDetail, PersonsPage
 from kuemmerer.ui.pages.requests import RequestsPage
 from kuemmerer.ui.pages.today import TodayPage
-from kuemmerer.ui.widgets import GuardedDialog
 
 pytestmark = [
     pytest.mark.gui,
@@ -56,25 +55,6 @@ def ctx(demo_ws):
     return AppContext(demo_ws)
 
 
-@pytest.fixture(autouse=True)
-def no_blocking_dialogs(qtbot, monkeypatch):
-    """A modal question nobody answers would hang the run: answer "discard", and close
-    (and report) any other modal box that comes up."""
-    monkeypatch.setattr(GuardedDialog, "confirm_discard", staticmethod(lambda parent: True))
-    unexpected: list[str] = []
-
-    def close_modal():
-        w = QApplication.activeModalWidget()
-        if w is not None:
-            unexpected.append(f"{type(w).__name__}: {w.windowTitle()}")
-            w.close()
-
-    timer = QTimer()
-    timer.timeout.connect(close_modal)
-    timer.start(100)
-    yield unexpected
-    timer.stop()
-    assert unexpected == [], "a modal dialog came up that the test did not expect"
 
 
 def check_model(qtmodeltester, model) -> None:
