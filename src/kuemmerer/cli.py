@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     rs = sub.add_parser("restore", help="Sicherung wiederherstellen (der jetzige Stand wird vorher gesichert)")
     rs.add_argument("file", metavar="DATEI")
 
+    for name, text in (("referral-sheet", "Vermittlungsbogen als PDF"),
+                       ("consent-form", "Schweigepflichtentbindung als PDF (zum Unterschreiben)")):
+        doc = sub.add_parser(name, help=text)
+        doc.add_argument("referral_id", type=int, metavar="VERMITTLUNG_NR")
+        doc.add_argument("--out", required=True, metavar="DATEI", help="Ziel, z. B. bogen.pdf")
+
     st = sub.add_parser("stats", help="Statistik für einen Zeitraum")
     st.add_argument("--from", dest="start", type=_date, metavar="JJJJ-MM-TT", help="erster Tag")
     st.add_argument("--to", dest="end", type=_date, metavar="JJJJ-MM-TT", help="letzter Tag")
@@ -222,7 +228,36 @@ def cmd_stats(args, db_path: Path) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "backup": cmd_backup, "backups": cmd_backups,
+def cmd_document(args, db_path: Path) -> int:
+    from kuemmerer.services import referral_docs
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise KuemmererError(f"Den Ordner {out.parent} gibt es nicht.")
+    db = _open(db_path)
+    try:
+        with db.uow(read_only=True) as uow:
+            if args.command == "referral-sheet":
+                data = referral_docs.referral_sheet(uow, args.referral_id)
+            else:
+                data = referral_docs.consent_form(uow, args.referral_id)
+    finally:
+        db.close()
+    tmp = out.with_name(out.name + ".tmp")
+    if args.command == "referral-sheet":
+        from kuemmerer.exports.referral_sheet import write_referral_sheet
+
+        write_referral_sheet(data, tmp)
+    else:
+        from kuemmerer.exports.consent_form import write_consent_form
+
+        write_consent_form(data, tmp)
+    tmp.replace(out)
+    print(f"Gespeichert: {out}")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "referral-sheet": cmd_document, "consent-form": cmd_document, "check": cmd_check, "backup": cmd_backup, "backups": cmd_backups,
             "restore": cmd_restore, "stats": cmd_stats}
 
 

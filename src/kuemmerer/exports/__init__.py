@@ -1,0 +1,1 @@
+"""Outputs (PDF, xlsx) from DTOs. No Qt, no database session; import lazily (slow)."""

@@ -18,6 +18,22 @@ def from_row(cls, obj, **extra):
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    office_name: str = ""
+    organisation: str = ""
+    street: str = ""
+    postcode_city: str = ""
+    phone: str = ""
+    email: str = ""
+    office_hours: str = ""
+    logo_path: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.office_name.strip()
+
+
+@dataclass(frozen=True)
 class DistrictDto:
     id: int
     name: str
@@ -370,3 +386,49 @@ class Statistics:
             "meetings": self.meetings,
             "extra": self.extra,
         }
+
+
+@dataclass(frozen=True)
+class ResidentPart:
+    """What the partner may learn about the resident: only what a valid consent covers."""
+
+    name: str | None
+    birth_date: dt.date | None
+    address: str | None
+    phone: str | None
+    email: str | None
+    reason: str | None
+    consent_given_on: dt.date
+    consent_valid_until: dt.date | None
+    categories: tuple[str, ...]  # German labels
+
+
+@dataclass(frozen=True)
+class ReferralSheet:
+    """Vermittlungsbogen (DESIGN.md §7)."""
+
+    referral_id: int
+    letterhead: Letterhead
+    printed_on: dt.date
+    referred_on: dt.date
+    service: str
+    organisation: OrganisationDto
+    appointment_at: dt.datetime | None
+    resident: ResidentPart | None  # None: no valid consent – the partner part stays blank
+
+
+@dataclass(frozen=True)
+class ConsentFormData:
+    """Schweigepflichtentbindung, pre-filled for signature."""
+
+    referral_id: int
+    letterhead: Letterhead
+    printed_on: dt.date
+    person_name: str
+    person_birth_date: dt.date | None
+    person_address: str | None
+    organisation: OrganisationDto
+    service: str
+    purpose: str
+    categories: tuple[tuple[str, bool], ...]  # (German label, ticked)
+    valid_until: dt.date | None

@@ -14,6 +14,7 @@ from kuemmerer.db.models import Setting
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.rules import CountingRules
 
+from .dto import Letterhead
 from .validation import Form
 
 DEFAULTS: dict[str, Any] = {
@@ -22,22 +23,6 @@ DEFAULTS: dict[str, Any] = {
     "counting.count_attendance": True,
     "counting.suppress_below": 5,
 }
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    office_name: str = ""
-    organisation: str = ""
-    street: str = ""
-    postcode_city: str = ""
-    phone: str = ""
-    email: str = ""
-    office_hours: str = ""
-    logo_path: str = ""
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.office_name.strip()
 
 
 def get_value(uow: UnitOfWork, key: str) -> Any:
