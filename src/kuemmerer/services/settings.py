@@ -7,7 +7,7 @@ QSettings, not here.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from typing import Any
 
 from kuemmerer.db.models import Setting

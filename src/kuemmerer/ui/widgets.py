@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from kuemmerer.domain.errors import ValidationError
 from kuemmerer.services.validation import parse_date
 
 from .formatting import date_de
@@ -175,6 +176,20 @@ class FieldForm(QWidget):
             self.general_error.show()
         if first is not None:
             first.setFocus()
+
+    def submit(self, ctx, action: Callable[[Any], Any], changed: str) -> tuple[bool, Any]:
+        """Run ``action(uow)`` in one unit of work of ``ctx``. Bad input: its German messages go
+        to their fields and ``(False, None)`` comes back, nothing typed is lost. Success: the
+        errors are cleared, pages hear ``ctx.notify(changed)``, and ``(True, result)``."""
+        try:
+            with ctx.uow() as uow:
+                result = action(uow)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return False, None
+        self.clear_errors()
+        ctx.notify(changed)
+        return True, result
 
     def error_text(self, name: str) -> str:
         label = self.errors.get(name)

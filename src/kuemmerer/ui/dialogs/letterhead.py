@@ -6,7 +6,6 @@ from dataclasses import asdict
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from kuemmerer.domain.errors import ValidationError
 from kuemmerer.services import settings
 
 from ..context import AppContext
@@ -39,15 +38,7 @@ class LetterheadForm(QWidget):
 
     def save(self) -> bool:
         values = {name: edit.text() for name, edit in self.edits.items()}
-        try:
-            with self.ctx.uow() as uow:
-                settings.set_letterhead(uow, **values)
-        except ValidationError as exc:
-            self.form.show_errors(exc.errors)
-            return False
-        self.form.clear_errors()
-        self.ctx.notify("settings")
-        return True
+        return self.form.submit(self.ctx, lambda uow: settings.set_letterhead(uow, **values), "settings")[0]
 
 
 class LetterheadDialog(GuardedDialog):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from kuemmerer.domain.enums import Gender
-from kuemmerer.domain.errors import ValidationError
 from kuemmerer.services import lists, persons
 from kuemmerer.services.dto import PersonDto
 
@@ -86,23 +85,18 @@ class PersonDialog(GuardedDialog):
 
     def save(self) -> bool:
         values = self.values()
-        self.form.clear_errors()
-        try:
-            with self.ctx.uow() as uow:
-                if self.person is None:
-                    similar = persons.similar_persons(
-                        uow, last_name=values["last_name"], first_name=values["first_name"],
-                        birth_date=self.birth_date.date(), street=values["street"])
-                    if similar and not self.confirm_duplicate(self, similar):
-                        return False
-                    self.saved = persons.create_person(uow, **values)
-                else:
-                    self.saved = persons.update_person(uow, self.person.id, **values)
-        except ValidationError as exc:
-            self.form.show_errors(exc.errors)
-            return False
-        self.ctx.notify("persons")
-        return True
+        if self.person is None:
+            with self.ctx.uow(read_only=True) as uow:
+                similar = persons.similar_persons(
+                    uow, last_name=values["last_name"], first_name=values["first_name"],
+                    birth_date=self.birth_date.date(), street=values["street"])
+            if similar and not self.confirm_duplicate(self, similar):
+                return False
+            ok, self.saved = self.form.submit(self.ctx, lambda uow: persons.create_person(uow, **values), "persons")
+        else:
+            ok, self.saved = self.form.submit(
+                self.ctx, lambda uow: persons.update_person(uow, self.person.id, **values), "persons")
+        return ok
 
     @classmethod
     def confirm_duplicate(cls, parent: QWidget, similar: list[PersonDto]) -> bool:

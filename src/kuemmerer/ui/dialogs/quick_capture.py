@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from kuemmerer.domain.enums import AgeBand
-from kuemmerer.domain.errors import ValidationError
 from kuemmerer.services import desk, listing
 from kuemmerer.services.desk import WalkIn
 
@@ -181,11 +180,6 @@ class QuickCaptureDialog(GuardedDialog):
             last, first = self._choice[1]
             kwargs.update(new_last_name=last, new_first_name=first, district_id=self.district.currentData(),
                           gender=self.gender.currentData())
-        try:
-            with self.ctx.uow() as uow:
-                self.result_walk_in = desk.record_walk_in(uow, **kwargs)
-        except ValidationError as exc:
-            self.form.show_errors(exc.errors)
-            return False
-        self.ctx.notify("contacts")
-        return True
+        ok, self.result_walk_in = self.form.submit(self.ctx, lambda uow: desk.record_walk_in(uow, **kwargs),
+                                                   "contacts")
+        return ok

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 
 from kuemmerer.domain.enums import ContactKind, RequestStatus
-from kuemmerer.domain.errors import ValidationError
 from kuemmerer.services import lists, requests
 from kuemmerer.services.dto import ContactDto, RequestDto
 
@@ -67,17 +66,14 @@ class RequestDialog(GuardedDialog):
             "follow_up_on": self.follow_up_on.text(), "follow_up_note": self.follow_up_note.text(),
             "description": self.description.toPlainText(),
         }
-        try:
-            with self.ctx.uow() as uow:
-                if self.request is None:
-                    self.saved = requests.create_request(uow, person_id=self.person_id, **values)
-                else:
-                    self.saved = requests.update_request(uow, self.request.id, **values)
-        except ValidationError as exc:
-            self.form.show_errors(exc.errors)
-            return False
-        self.ctx.notify("requests")
-        return True
+        if self.request is None:
+            def action(uow):
+                return requests.create_request(uow, person_id=self.person_id, **values)
+        else:
+            def action(uow):
+                return requests.update_request(uow, self.request.id, **values)
+        ok, self.saved = self.form.submit(self.ctx, action, "requests")
+        return ok
 
 
 class ContactDialog(GuardedDialog):
@@ -123,15 +119,11 @@ class ContactDialog(GuardedDialog):
             "duration_minutes": self.duration.value() or None, "category_id": self.category.currentData(),
             "note": self.note.toPlainText(),
         }
-        try:
-            with self.ctx.uow() as uow:
-                if self.contact is None:
-                    self.saved = requests.create_contact(uow, person_id=self.person_id,
-                                                         request_id=self.request_id, **values)
-                else:
-                    self.saved = requests.update_contact(uow, self.contact.id, **values)
-        except ValidationError as exc:
-            self.form.show_errors(exc.errors)
-            return False
-        self.ctx.notify("contacts")
-        return True
+        if self.contact is None:
+            def action(uow):
+                return requests.create_contact(uow, person_id=self.person_id, request_id=self.request_id, **values)
+        else:
+            def action(uow):
+                return requests.update_contact(uow, self.contact.id, **values)
+        ok, self.saved = self.form.submit(self.ctx, action, "contacts")
+        return ok
