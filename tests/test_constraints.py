@@ -204,6 +204,8 @@ CHECKS = [
     ("ck_consents_withdrawn_after_given", "consents", {"withdrawn_on": DAY_BEFORE}),
     ("ck_referrals_outcome", "referrals", {"outcome": "super"}),
     ("ck_referrals_outcome_after_referral", "referrals", {"outcome": "angekommen", "outcome_on": DAY_BEFORE}),
+    ("ck_referrals_closed_after_referral", "referrals", {"closed_on": DAY_BEFORE}),
+    ("ck_referrals_outcome", "referrals", {"outcome": "abgeschlossen"}),  # a date (closed_on), not a result
     ("ck_tags_kind", "tags", {"kind": "hobby"}),
     ("ck_tags_name_not_blank", "tags", {"name": " "}),
     ("ck_volunteers_ended_after_started", "volunteers", {"started_on": DAY, "ended_on": DAY_BEFORE}),

@@ -284,8 +284,11 @@ def test_requests_have_statuses_and_follow_ups_around_today(generated):
 def test_referrals_outcomes_follow_ups_and_consents(generated):
     path, *_ = generated
     outcomes = dict(_rows(path, "SELECT outcome, count(*) FROM referrals GROUP BY outcome"))
-    assert set(outcomes) == {"vermittelt", "angekommen", "nicht_wahrgenommen", "abgelehnt",
-                             "abgeschlossen"}
+    assert set(outcomes) == {"vermittelt", "angekommen", "nicht_wahrgenommen", "abgelehnt"}
+    closed = _rows(path, "SELECT outcome, outcome_on, closed_on FROM referrals WHERE closed_on IS NOT NULL")
+    assert closed, "some referrals are finished (abgeschlossen)"
+    for outcome, outcome_on, closed_on in closed:
+        assert outcome == "angekommen" and _day(outcome_on) <= _day(closed_on) <= TODAY
     for referred, outcome, outcome_on, follow_up in _rows(
             path, "SELECT referred_on, outcome, outcome_on, follow_up_on FROM referrals"):
         if outcome == "vermittelt":

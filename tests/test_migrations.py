@@ -173,3 +173,28 @@ def test_stored_database_of_every_released_revision_upgrades(stored, tmp_path):
 def test_a_revision_file_exists_for_the_current_head():
     assert (REVISIONS / f"{migrate.head_revision()}.sqlite").exists(), (
         "new schema revision: run python tests/data/make_revision_db.py and commit the file")
+
+
+def test_0005_keeps_the_result_and_turns_old_abgeschlossen_into_a_closing_date(tmp_path):
+    db = tmp_path / "old.sqlite"
+    shutil.copyfile(REVISIONS / "0004.sqlite", db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE referrals SET outcome = 'abgeschlossen', outcome_on = '2026-02-01', "
+                     "follow_up_on = '2026-01-19'")
+        (referral,) = conn.execute("SELECT id FROM referrals").fetchone()
+    conn.close()
+    migrate.upgrade(db, backup_dir=tmp_path / "b")
+    row = sqlite3.connect(db).execute(
+        "SELECT outcome, outcome_on, closed_on, follow_up_on FROM referrals WHERE id = ?", (referral,)).fetchone()
+    # no result was ever recorded, so none is invented: "vermittelt", closed on the old date
+    assert row == ("vermittelt", None, "2026-02-01", None)
+    ws = open_workspace(db)
+    from kuemmerer.services import partners
+
+    with ws.uow(read_only=True) as uow:
+        assert partners.get_referral(uow, referral).state_label == "abgeschlossen"
+    ws.close()
+    with pytest.raises(sqlite3.IntegrityError):
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE referrals SET outcome = 'abgeschlossen'")

@@ -349,6 +349,12 @@ REJECTED = [
                  id="referral-outcome-before-referral"),
     pytest.param(referral(outcome="angekommen", outcome_on=FUTURE), "outcome_on", id="referral-outcome-future"),
     pytest.param(referral(appointment_at="morgen 10 Uhr"), "appointment_at", id="referral-appointment-text"),
+    pytest.param(referral(closed_on=BEFORE_PAST), "closed_on", id="referral-closed-before-referral"),
+    pytest.param(referral(closed_on=FUTURE), "closed_on", id="referral-closed-future"),
+    pytest.param(referral(outcome="angekommen", outcome_on="20.03.2024", closed_on="15.03.2024"), "closed_on",
+                 id="referral-closed-before-result"),
+    pytest.param(referral(outcome="abgeschlossen"), "outcome", id="referral-closed-is-no-result"),
+    pytest.param(U(partners.close_referral, REF, BEFORE_PAST), "closed_on", id="referral-close-before-referral"),
     pytest.param(U(partners.record_outcome, REF, "angekommen", on=BEFORE_PAST), "outcome_on",
                  id="referral-record-outcome-before-referral"),
     pytest.param(U(partners.record_outcome, REF, "weiss nicht"), "outcome", id="referral-record-unknown-outcome"),
@@ -678,6 +684,26 @@ def test_new_referral_gets_a_follow_up_and_an_outcome_clears_it(ws, uow, w):
     assert done.follow_up_on is None
     assert (done.consent_id, done.request_id, done.referred_on) == (w.c, w.r, PAST)  # kept
     assert read(ws, partners.get_referral, dto.id) == done
+
+
+def test_closing_keeps_the_result_and_ends_the_follow_up(ws, uow, w):
+    dto = partners.create_referral(uow, person_id=w.p, service_id=w.svc, organisation_id=w.org,
+                                   referred_on=PAST)
+    partners.record_outcome(uow, dto.id, "angekommen", on="12.03.2024", note="Erstgespräch war gut")
+    closed = partners.close_referral(uow, dto.id, "30.04.2024")
+    assert (closed.outcome, closed.outcome_on, closed.closed_on) == ("angekommen", dt.date(2024, 3, 12),
+                                                                     dt.date(2024, 4, 30))
+    assert closed.outcome_note == "Erstgespräch war gut" and closed.follow_up_on is None
+    assert closed.state_label == "abgeschlossen (angekommen)"
+    assert read(ws, partners.get_referral, dto.id) == closed
+    reopened = partners.reopen_referral(uow, dto.id)
+    assert reopened.closed_on is None and reopened.state_label == "angekommen"
+    # closed straight from "vermittelt": no question left, no result invented
+    other = partners.create_referral(uow, person_id=w.p, service_id=w.svc, organisation_id=w.org,
+                                     referred_on=PAST)
+    ended = partners.close_referral(uow, other.id)
+    assert (ended.outcome, ended.closed_on, ended.follow_up_on) == ("vermittelt", TODAY, None)
+    assert ended.state_label == "abgeschlossen"
 
 
 def test_referral_follow_up_follows_the_setting(uow, w):

@@ -230,7 +230,8 @@ def due_follow_ups(session: OrmSession, today: dt.date, *, days_ahead: int = 0) 
            .join(Person, Person.id == Referral.person_id)
            .join(Service, Service.id == Referral.service_id)
            .join(Organisation, Organisation.id == Referral.organisation_id)
-           .where(Referral.follow_up_on <= until, Referral.outcome == ReferralOutcome.REFERRED.value))
+           .where(Referral.follow_up_on <= until, Referral.outcome == ReferralOutcome.REFERRED.value,
+                  Referral.closed_on.is_(None)))
     owner = Person.__table__.alias("owner")
     owner_org = Organisation.__table__.alias("owner_org")
     task = (select(literal("task"), ActionItem.id, ActionItem.owner_person_id,
@@ -310,7 +311,7 @@ def contact_rows(session: OrmSession, *, person_id: int | None = None,
 
 def person_referrals(session: OrmSession, person_id: int) -> Sequence:
     stmt = (select(Referral.id, Referral.referred_on, Referral.outcome, Referral.outcome_on,
-                   Referral.follow_up_on, Service.name.label("service"), Organisation.name.label("organisation"))
+                   Referral.follow_up_on, Referral.closed_on, Service.name.label("service"), Organisation.name.label("organisation"))
             .join(Service, Service.id == Referral.service_id)
             .join(Organisation, Organisation.id == Referral.organisation_id)
             .where(Referral.person_id == person_id).order_by(Referral.referred_on.desc(), Referral.id.desc()))

@@ -363,6 +363,7 @@ class Referral(Timestamped, Base):
         CheckConstraint(
             "outcome_on IS NULL OR outcome_on >= referred_on", name="outcome_after_referral"
         ),
+        CheckConstraint("closed_on IS NULL OR closed_on >= referred_on", name="closed_after_referral"),
         Index("ix_referrals_person", "person_id"),
         Index("ix_referrals_referred_on", "referred_on"),
         Index("ix_referrals_organisation", "organisation_id"),
@@ -384,6 +385,7 @@ class Referral(Timestamped, Base):
     outcome_on: Mapped[dt.date | None] = mapped_column(Date)
     outcome_note: Mapped[str | None] = mapped_column(Text)
     follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)  # "abgeschlossen"; the outcome stays the result
 
 
 # --------------------------------------------------------------------------- volunteers

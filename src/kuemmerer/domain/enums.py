@@ -79,11 +79,13 @@ class OrganisationKind(LabelledEnum):
 
 
 class ReferralOutcome(LabelledEnum):
+    """The result of a referral. "abgeschlossen" is not a result but ``Referral.closed_on``:
+    vermittelt → angekommen / nicht wahrgenommen / abgelehnt → abgeschlossen."""
+
     REFERRED = "vermittelt", "vermittelt"
     ARRIVED = "angekommen", "angekommen"
     NO_SHOW = "nicht_wahrgenommen", "nicht wahrgenommen"
     DECLINED = "abgelehnt", "abgelehnt"
-    CLOSED = "abgeschlossen", "abgeschlossen"
 
 
 class DataCategory(LabelledEnum):

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .enums import AgeBand
+from .enums import AgeBand, ReferralOutcome
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
@@ -100,3 +100,12 @@ def is_email(text: str) -> bool:
 
 def is_plausible_birth_date(day: dt.date, today: dt.date) -> bool:
     return EARLIEST_BIRTH_DATE <= day <= today
+
+
+def referral_state_label(outcome: str, closed_on: dt.date | None) -> str:
+    """What a referral's state reads as: "angekommen", or "abgeschlossen (angekommen)"
+    once it is closed; a closed referral without result is just "abgeschlossen"."""
+    result = ReferralOutcome(outcome)
+    if closed_on is None:
+        return result.label
+    return "abgeschlossen" if result is ReferralOutcome.REFERRED else f"abgeschlossen ({result.label})"

@@ -279,9 +279,10 @@ FOLLOW_UP_NOTES = (
 )
 QUICK_NOTES = ("Kurze Auskunft", "Weg zum Amt erklärt", "Formular ausgegeben", "Info zu Angeboten")
 
+CLOSED = "closed"  # drawn like an outcome: arrived, and later closed
 OUTCOME_NOTES = {
     ReferralOutcome.ARRIVED.value: ("Erstgespräch hat stattgefunden", "Termin wahrgenommen"),
-    ReferralOutcome.CLOSED.value: ("Beratung abgeschlossen", "Ratenplan vereinbart",
+    CLOSED: ("Beratung abgeschlossen", "Ratenplan vereinbart",
                                    "Antrag bewilligt"),
     ReferralOutcome.NO_SHOW.value: ("Termin nicht wahrgenommen", "Hat sich nicht gemeldet"),
     ReferralOutcome.DECLINED.value: ("Möchte keine Beratung mehr", "Keine Kapazität, Warteliste"),
@@ -1003,14 +1004,15 @@ class _Planner:
             weights = (1, 33, 16, 10, 40)
         outcome = rng.choices((ReferralOutcome.REFERRED, ReferralOutcome.ARRIVED,
                                ReferralOutcome.NO_SHOW, ReferralOutcome.DECLINED,
-                               ReferralOutcome.CLOSED), weights=weights)[0].value
+                               CLOSED), weights=weights)[0]
+        outcome = getattr(outcome, "value", outcome)
         appointment = None
         if rng.random() < 0.5:
             day = referred + dt.timedelta(days=rng.randint(2, 21))
             while day.weekday() >= 5:
                 day += ONE_DAY
             appointment = dt.datetime.combine(day, dt.time(rng.randint(8, 15), rng.choice((0, 30))))
-        outcome_on = follow_up = note = None
+        outcome_on = follow_up = note = closed_on = None
         if outcome == ReferralOutcome.REFERRED.value:
             follow_up = referred + dt.timedelta(days=self.follow_up_days)
         else:
@@ -1018,9 +1020,11 @@ class _Planner:
             outcome_on = min(today, base + dt.timedelta(days=rng.randint(0, 30)))
             if appointment and appointment.date() > today:
                 appointment = None
-            if outcome == ReferralOutcome.CLOSED.value:
-                outcome_on = min(today, outcome_on + dt.timedelta(days=rng.randint(14, 90)))
+            if outcome == CLOSED:
+                closed_on = min(today, outcome_on + dt.timedelta(days=rng.randint(14, 90)))
             note = rng.choice(OUTCOME_NOTES[outcome]) if rng.random() < 0.6 else None
+            if outcome == CLOSED:
+                outcome = ReferralOutcome.ARRIVED.value
         consent = None
         if rng.random() < 0.85:
             withdrawn = None
@@ -1041,6 +1045,7 @@ class _Planner:
             "outcome_on": outcome_on,
             "outcome_note": note,
             "follow_up_on": follow_up,
+            "closed_on": closed_on,
             "consent": consent,
             "org_pick": rng.random(),
         }
@@ -1534,9 +1539,10 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
                 consent_id=consents[n].id if n in consents else None,
                 referred_on=ref["referred_on"], reason=ep.title, appointment_at=ref["appointment_at"],
                 outcome=ref["outcome"], outcome_on=ref["outcome_on"], outcome_note=ref["outcome_note"],
-                follow_up_on=ref["follow_up_on"],
+                follow_up_on=ref["follow_up_on"], closed_on=ref["closed_on"],
                 created_at=dt.datetime.combine(ref["referred_on"], dt.time(17, 5)),
-                updated_at=dt.datetime.combine(ref["outcome_on"] or ref["referred_on"], dt.time(17, 5)),
+                updated_at=dt.datetime.combine(ref["closed_on"] or ref["outcome_on"] or ref["referred_on"],
+                                               dt.time(17, 5)),
             ))
             n_referrals += 1
     w.done()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
+from kuemmerer.domain.rules import referral_state_label
+
 
 def from_row(cls, obj, **extra):
     """Build a DTO of ``cls`` from attributes of ``obj`` (an ORM object or a row)."""
@@ -186,6 +188,11 @@ class ReferralDto:
     outcome_on: dt.date | None
     outcome_note: str | None
     follow_up_on: dt.date | None
+    closed_on: dt.date | None
+
+    @property
+    def state_label(self) -> str:
+        return referral_state_label(self.outcome, self.closed_on)
 
 
 @dataclass(frozen=True)

@@ -195,6 +195,7 @@ def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict
         "outcome_on": form.date("outcome_on", not_future=True),
         "outcome_note": form.text("outcome_note", max_len=5000),
         "follow_up_on": form.date("follow_up_on"),
+        "closed_on": form.date("closed_on", not_future=True),
     }
     if clean["appointment_at"] is not None and not isinstance(clean["appointment_at"], dt.datetime):
         form.error("appointment_at", "Bitte Datum und Uhrzeit des Termins angeben.")
@@ -214,8 +215,14 @@ def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict
             form.error("consent_id", "Die Einwilligung gilt nicht für diese Person und diesen Empfänger.")
     check_order(form, clean["referred_on"], clean["outcome_on"], "outcome_on",
                 "Das Ergebnis kann nicht vor der Vermittlung liegen.")
+    check_order(form, clean["referred_on"], clean["closed_on"], "closed_on",
+                "Der Abschluss kann nicht vor der Vermittlung liegen.")
+    check_order(form, clean["outcome_on"], clean["closed_on"], "closed_on",
+                "Der Abschluss kann nicht vor dem Ergebnis liegen.")
     outcome = ReferralOutcome(clean["outcome"]) if clean["outcome"] else None
-    if outcome is ReferralOutcome.REFERRED and clean["follow_up_on"] is None \
+    if clean["closed_on"] is not None:
+        clean["follow_up_on"] = None  # finished: nothing left to ask
+    elif outcome is ReferralOutcome.REFERRED and clean["follow_up_on"] is None \
             and clean["referred_on"] is not None:
         # "Ist die Person angekommen?" stays open as long as the referral is only "vermittelt"
         clean["follow_up_on"] = clean["referred_on"] + dt.timedelta(days=settings.get_follow_up_days(uow))
@@ -238,8 +245,18 @@ get_referral = referrals.get
 
 def record_outcome(uow: UnitOfWork, referral_id: int, outcome: ReferralOutcome | str,
                    on: dt.date | None = None, note: str | None = None) -> ReferralDto:
+    """vermittelt → angekommen / nicht wahrgenommen / abgelehnt (on ``on``, default today)."""
     return referrals.update(uow, referral_id, outcome=outcome, outcome_on=on or today(),
                             outcome_note=note)
+
+
+def close_referral(uow: UnitOfWork, referral_id: int, on: dt.date | str | None = None) -> ReferralDto:
+    """→ abgeschlossen: the result stays as it is; the follow-up question is gone."""
+    return referrals.update(uow, referral_id, closed_on=on or today())
+
+
+def reopen_referral(uow: UnitOfWork, referral_id: int) -> ReferralDto:
+    return referrals.update(uow, referral_id, closed_on=None)
 
 
 def list_referrals(uow: UnitOfWork, person_id: int | None = None,

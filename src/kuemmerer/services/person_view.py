@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from kuemmerer.db import listing as q
 from kuemmerer.db.models import District, Person
 from kuemmerer.db.uow import UnitOfWork
-from kuemmerer.domain.enums import ContactKind, Gender, ReferralOutcome, TagKind
-from kuemmerer.domain.rules import age_band
+from kuemmerer.domain.enums import ContactKind, Gender, TagKind
+from kuemmerer.domain.rules import age_band, referral_state_label
 
 from .dto import PersonDto, RequestDto, from_row
 from .listing import _date
@@ -34,7 +34,7 @@ class ReferralRow:
     referred_on: dt.date
     service: str
     organisation: str
-    outcome: str
+    outcome: str  # the state as she reads it, e.g. "abgeschlossen (angekommen)"
     outcome_on: dt.date | None
     follow_up_on: dt.date | None
 
@@ -100,7 +100,7 @@ def overview(uow: UnitOfWork, person_id: int, today: dt.date | None = None) -> P
         requests=tuple(sorted(list_requests(uow, person_id), key=lambda r: (r.opened_on, r.id), reverse=True)),
         contacts=contact_rows(q.contact_rows(s, person_id=person_id)),
         referrals=tuple(ReferralRow(r.id, _date(r.referred_on), r.service, r.organisation,
-                                    ReferralOutcome(r.outcome).label, _date(r.outcome_on), _date(r.follow_up_on))
+                                    referral_state_label(r.outcome, _date(r.closed_on)), _date(r.outcome_on), _date(r.follow_up_on))
                         for r in q.person_referrals(s, person_id)),
         attendances=tuple(AttendanceRow(r.id, _date(r.date), r.start_time, r.activity)
                           for r in q.person_attendances(s, person_id)),
