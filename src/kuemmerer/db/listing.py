@@ -213,6 +213,86 @@ def request_rows(session: OrmSession, *, today: dt.date, search: str = "", statu
     return session.execute(stmt).all()
 
 
+# --------------------------------------------------------------------------- referrals
+
+REFERRAL_SORTS = ("referred_on", "person", "service", "organisation", "state", "follow_up_on")
+REFERRAL_STATES = ("open", "awaiting", "due", "closed", *ReferralOutcome.values())
+
+
+def _referral_filter(stmt, *, search: str, state: str | None, service_id: int | None,
+                     organisation_id: int | None, person_id: int | None, today: dt.date):
+    for word in search.split():
+        # every word starts a word of the person's name, or is part of the partner's or service's name
+        pattern = f"%{_like_escape(word.casefold())}%"
+        conds = [Organisation.name.ilike(pattern, escape="\\"), Service.name.ilike(pattern, escape="\\")]
+        person = search_condition(Person.search_text, word)
+        if person is not None:
+            conds.append(person)
+        stmt = stmt.where(or_(*conds))
+    awaiting = and_(Referral.outcome == ReferralOutcome.REFERRED.value, Referral.closed_on.is_(None))
+    if state == "open":
+        stmt = stmt.where(Referral.closed_on.is_(None))
+    elif state == "awaiting":
+        stmt = stmt.where(awaiting)
+    elif state == "due":
+        stmt = stmt.where(awaiting, Referral.follow_up_on <= today)
+    elif state == "closed":
+        stmt = stmt.where(Referral.closed_on.is_not(None))
+    elif state:
+        stmt = stmt.where(Referral.outcome == state)
+    for column, value in ((Referral.service_id, service_id), (Referral.organisation_id, organisation_id),
+                          (Referral.person_id, person_id)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    return stmt
+
+
+def _referral_joins(stmt):
+    return (stmt.join(Person, Person.id == Referral.person_id)
+            .join(Service, Service.id == Referral.service_id)
+            .join(Organisation, Organisation.id == Referral.organisation_id))
+
+
+def referral_count(session: OrmSession, *, today: dt.date, search: str = "", state: str | None = None,
+                   service_id: int | None = None, organisation_id: int | None = None,
+                   person_id: int | None = None) -> int:
+    stmt = select(func.count(Referral.id))
+    if search:
+        stmt = _referral_joins(stmt)
+    stmt = _referral_filter(stmt, search=search, state=state, service_id=service_id,
+                            organisation_id=organisation_id, person_id=person_id, today=today)
+    return session.scalar(stmt) or 0
+
+
+def referral_rows(session: OrmSession, *, today: dt.date, search: str = "", state: str | None = None,
+                  service_id: int | None = None, organisation_id: int | None = None,
+                  person_id: int | None = None, sort: str = "referred_on", descending: bool = True,
+                  offset: int = 0, limit: int = 200) -> Sequence:
+    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
+    ids = select(Referral.id)
+    if search or sort in ("person", "service", "organisation"):
+        ids = _referral_joins(ids)
+    ids = _referral_filter(ids, search=search, state=state, service_id=service_id,
+                           organisation_id=organisation_id, person_id=person_id, today=today)
+    outcome_rank = case({s: i for i, s in enumerate(ReferralOutcome.values())}, value=Referral.outcome)
+    columns = {
+        "person": [direction(Person.sort_name)],
+        "service": [direction(Service.name)],
+        "organisation": [direction(Organisation.name)],
+        "state": [direction(Referral.closed_on.is_not(None)), direction(outcome_rank)],
+        "follow_up_on": [Referral.follow_up_on.is_(None), direction(Referral.follow_up_on)],
+    }
+    order = columns.get(sort, []) + [direction(Referral.referred_on), direction(Referral.id)]
+    page = ids.order_by(*order).offset(offset).limit(limit).subquery("page")
+    stmt = _referral_joins(
+        select(Referral.id, Referral.person_id, Referral.referred_on, Referral.outcome, Referral.outcome_on,
+               Referral.closed_on, Referral.follow_up_on, Referral.appointment_at, Referral.consent_id,
+               Person.last_name, Person.first_name, Service.name.label("service"),
+               Organisation.name.label("organisation"))
+        .join(page, page.c.id == Referral.id)).order_by(*order)
+    return session.execute(stmt).all()
+
+
 # --------------------------------------------------------------------------- Heute
 
 

@@ -215,3 +215,8 @@ def store_frozen_year(session: OrmSession, year: int, data: str) -> None:
     from .models import YearStatistics
 
     session.add(YearStatistics(year=year, data=data))
+
+
+def referral_counts_by_organisation(session: OrmSession) -> dict[int, int]:
+    return dict(session.execute(select(Referral.organisation_id, func.count(Referral.id))
+                                .group_by(Referral.organisation_id)).all())

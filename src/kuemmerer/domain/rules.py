@@ -109,3 +109,29 @@ def referral_state_label(outcome: str, closed_on: dt.date | None) -> str:
     if closed_on is None:
         return result.label
     return "abgeschlossen" if result is ReferralOutcome.REFERRED else f"abgeschlossen ({result.label})"
+
+
+_STEM_SUFFIXES = ("en", "er", "n", "e", "s")
+
+
+def word_stems(word: str) -> list[str]:
+    """A typed word and its German stems, folded: "Schulden" gives "schulden" and
+    "schuld", so it finds "Schuldnerberatung"; stems stay at least four letters long."""
+    base = fold(word)
+    out = [base] if base else []
+    for suffix in _STEM_SUFFIXES:
+        if base.endswith(suffix) and len(base) - len(suffix) >= 4 and base[: -len(suffix)] not in out:
+            out.append(base[: -len(suffix)])
+    return out
+
+
+def matches_words(query: str, *texts: str | None) -> bool:
+    """True if every word of ``query`` (or one of its stems, or its other umlaut
+    spelling) occurs somewhere in ``texts``; an empty query matches everything."""
+    haystack = " ".join(fold(t) for t in texts if t)
+    haystack_translit = " ".join(v for t in texts if t for v in fold_variants(t))
+    for word in query.split():
+        candidates = {*word_stems(word), *fold_variants(word)}
+        if not any(c and (c in haystack or c in haystack_translit) for c in candidates):
+            return False
+    return True

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from kuemmerer.db import listing
 from kuemmerer.db.uow import UnitOfWork
-from kuemmerer.domain.enums import RequestStatus
-from kuemmerer.domain.rules import age_band
+from kuemmerer.domain.enums import ReferralOutcome, RequestStatus
+from kuemmerer.domain.rules import age_band, referral_state_label
 
 UNKNOWN_DISTRICT = listing.UNKNOWN_DISTRICT
 
@@ -94,6 +94,60 @@ def request_page(uow: UnitOfWork, q: RequestQuery, offset: int, limit: int,
     return [RequestRow(r.id, r.person_id, display_name(r.last_name, r.first_name), r.title, r.category,
                        r.status, RequestStatus(r.status).label, _date(r.opened_on), _date(r.closed_on),
                        _date(r.follow_up_on), r.follow_up_note, _date(r.last_contact)) for r in rows]
+
+
+@dataclass(frozen=True)
+class ReferralQuery:
+    search: str = ""
+    state: str | None = "open"  # listing.REFERRAL_STATES or None = all
+    service_id: int | None = None
+    organisation_id: int | None = None
+    person_id: int | None = None
+    sort: str = "referred_on"
+    descending: bool = True
+
+
+REFERRAL_STATE_FILTERS = (
+    ("Nicht abgeschlossen", "open"), ("Ergebnis offen", "awaiting"), ("Nachfrage fällig", "due"),
+    *((f"Ergebnis: {o.label}", o.value) for o in ReferralOutcome if o is not ReferralOutcome.REFERRED),
+    ("Abgeschlossen", "closed"), ("Alle", None),
+)
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    id: int
+    person_id: int
+    person_name: str
+    referred_on: dt.date
+    service: str
+    organisation: str
+    outcome: str
+    state_label: str
+    outcome_on: dt.date | None
+    closed_on: dt.date | None
+    follow_up_on: dt.date | None
+    appointment_at: dt.datetime | None
+    consent_id: int | None
+
+
+def _referral_filters(q: ReferralQuery) -> dict:
+    return {"search": q.search, "state": q.state, "service_id": q.service_id,
+            "organisation_id": q.organisation_id, "person_id": q.person_id}
+
+
+def count_referrals(uow: UnitOfWork, q: ReferralQuery, today: dt.date | None = None) -> int:
+    return listing.referral_count(uow.session, today=today or dt.date.today(), **_referral_filters(q))
+
+
+def referral_page(uow: UnitOfWork, q: ReferralQuery, offset: int, limit: int,
+                  today: dt.date | None = None) -> list[ReferralRow]:
+    rows = listing.referral_rows(uow.session, today=today or dt.date.today(), sort=q.sort,
+                                 descending=q.descending, offset=offset, limit=limit, **_referral_filters(q))
+    return [ReferralRow(r.id, r.person_id, display_name(r.last_name, r.first_name), _date(r.referred_on),
+                        r.service, r.organisation, r.outcome, referral_state_label(r.outcome, _date(r.closed_on)),
+                        _date(r.outcome_on), _date(r.closed_on), _date(r.follow_up_on), r.appointment_at,
+                        r.consent_id) for r in rows]
 
 
 @dataclass(frozen=True)

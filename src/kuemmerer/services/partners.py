@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+from kuemmerer.db import queries
 from kuemmerer.db.models import Consent, OpeningHours, Organisation, Person, Referral, Request, Service
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import DataCategory, OrganisationKind, ReferralOutcome
+from kuemmerer.domain.rules import fold, matches_words, sort_key
 
-from . import settings
+from . import lists, settings
 from .crud import Crud, check_ref, check_unique
 from .dto import ConsentDto, OpeningHoursDto, OrganisationDto, ReferralDto, from_row
 from .validation import Form, check_order, parse_time, today
@@ -113,11 +116,50 @@ def delete_organisation(uow: UnitOfWork, organisation_id: int) -> None:
     organisations.delete(uow, organisation_id)
 
 
-def list_organisations(uow: UnitOfWork, service_id: int | None = None) -> list[OrganisationDto]:
+def list_organisations(uow: UnitOfWork, service_id: int | None = None, *,
+                       active_only: bool = False) -> list[OrganisationDto]:
     items = organisations.list(uow, "name")
     if service_id is not None:
         items = [o for o in items if service_id in o.service_ids]
-    return items
+    if active_only:
+        items = [o for o in items if o.active]
+    return sorted(items, key=lambda o: sort_key(o.name, None))
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    """A line of the partner directory."""
+
+    id: int
+    name: str
+    kind_label: str
+    services: tuple[str, ...]
+    contact_person: str | None
+    city: str | None
+    phone: str | None
+    active: bool
+    referrals: int
+
+
+def search_organisations(uow: UnitOfWork, text: str = "", *, service_id: int | None = None,
+                         include_inactive: bool = False) -> list[OrganisationRow]:
+    """The partner directory, filtered: every word must occur in the name, an offered
+    service (or its description), the kind, contact person, place or languages —
+    "Schulden" finds every partner offering Schuldnerberatung."""
+    services = {s.id: s for s in lists.list_services(uow)}
+    counts = queries.referral_counts_by_organisation(uow.session)
+    out = []
+    for org in list_organisations(uow, service_id):
+        if not (org.active or include_inactive):
+            continue
+        offered = [services[i] for i in org.service_ids if i in services]
+        kind = OrganisationKind(org.kind).label
+        if not matches_words(text, org.name, kind, org.contact_person, org.city, org.languages,
+                             *(s.name for s in offered), *(s.description for s in offered)):
+            continue
+        out.append(OrganisationRow(org.id, org.name, kind, tuple(sorted((s.name for s in offered), key=fold)),
+                                   org.contact_person, org.city, org.phone, org.active, counts.get(org.id, 0)))
+    return out
 
 
 # --------------------------------------------------------------------------- consents
