@@ -243,16 +243,9 @@ def cmd_document(args, db_path: Path) -> int:
                 data = referral_docs.consent_form(uow, args.referral_id)
     finally:
         db.close()
-    tmp = out.with_name(out.name + ".tmp")
-    if args.command == "referral-sheet":
-        from kuemmerer.exports.referral_sheet import write_referral_sheet
+    from kuemmerer.exports.documents import referral_pdf, save_file
 
-        write_referral_sheet(data, tmp)
-    else:
-        from kuemmerer.exports.consent_form import write_consent_form
-
-        write_consent_form(data, tmp)
-    tmp.replace(out)
+    save_file(referral_pdf(data), out)
     print(f"Gespeichert: {out}")
     return 0
 

@@ -26,6 +26,7 @@ from .formatting import date_de
 from .pages.settings import SettingsPage
 from .pages.persons import PersonsPage
 from .pages.placeholder import ComingSoonPage
+from .pages.referrals import ReferralsPage
 from .pages.requests import RequestsPage
 from .pages.today import TodayPage
 from .tasks import run_in_background
@@ -34,8 +35,6 @@ from .widgets import confirm
 SECTIONS = ("Heute", "Personen", "Anliegen", "Vermittlungen", "Partner", "Ehrenamt", "Aktivitäten",
             "Netzwerk", "Berichte", "Einstellungen")
 COMING = {
-    "Vermittlungen": "Vermittlungen an Beratungsstellen mit Schweigepflichtentbindung und Vermittlungsbogen. "
-                     "Bis dahin stehen die Vermittlungen einer Person in ihrer Detailansicht.",
     "Partner": "Verzeichnis der Kooperationspartner mit Angeboten, Öffnungszeiten und Ansprechpersonen.",
     "Ehrenamt": "Ehrenamtliche, ihre Einsätze und Stunden, Ehrenamtsnachweise.",
     "Aktivitäten": "Projekte, Kurse und Veranstaltungen mit Terminen, Teilnahmen und Teilnehmerlisten.",
@@ -85,12 +84,18 @@ class MainWindow(QMainWindow):
         today = TodayPage(ctx)
         persons = PersonsPage(ctx)
         requests = RequestsPage(ctx)
+        referrals = ReferralsPage(ctx)
         today.open_request.connect(self.open_request)
         today.open_person.connect(self.open_person)
         today.show_requests.connect(self.show_requests)
         today.quick_capture.connect(self.quick_capture)
         persons.open_request.connect(self.open_request)
         requests.open_person.connect(lambda pid: self.open_person(pid, 1))
+        today.open_referral.connect(self.open_referral)
+        persons.open_referral.connect(self.open_referral)
+        requests.open_referral.connect(self.open_referral)
+        referrals.open_person.connect(lambda pid: self.open_person(pid, 3))
+        referrals.open_organisation.connect(self.open_organisation)
         for name in SECTIONS:
             if name == "Heute":
                 page = today
@@ -98,6 +103,8 @@ class MainWindow(QMainWindow):
                 page = persons
             elif name == "Anliegen":
                 page = requests
+            elif name == "Vermittlungen":
+                page = referrals
             elif name == "Einstellungen":
                 page = SettingsPage(ctx)
             else:
@@ -137,6 +144,14 @@ class MainWindow(QMainWindow):
 
     def open_request(self, request_id: int) -> None:
         self.show_section("Anliegen").show_request(request_id)
+
+    def open_referral(self, referral_id: int) -> None:
+        self.show_section("Vermittlungen").show_referral(referral_id)
+
+    def open_organisation(self, organisation_id: int) -> None:
+        page = self.show_section("Partner")
+        if hasattr(page, "show_organisation"):
+            page.show_organisation(organisation_id)
 
     def show_requests(self, follow_up: str) -> None:
         self.show_section("Anliegen").set_filters(status="open", follow_up=follow_up or None)

@@ -22,6 +22,7 @@ from kuemmerer.services.person_view import PersonOverview
 
 from ..context import AppContext
 from ..dialogs.person import PersonDialog, district_items
+from ..dialogs.referral import ReferralDialog
 from ..dialogs.request import ContactDialog, RequestDialog
 from ..formatting import EMPTY, date_de, number_de, time_de
 from ..models import Column, RowsModel
@@ -62,7 +63,9 @@ class PersonDetail(QWidget):
     delete_requested = Signal()
     new_request_requested = Signal()
     new_contact_requested = Signal()
+    new_referral_requested = Signal()
     open_request = Signal(int)
+    open_referral = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -74,9 +77,13 @@ class PersonDetail(QWidget):
         self.edit_button = QPushButton("Bearbeiten")
         self.request_button = QPushButton("Neues Anliegen")
         self.contact_button = QPushButton("Kontakt erfassen")
+        self.referral_button = QPushButton("Vermitteln…")
+        self.referral_button.setToolTip("An eine Beratungsstelle oder einen Partner vermitteln")
         self.delete_button = QPushButton("Löschen…")
         for b, signal in ((self.edit_button, self.edit_requested), (self.request_button, self.new_request_requested),
-                          (self.contact_button, self.new_contact_requested), (self.delete_button, self.delete_requested)):
+                          (self.contact_button, self.new_contact_requested),
+                          (self.referral_button, self.new_referral_requested),
+                          (self.delete_button, self.delete_requested)):
             b.clicked.connect(signal.emit)
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -111,10 +118,13 @@ class PersonDetail(QWidget):
             Column("Datum", lambda r: date_de(r.referred_on), sort_value=lambda r: r.referred_on),
             Column("Angebot", lambda r: r.service),
             Column("Partner", lambda r: r.organisation),
-            Column("Ergebnis", lambda r: r.outcome),
+            Column("Stand", lambda r: r.outcome),
             Column("Wiedervorlage", lambda r: date_de(r.follow_up_on), sort_value=lambda r: r.follow_up_on),
         ])
-        self.tabs.addTab(table_view(self.referrals_model, stretch=2), "Vermittlungen")
+        self.referrals_view = table_view(self.referrals_model, stretch=2)
+        self.referrals_view.activated.connect(self._open_referral)
+        self.referrals_view.doubleClicked.connect(self._open_referral)
+        self.tabs.addTab(self.referrals_view, "Vermittlungen")
         self.attendance_model = RowsModel([
             Column("Datum", lambda r: date_de(r.date), sort_value=lambda r: r.date),
             Column("Uhrzeit", lambda r: time_de(r.start_time)),
@@ -138,9 +148,15 @@ class PersonDetail(QWidget):
         if row is not None:
             self.open_request.emit(row.id)
 
+    def _open_referral(self, index: QModelIndex) -> None:
+        row = self.referrals_model.row_at(index.row())
+        if row is not None:
+            self.open_referral.emit(row.id)
+
     def show_overview(self, o: PersonOverview | None) -> None:
         self.overview = o
-        for b in (self.edit_button, self.request_button, self.contact_button, self.delete_button):
+        for b in (self.edit_button, self.request_button, self.contact_button, self.referral_button,
+                  self.delete_button):
             b.setEnabled(o is not None)
         while self.master_form.rowCount():
             self.master_form.removeRow(0)
@@ -204,6 +220,7 @@ def _html(text: str | None) -> str:
 
 class PersonsPage(ListPage):
     open_request = Signal(int)
+    open_referral = Signal(int)
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(ctx, PERSON_COLUMNS, parent=parent,
@@ -226,6 +243,8 @@ class PersonsPage(ListPage):
         self.detail.new_request_requested.connect(self.new_request)
         self.detail.new_contact_requested.connect(self.new_contact)
         self.detail.open_request.connect(self.open_request.emit)
+        self.detail.new_referral_requested.connect(self.new_referral)
+        self.detail.open_referral.connect(self.open_referral.emit)
         self.district.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.new_button.clicked.connect(self.new_person)
         delete_action = QAction("Löschen", self.view, shortcut=QKeySequence.StandardKey.Delete)
@@ -300,6 +319,7 @@ class PersonsPage(ListPage):
         menu.addAction("Bearbeiten…", self.edit_current)
         menu.addAction("Kontakt erfassen…", self.new_contact)
         menu.addAction("Neues Anliegen…", self.new_request)
+        menu.addAction("Vermitteln…", self.new_referral)
         menu.addSeparator()
         menu.addAction("Löschen…", self.delete_current)
         menu.exec(self.view.viewport().mapToGlobal(pos))
@@ -324,6 +344,13 @@ class PersonsPage(ListPage):
         o = self.detail.overview
         if o is not None:
             ContactDialog(self.ctx, o.person.id, o.person.display_name, parent=self).exec()
+
+    def new_referral(self) -> None:
+        o = self.detail.overview
+        if o is not None:
+            dialog = ReferralDialog(self.ctx, o.person.id, o.person.display_name, parent=self)
+            if dialog.exec() and dialog.saved:
+                self.open_referral.emit(dialog.saved.id)
 
     def delete_current(self) -> None:
         o = self.detail.overview

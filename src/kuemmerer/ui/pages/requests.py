@@ -26,6 +26,7 @@ from kuemmerer.services.listing import RequestQuery
 
 from ..context import AppContext
 from ..dialogs.person import district_items
+from ..dialogs.referral import ReferralDialog
 from ..dialogs.request import ContactDialog, RequestDialog, category_items
 from ..formatting import date_de, number_de, relative_days
 from ..models import Column
@@ -51,6 +52,7 @@ REQUEST_COLUMNS = [
 class RequestDetail(QWidget):
     changed = Signal()
     open_person = Signal(int)
+    open_referral = Signal(int)
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
@@ -64,8 +66,11 @@ class RequestDetail(QWidget):
         actions = QHBoxLayout()
         self.contact_button = QPushButton("Kontakt hinzufügen")
         self.edit_button = QPushButton("Bearbeiten")
+        self.referral_button = QPushButton("Vermitteln…")
+        self.referral_button.setToolTip("Zu diesem Anliegen an eine Beratungsstelle oder einen Partner vermitteln")
         actions.addWidget(self.contact_button)
         actions.addWidget(self.edit_button)
+        actions.addWidget(self.referral_button)
         actions.addStretch(1)
         status_box = QGroupBox("Status und Wiedervorlage")
         grid = QGridLayout(status_box)
@@ -103,6 +108,7 @@ class RequestDetail(QWidget):
         layout.addWidget(self.timeline, 1)
         self.contact_button.clicked.connect(self.add_contact)
         self.edit_button.clicked.connect(self.edit)
+        self.referral_button.clicked.connect(self.refer)
         self.status_button.clicked.connect(self.apply_status)
         self.follow_up_button.clicked.connect(self.apply_follow_up)
         self.follow_up_clear.clicked.connect(self.clear_follow_up)
@@ -110,7 +116,7 @@ class RequestDetail(QWidget):
 
     def show_request(self, request_id: int | None) -> None:
         self.error.hide()
-        widgets = (self.contact_button, self.edit_button, self.status, self.status_button, self.follow_up,
+        widgets = (self.contact_button, self.edit_button, self.referral_button, self.status, self.status_button, self.follow_up,
                    self.follow_up_note, self.follow_up_button, self.follow_up_clear)
         if request_id is None:
             self.request = None
@@ -184,6 +190,13 @@ class RequestDetail(QWidget):
             ContactDialog(self.ctx, self.request.person_id, self.person_name, request_id=self.request.id,
                           request_title=self.request.title, parent=self).exec()
 
+    def refer(self) -> None:
+        if self.request:
+            dialog = ReferralDialog(self.ctx, self.request.person_id, self.person_name, request_id=self.request.id,
+                                    parent=self)
+            if dialog.exec() and dialog.saved:
+                self.open_referral.emit(dialog.saved.id)
+
     def edit(self) -> None:
         if self.request:
             RequestDialog(self.ctx, self.request.person_id, self.person_name, self.request, parent=self).exec()
@@ -191,6 +204,7 @@ class RequestDetail(QWidget):
 
 class RequestsPage(ListPage):
     open_person = Signal(int)
+    open_referral = Signal(int)
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(ctx, REQUEST_COLUMNS, placeholder="Suchen: Anliegen oder Name", stretch=2, parent=parent)
@@ -212,6 +226,7 @@ class RequestsPage(ListPage):
         self.view.activated.connect(lambda _i: self.detail.edit())
         self.detail = RequestDetail(ctx)
         self.detail.open_person.connect(self.open_person.emit)
+        self.detail.open_referral.connect(self.open_referral.emit)
         self.finish_layout([(self.search, 2), (self.status, 0), (self.category, 0), (self.district, 0),
                             (self.follow_up, 0), (self.count_label, 0)],
                            self.detail, (720, 400), 0, Qt.SortOrder.DescendingOrder)
@@ -287,6 +302,7 @@ class RequestsPage(ListPage):
         menu = QMenu(self)
         menu.addAction("Kontakt hinzufügen…", self.detail.add_contact)
         menu.addAction("Bearbeiten…", self.detail.edit)
+        menu.addAction("Vermitteln…", self.detail.refer)
         menu.addAction("Person öffnen", lambda: self.detail.request and self.open_person.emit(self.detail.request.person_id))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 

@@ -18,6 +18,7 @@ from .tables import table_view
 
 class TodayPage(QWidget):
     open_request = Signal(int)
+    open_referral = Signal(int)
     open_person = Signal(int, int)  # person id, tab
     show_requests = Signal(str)  # follow-up filter
     quick_capture = Signal()
@@ -118,8 +119,8 @@ class TodayPage(QWidget):
             return
         if row.kind == "request":
             self.open_request.emit(row.id)
-        elif row.kind == "referral" and row.person_id is not None:
-            self.open_person.emit(row.person_id, 3)
+        elif row.kind == "referral":
+            self.open_referral.emit(row.id)
         else:
             QMessageBox.information(self, "Aufgabe", f"{row.what}\n\nfällig am {date_de(row.due_on)}"
                                     + (f"\nzuständig: {row.note}" if row.note else ""))

@@ -1,0 +1,37 @@
+"""One entry for the documents of a referral: the data DTO in, the PDF bytes out."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+from kuemmerer.services.dto import ConsentFormData, ReferralSheet
+
+
+def referral_pdf(data: ReferralSheet | ConsentFormData) -> bytes:
+    """Vermittlungsbogen or Schweigepflichtentbindung, by the kind of ``data``."""
+    buffer = io.BytesIO()
+    if isinstance(data, ReferralSheet):
+        from .referral_sheet import write_referral_sheet
+
+        write_referral_sheet(data, buffer)
+    else:
+        from .consent_form import write_consent_form
+
+        write_consent_form(data, buffer)
+    return buffer.getvalue()
+
+
+def save_file(content: bytes, target: Path) -> None:
+    """Write to a temporary name beside ``target``, then rename: a half-written PDF never
+    replaces a good one."""
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
