@@ -883,3 +883,24 @@ def test_returned_weekly_hours_are_in_stored_order(ws, uow, w):
     dto = partners.create_organisation(uow, name="Neu", weekly_hours=[(2, "13:00", "16:00"),
                                                                       (0, "09:00", "12:00")])
     assert dto == read(ws, partners.get_organisation, dto.id)
+
+
+def test_save_referral_writes_referral_and_consent_together_or_neither(ws, uow, w):
+    good_consent = {"data_categories": ["name"], "purpose": "Termin", "given_on": PAST}
+    before = (len(read(ws, partners.list_referrals, w.p)), len(read(ws, partners.list_consents, w.p)))
+    # the consent is bad: neither is written, its errors carry the prefix
+    with pytest.raises(ValidationError) as exc:
+        partners.save_referral(uow, person_id=w.p, service_id=w.svc, organisation_id=w.org,
+                               consent={**good_consent, "data_categories": []})
+    assert set(exc.value.errors) == {"consent_data_categories"}
+    # the referral is bad: the good consent is not written either
+    with pytest.raises(ValidationError) as exc:
+        partners.save_referral(uow, person_id=w.p, service_id=w.svc, organisation_id=w.org,
+                               referred_on=FUTURE, consent=good_consent)
+    assert set(exc.value.errors) == {"referred_on"}
+    assert (len(read(ws, partners.list_referrals, w.p)), len(read(ws, partners.list_consents, w.p))) == before
+    saved = partners.save_referral(uow, person_id=w.p, service_id=w.svc, organisation_id=w.org,
+                                   consent=good_consent)
+    consent = read(ws, partners.get_consent, saved.consent_id)
+    assert (consent.person_id, consent.organisation_id, consent.data_categories) == (w.p, w.org, ("name",))
+    assert read(ws, partners.get_referral, saved.id) == saved

@@ -29,7 +29,7 @@ class Crud(Generic[D]):
     to_dto: Callable[[Any], D] | None = None
     before_delete: Callable[[UnitOfWork, Any], None] | None = None
 
-    def _dto(self, obj) -> D:
+    def as_dto(self, obj) -> D:
         return self.to_dto(obj) if self.to_dto else from_row(self.dto, obj)
 
     def editable(self) -> tuple[str, ...]:
@@ -50,15 +50,21 @@ class Crud(Generic[D]):
     def create(self, uow: UnitOfWork, **values: Any) -> D:
         obj = self.add(uow, **values)
         uow.commit()
-        return self._dto(obj)
+        return self.as_dto(obj)
 
-    def update(self, uow: UnitOfWork, ident: int, **changes: Any) -> D:
+    def change(self, uow: UnitOfWork, ident: int, **changes: Any):
+        """Validate and apply ``changes`` without committing; returns the flushed ORM object."""
         obj = uow.get(self.model, ident, self.what)
         clean = self.validate(uow, {**self.current_values(obj), **changes}, obj)
         for name, value in clean.items():
             setattr(obj, name, value)
+        uow.flush()
+        return obj
+
+    def update(self, uow: UnitOfWork, ident: int, **changes: Any) -> D:
+        obj = self.change(uow, ident, **changes)
         uow.commit()
-        return self._dto(obj)
+        return self.as_dto(obj)
 
     def delete(self, uow: UnitOfWork, ident: int) -> None:
         obj = uow.get(self.model, ident, self.what)
@@ -68,10 +74,10 @@ class Crud(Generic[D]):
         uow.commit()
 
     def get(self, uow: UnitOfWork, ident: int) -> D:
-        return self._dto(uow.get(self.model, ident, self.what))
+        return self.as_dto(uow.get(self.model, ident, self.what))
 
     def list(self, uow: UnitOfWork, *order_by: str, **equals: Any) -> list[D]:
-        return [self._dto(o) for o in uow.all(self.model, *(order_by or ("id",)), **equals)]
+        return [self.as_dto(o) for o in uow.all(self.model, *(order_by or ("id",)), **equals)]
 
 
 def check_ref(form, uow: UnitOfWork, model: type, name: str, message: str,

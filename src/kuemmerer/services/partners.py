@@ -310,10 +310,10 @@ def list_referrals(uow: UnitOfWork, person_id: int | None = None,
 
 def save_referral(uow: UnitOfWork, referral_id: int | None = None, *,
                   consent: dict[str, Any] | None = None, **values: Any) -> ReferralDto:
-    """Create (``referral_id`` None) or update a referral; with ``consent`` values, first record
-    the Schweigepflichtentbindung for the same person and partner and link it — all in the
-    caller's one transaction. Bad input of both parts comes in one ValidationError, the
-    consent's fields prefixed "consent_"."""
+    """Create (``referral_id`` None) or update a referral; with ``consent`` values, also record
+    the Schweigepflichtentbindung for the same person and partner and link it — in one
+    transaction: both are written or neither. Bad input of both parts comes in one
+    ValidationError, the consent's fields prefixed "consent_"."""
     from kuemmerer.domain.errors import ValidationError
 
     errors: dict[str, str] = {}
@@ -322,15 +322,17 @@ def save_referral(uow: UnitOfWork, referral_id: int | None = None, *,
         owner = {"person_id": values.get("person_id", current.person_id if current else None),
                  "organisation_id": values.get("organisation_id", current.organisation_id if current else None)}
         try:
-            values["consent_id"] = record_consent(uow, **owner, **consent).id
+            values["consent_id"] = consents.add(uow, **owner, **consent).id
         except ValidationError as exc:
             values.pop("consent_id", None)
             errors.update({k if k in owner else f"consent_{k}": v for k, v in exc.errors.items()})
     try:
-        saved = (create_referral(uow, **values) if referral_id is None
-                 else update_referral(uow, referral_id, **values))
+        saved = (referrals.add(uow, **values) if referral_id is None
+                 else referrals.change(uow, referral_id, **values))
     except ValidationError as exc:
         errors = {**exc.errors, **errors}
     if errors:
-        raise ValidationError(errors)  # nothing of it stays: the unit of work rolls back
-    return saved
+        uow.rollback()
+        raise ValidationError(errors)
+    uow.commit()
+    return referrals.as_dto(saved)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -47,6 +48,8 @@ class HoursRow(QWidget):
         for i, name in enumerate(partners.WEEKDAYS):
             self.weekday.addItem(name, i)
         self.weekday.setCurrentIndex(weekday)
+        self.weekday.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.weekday.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.weekday.setAccessibleName("Wochentag")
         self.opens = _time_edit(opens, "von")
         self.closes = _time_edit(closes, "bis")
@@ -56,6 +59,7 @@ class HoursRow(QWidget):
         self.remove = QToolButton()
         self.remove.setText("Entfernen")
         self.remove.setToolTip("Diese Zeile entfernen")
+        self.remove.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -205,6 +209,7 @@ class OrganisationDialog(GuardedDialog):
 
         # right column: when and what else
         right = FieldForm()
+        right.form.setRowWrapPolicy(right.form.RowWrapPolicy.WrapAllRows)  # labels above the big fields
         self.weekly_hours = right.add("weekly_hours", "Öffnungszeiten", WeeklyHoursEditor())
         self.opening_hours = right.add("opening_hours", "Öffnungszeiten (Freitext)", text_edit(height=56),
                                        hint="Was nicht in die Zeilen passt, z. B. „Termine nach Vereinbarung“.")
@@ -217,8 +222,8 @@ class OrganisationDialog(GuardedDialog):
         row = QHBoxLayout(columns)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(18)
-        row.addWidget(f, 5)
-        row.addWidget(right, 6)
+        row.addWidget(f, 5, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(right, 6, Qt.AlignmentFlag.AlignTop)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -268,12 +273,19 @@ class OrganisationDialog(GuardedDialog):
         self.active.setChecked(o.active)
         self.weekly_hours.set_hours(o.weekly_hours)
 
+    def preferred_size(self) -> QSize:
+        """What the two columns want (at least 940 wide), with room for the buttons."""
+        hint = self._columns.sizeHint()
+        margins = self.layout().contentsMargins()
+        return QSize(max(hint.width() + margins.left() + margins.right() + 20, 940),
+                     hint.height() + self.buttons.sizeHint().height() + margins.top() + margins.bottom()
+                     + self.layout().spacing() + 4)
+
     def _fit_to_screen(self) -> None:
         """As big as the content wants, but never beyond the screen (then it scrolls)."""
-        hint = self._columns.sizeHint()
-        want = QSize(max(hint.width() + 40, 900), hint.height() + self.buttons.sizeHint().height() + 50)
+        want = self.preferred_size()
         screen = self.screen().availableGeometry() if self.screen() else None
-        if screen is not None and screen.width() >= 640:
+        if screen is not None:
             want = want.boundedTo(QSize(screen.width() - 40, screen.height() - 60))
         self.resize(want)
 

@@ -50,9 +50,9 @@ PARTNER_COLUMNS = [
 
 REFERRAL_COLUMNS = [
     Column("Datum", lambda r: date_de(r.referred_on), sort_value=lambda r: r.referred_on),
-    Column("Person", lambda r: r.person_name),
-    Column("Angebot", lambda r: r.service),
-    Column("Stand", lambda r: r.state_label),
+    Column("Person", lambda r: r.person_name, tooltip=lambda r: r.person_name),
+    Column("Angebot", lambda r: r.service, tooltip=lambda r: r.service),
+    Column("Stand", lambda r: r.state_label, tooltip=lambda r: r.state_label),
 ]
 
 
@@ -126,7 +126,7 @@ class PartnerDetail(QWidget):
         self.referrals_view = table_view(self.referrals_model, stretch=1)
         self.referrals_view.setSortingEnabled(True)
         self.referrals_view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        for col, width in ((0, 82), (2, 140), (3, 120)):
+        for col, width in ((0, 80), (2, 120), (3, 165)):
             self.referrals_view.setColumnWidth(col, width)
         self.referrals_view.activated.connect(self._open_referral)
         self.referrals_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -140,8 +140,8 @@ class PartnerDetail(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.info)
         split.addWidget(lower)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
         self.splitter = split
         layout = QVBoxLayout(self)
@@ -254,7 +254,7 @@ class PartnersPage(QWidget):
         self.view.setSortingEnabled(True)
         self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.view.horizontalHeader().setMinimumSectionSize(50)
-        for col, width in ((0, 210), (1, 130), (3, 90), (4, 115), (5, 100)):
+        for col, width in ((0, 215), (1, 120), (3, 78), (4, 102), (5, 95)):
             self.view.setColumnWidth(col, width)
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
         self.view.activated.connect(lambda _i: self.edit_current())
@@ -282,7 +282,7 @@ class PartnersPage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([760, 500])
+        splitter.setSizes([750, 510])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
