@@ -450,3 +450,27 @@ def test_save_as_pdf_writes_the_document(qtbot, ctx, page, made, tmp_path, monke
     assert suggested == [f"Vermittlungsbogen-{made['due']}.pdf"]  # no name of the resident
     text = pdf_text(target.read_bytes())
     assert "Vermittlungsbogen" in text and "Schuldnerberatung Süd e. V." in text and "Lindenstraße 4" in text
+
+
+def test_referral_follow_up_on_heute_opens_it_in_vermittlungen_and_leaves_when_answered(qtbot, ws, made, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from kuemmerer.ui.main_window import MainWindow
+
+    window = MainWindow(ws, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    heute = window.pages["Heute"]
+    rows = [heute.follow_ups.row_at(r) for r in range(heute.follow_ups.rowCount())]
+    row = next(i for i, r in enumerate(rows) if r.kind == "referral" and r.id == made["due"])
+    assert "Ist die Person angekommen?" in (rows[row].note or "") or rows[row].kind_label == "Vermittlung"
+    heute.follow_up_view.setFocus()
+    heute.follow_up_view.setCurrentIndex(heute.follow_ups.index(row, 0))
+    qtbot.keyClick(heute.follow_up_view, Qt.Key.Key_Return)
+    assert window.sidebar.currentItem().text() == "Vermittlungen"
+    page = window.stack.currentWidget()
+    assert isinstance(page, ReferralsPage) and page.detail.referral.id == made["due"]
+    click(qtbot, page.detail.outcome_buttons["angekommen"])
+    assert made["due"] not in {heute.follow_ups.row_at(r).id for r in range(heute.follow_ups.rowCount())
+                               if heute.follow_ups.row_at(r).kind == "referral"}

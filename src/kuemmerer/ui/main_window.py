@@ -24,6 +24,7 @@ from .dialogs.quick_capture import QuickCaptureDialog
 from .errors import report_error
 from .formatting import date_de
 from .pages.settings import SettingsPage
+from .pages.partners import PartnersPage
 from .pages.persons import PersonsPage
 from .pages.placeholder import ComingSoonPage
 from .pages.referrals import ReferralsPage
@@ -35,7 +36,6 @@ from .widgets import confirm
 SECTIONS = ("Heute", "Personen", "Anliegen", "Vermittlungen", "Partner", "Ehrenamt", "Aktivitäten",
             "Netzwerk", "Berichte", "Einstellungen")
 COMING = {
-    "Partner": "Verzeichnis der Kooperationspartner mit Angeboten, Öffnungszeiten und Ansprechpersonen.",
     "Ehrenamt": "Ehrenamtliche, ihre Einsätze und Stunden, Ehrenamtsnachweise.",
     "Aktivitäten": "Projekte, Kurse und Veranstaltungen mit Terminen, Teilnahmen und Teilnehmerlisten.",
     "Netzwerk": "Arbeitskreise und Stadtteilrunden mit Sitzungen, Protokollen und Aufgaben.",
@@ -85,6 +85,9 @@ class MainWindow(QMainWindow):
         persons = PersonsPage(ctx)
         requests = RequestsPage(ctx)
         referrals = ReferralsPage(ctx)
+        partner_page = PartnersPage(ctx)
+        partner_page.open_referral.connect(self.open_referral)
+        partner_page.open_person.connect(lambda pid: self.open_person(pid, 3))
         today.open_request.connect(self.open_request)
         today.open_person.connect(self.open_person)
         today.show_requests.connect(self.show_requests)
@@ -105,6 +108,8 @@ class MainWindow(QMainWindow):
                 page = requests
             elif name == "Vermittlungen":
                 page = referrals
+            elif name == "Partner":
+                page = partner_page
             elif name == "Einstellungen":
                 page = SettingsPage(ctx)
             else:
@@ -149,9 +154,7 @@ class MainWindow(QMainWindow):
         self.show_section("Vermittlungen").show_referral(referral_id)
 
     def open_organisation(self, organisation_id: int) -> None:
-        page = self.show_section("Partner")
-        if hasattr(page, "show_organisation"):
-            page.show_organisation(organisation_id)
+        self.show_section("Partner").show_organisation(organisation_id)
 
     def show_requests(self, follow_up: str) -> None:
         self.show_section("Anliegen").set_filters(status="open", follow_up=follow_up or None)

@@ -13,6 +13,7 @@ from kuemmerer.services import listing
 from .dialogs.letterhead import LetterheadDialog
 from .dialogs.person import PersonDialog
 from .dialogs.quick_capture import QuickCaptureDialog
+from .dialogs.referral import ReferralDialog
 from .dialogs.request import ContactDialog, RequestDialog
 from .main_window import SECTIONS, MainWindow
 
@@ -44,8 +45,10 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
         if name == "Personen":
             page = window.pages[name]
             page.view.selectRow(0)
-        if name == "Anliegen":
-            window.pages[name].view.selectRow(0)
+        if name in ("Anliegen", "Vermittlungen", "Partner"):
+            view = getattr(window.pages[name], "view", None)
+            if view is not None:
+                view.selectRow(0)
         grab(window, _slug(name))
 
     persons_page = window.show_section("Personen")
@@ -75,6 +78,26 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
             req = requests.get_request(uow, first_request[0].id)
         dialogs.append(("dialog-anliegen-bearbeiten",
                         lambda: RequestDialog(ctx, req.person_id, first_request[0].person_name, req, parent=window)))
+    with ctx.uow(read_only=True) as uow:
+        first_referral = listing.referral_page(uow, listing.ReferralQuery(state="awaiting"), 0, 1)
+    if first_referral:
+        from kuemmerer.services import partners
+
+        ref_row = first_referral[0]
+        with ctx.uow(read_only=True) as uow:
+            referral = partners.get_referral(uow, ref_row.id)
+
+        def new_referral() -> QDialog:
+            d = ReferralDialog(ctx, referral.person_id, ref_row.person_name, parent=window)
+            d.service.setCurrentIndex(max(0, d.service.findData(referral.service_id)))
+            d.organisation.setCurrentIndex(max(0, d.organisation.findData(referral.organisation_id)))
+            d.record_consent.setChecked(True)
+            return d
+
+        dialogs.append(("dialog-vermitteln", new_referral))
+        dialogs.append(("dialog-vermittlung-bearbeiten",
+                        lambda: ReferralDialog(ctx, referral.person_id, ref_row.person_name, referral=referral,
+                                               parent=window)))
     dialogs.append(("dialog-briefkopf", lambda: LetterheadDialog(ctx, window, first_start=True)))
 
     def errors_dialog() -> QDialog:

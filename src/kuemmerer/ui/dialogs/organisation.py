@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -56,8 +55,7 @@ class HoursRow(QWidget):
         self.note = QLineEdit(note)
         self.note.setPlaceholderText("Hinweis, z. B. nur mit Termin")
         self.note.setAccessibleName("Hinweis")
-        self.remove = QToolButton()
-        self.remove.setText("Entfernen")
+        self.remove = QPushButton("Entfernen")  # Enter on it removes (a tool button would save)
         self.remove.setToolTip("Diese Zeile entfernen")
         self.remove.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
@@ -104,10 +102,12 @@ class WeeklyHoursEditor(QWidget):
         self._rows_box = QVBoxLayout()
         self._rows_box.setContentsMargins(0, 0, 0, 0)
         self._rows_box.setSpacing(3)
+        self._anchor = QWidget(self)  # where the rows go in the tab order: before „Zeile hinzufügen“
+        self._anchor.setFixedSize(0, 0)
+        self._anchor.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.empty_label = QLabel("Keine festen Zeiten eingetragen.")
         self.empty_label.setStyleSheet("color: #555;")
         self.add_button = QPushButton("Zeile hinzufügen")
-        self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self._add_clicked)
         bottom = QHBoxLayout()
         bottom.addWidget(self.empty_label)
@@ -128,7 +128,14 @@ class WeeklyHoursEditor(QWidget):
         self._rows_box.addWidget(row)
         self.empty_label.setVisible(False)
         self.setFocusProxy(self.rows[0].weekday)
+        self._fix_tab_order()
         return row
+
+    def _fix_tab_order(self) -> None:
+        chain = [self._anchor, *(w for r in self.rows for w in (r.weekday, r.opens, r.closes, r.note, r.remove)),
+                 self.add_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def remove_row(self, row: HoursRow) -> None:
         if row not in self.rows:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -161,6 +162,7 @@ class ReferralDialog(GuardedDialog):
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # showing the consent fields grows it
         layout.addLayout(columns)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(1000)
@@ -248,10 +250,27 @@ class ReferralDialog(GuardedDialog):
         self.record_consent.setText("Neue (erweiterte) Einwilligung erfassen" if self.valid_consent
                                     else "Unterschriebene Schweigepflichtentbindung jetzt erfassen")
         self.consent_hint.setVisible(self.valid_consent is None)
+        self._fit_height()
 
     def _consent_toggled(self, on: bool) -> None:
         self.consent_fields.setVisible(on)
-        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show everything: wrapped labels (height for width) are not in the
+        layout's minimum size, so ask the layout for the height at the current width."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else layout.totalSizeHint().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._fit_height()
 
     # -- actions ------------------------------------------------------------------------
     def withdraw(self) -> None:

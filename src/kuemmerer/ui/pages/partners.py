@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -30,7 +31,7 @@ from kuemmerer.services.dto import OpeningHoursDto, OrganisationDto
 from ..context import AppContext
 from ..dialogs.organisation import OrganisationDialog
 from ..formatting import EMPTY, date_de, number_de, time_de
-from ..models import ID_ROLE, Column, RowsModel
+from ..models import ID_ROLE, Column, RowsModel, german_collator
 from ..widgets import confirm
 from .tables import table_view
 
@@ -54,6 +55,43 @@ REFERRAL_COLUMNS = [
     Column("Angebot", lambda r: r.service, tooltip=lambda r: r.service),
     Column("Stand", lambda r: r.state_label, tooltip=lambda r: r.state_label),
 ]
+
+
+class ColumnFitter(QObject):
+    """Shares a table's width: ``fixed`` columns keep their width, the ``flexible`` ones split
+    the rest by weight (never below their minimum) — until she drags a column border herself."""
+
+    def __init__(self, view: QTableView, fixed: dict[int, int], flexible: dict[int, tuple[float, int]]):
+        super().__init__(view)
+        self.view, self.fixed, self.flexible = view, fixed, flexible
+        self.auto = True
+        self._busy = False
+        view.viewport().installEventFilter(self)
+        view.horizontalHeader().sectionResized.connect(self._resized)
+        self.fit()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and self.auto:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        self._busy = True
+        try:
+            for col, width in self.fixed.items():
+                self.view.setColumnWidth(col, width)
+            rest = max(0, self.view.viewport().width() - sum(self.fixed.values()))
+            widths = {col: max(minimum, int(rest * weight)) for col, (weight, minimum) in self.flexible.items()}
+            first = next(iter(widths))
+            widths[first] += max(0, rest - sum(widths.values()))  # rounding: to the first one
+            for col, width in widths.items():
+                self.view.setColumnWidth(col, width)
+        finally:
+            self._busy = False
+
+    def _resized(self, *_args) -> None:
+        if not self._busy:
+            self.auto = False
 
 
 class PartnerModel(RowsModel):
@@ -123,11 +161,11 @@ class PartnerDetail(QWidget):
         self.info.viewport().setAutoFillBackground(False)
         self.referrals_label = QLabel()
         self.referrals_model = RowsModel(REFERRAL_COLUMNS, parent=self)
-        self.referrals_view = table_view(self.referrals_model, stretch=1)
+        self.referrals_view = table_view(self.referrals_model, stretch=len(REFERRAL_COLUMNS))
         self.referrals_view.setSortingEnabled(True)
         self.referrals_view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
-        for col, width in ((0, 80), (2, 120), (3, 165)):
-            self.referrals_view.setColumnWidth(col, width)
+        self.referral_columns = ColumnFitter(self.referrals_view, {0: 82},
+                                             {1: (0.36, 90), 2: (0.30, 80), 3: (0.34, 90)})
         self.referrals_view.activated.connect(self._open_referral)
         self.referrals_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.referrals_view.customContextMenuRequested.connect(self._referral_menu)
@@ -176,7 +214,9 @@ class PartnerDetail(QWidget):
         kind = OrganisationKind(o.kind).label if o.kind in OrganisationKind.values() else o.kind
         state = "" if o.active else " · <b style='color:#b00020'>nicht mehr aktiv</b>"
         self.header.setText(f"<h2 style='margin:0'>{escape(o.name)}</h2>{escape(kind)}{state}")
-        self.info.setHtml(self._info_html(o, [names[i] for i in o.service_ids if i in names]))
+        collator = german_collator()
+        offered = sorted((names[i] for i in o.service_ids if i in names), key=collator.sortKey)
+        self.info.setHtml(self._info_html(o, offered))
         self.referrals_model.set_rows(referrals)
         header = self.referrals_view.horizontalHeader()
         self.referrals_model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -250,12 +290,14 @@ class PartnersPage(QWidget):
         self.new_button.setToolTip("Neuen Partner anlegen (Strg+Umschalt+N)")
 
         self.model = PartnerModel(PARTNER_COLUMNS, parent=self)
-        self.view = table_view(self.model, stretch=2)
+        self.view = table_view(self.model, stretch=len(PARTNER_COLUMNS))
         self.view.setSortingEnabled(True)
-        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.view.horizontalHeader().setMinimumSectionSize(50)
-        for col, width in ((0, 215), (1, 120), (3, 78), (4, 102), (5, 95)):
-            self.view.setColumnWidth(col, width)
+        header = self.view.horizontalHeader()
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setMinimumSectionSize(50)
+        count_width = header.fontMetrics().horizontalAdvance(PARTNER_COLUMNS[5].title) + 20
+        self.columns = ColumnFitter(self.view, {1: 112, 3: 78, 4: 102, 5: count_width},
+                                    {0: (0.56, 140), 2: (0.44, 80)})
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
         self.view.activated.connect(lambda _i: self.edit_current())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -282,7 +324,7 @@ class PartnersPage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([750, 510])
+        splitter.setSizes([760, 500])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
