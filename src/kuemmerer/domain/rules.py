@@ -135,3 +135,17 @@ def matches_words(query: str, *texts: str | None) -> bool:
         if not any(c and (c in haystack or c in haystack_translit) for c in candidates):
             return False
     return True
+
+
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+
+
+def opening_hours_lines(hours, *, short: bool = True, suffix: str = "") -> list[str]:
+    """Weekly hours (objects with weekday, opens, closes, note) as one line per day:
+    "Mo 09:00–12:00, 14:00–16:00" (``short``) or "Montag 09:00–12:00 Uhr" (suffix " Uhr")."""
+    by_day: dict[int, list[str]] = {}
+    for h in sorted(hours, key=lambda h: (h.weekday, h.opens)):
+        slot = f"{h.opens:%H:%M}–{h.closes:%H:%M}{suffix}" + (f" ({h.note})" if h.note else "")
+        by_day.setdefault(h.weekday, []).append(slot)
+    return [f"{WEEKDAYS[day][:2] if short else WEEKDAYS[day]} {', '.join(slots)}"
+            for day, slots in sorted(by_day.items())]

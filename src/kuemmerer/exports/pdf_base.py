@@ -21,7 +21,6 @@ from kuemmerer.services.dto import Letterhead
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT, FONT_BOLD = "KuemmererSans", "KuemmererSans-Bold"
 CONTENT_WIDTH = 175 * mm - 12  # A4 minus margins minus the frame's 6 pt padding on each side
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
 def register_fonts() -> None:

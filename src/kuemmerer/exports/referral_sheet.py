@@ -12,17 +12,16 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 
 from kuemmerer.services.dto import ReferralSheet
 
-from .pdf_base import CONTENT_WIDTH, WEEKDAYS, build, date_de, field_table, letterhead_block, p, styles
+from kuemmerer.domain.rules import opening_hours_lines
+
+from .pdf_base import CONTENT_WIDTH, build, date_de, field_table, letterhead_block, p, styles
 
 BLANK = "_" * 48
 
 
 def _hours(sheet: ReferralSheet) -> str:
     org = sheet.organisation
-    lines = []
-    for h in org.weekly_hours:
-        note = f" ({h.note})" if h.note else ""
-        lines.append(f"{WEEKDAYS[h.weekday]} {h.opens:%H:%M}–{h.closes:%H:%M} Uhr{note}")
+    lines = opening_hours_lines(org.weekly_hours, short=False, suffix=" Uhr")
     if org.opening_hours:
         lines.append(org.opening_hours)
     return "\n".join(lines) or "bitte telefonisch erfragen"

@@ -279,6 +279,9 @@ FOLLOW_UP_NOTES = (
 )
 QUICK_NOTES = ("Kurze Auskunft", "Weg zum Amt erklärt", "Formular ausgegeben", "Info zu Angeboten")
 
+HOURS_NOTES = ("Termine auch außerhalb der Sprechzeiten nach Vereinbarung",
+               "Offene Sprechstunde ohne Anmeldung; sonst bitte anrufen", None,
+               "In den Schulferien eingeschränkt", None, "Erstgespräch nur mit Termin")
 CLOSED = "closed"  # drawn like an outcome: arrived, and later closed
 OUTCOME_NOTES = {
     ReferralOutcome.ARRIVED.value: ("Erstgespräch hat stattgefunden", "Termin wahrgenommen"),
@@ -380,7 +383,6 @@ ORG_MAILBOXES = {
     "Grundschule am Birkenwäldchen": "gs-birkenwaeldchen",
     "Sportverein Grün-Weiß Hutholz e. V.": "gruen-weiss-hutholz",
 }
-WEEKDAY_SHORT = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
 # name, kind, district, location, (min age, max age, women only), schedule, (start, end),
 # popularity, (anonymous min, max), for children (needs police clearance), team size
@@ -1451,7 +1453,8 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
         if offered and not svc and unused_services:  # custom service list: offer something
             svc = [unused_services[i % len(unused_services)]]
         weekly = [OpeningHours(weekday=d, opens=_t(a), closes=_t(b)) for d, a, b in hours]
-        text = ", ".join(f"{WEEKDAY_SHORT[d]} {a}–{b}" for d, a, b in hours) or None
+        # the free text adds what the weekly hours cannot say (not a copy of them)
+        text = HOURS_NOTES[i % len(HOURS_NOTES)] if hours else "Termine nach Vereinbarung"
         area, block = DRAMA_NUMBERS[i % len(DRAMA_NUMBERS)]
         org = Organisation(
             name=name, kind=kind.value, street=street, postcode=postcode, city=CITY,

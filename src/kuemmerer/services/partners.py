@@ -10,14 +10,13 @@ from kuemmerer.db import queries
 from kuemmerer.db.models import Consent, OpeningHours, Organisation, Person, Referral, Request, Service
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import DataCategory, OrganisationKind, ReferralOutcome
-from kuemmerer.domain.rules import fold, matches_words, sort_key
+from kuemmerer.domain.rules import WEEKDAYS, fold, matches_words, sort_key
 
 from . import lists, settings
 from .crud import Crud, check_ref, check_unique
 from .dto import ConsentDto, OpeningHoursDto, OrganisationDto, ReferralDto, from_row
 from .validation import Form, check_order, parse_time, today
 
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
 # --------------------------------------------------------------------------- organisations

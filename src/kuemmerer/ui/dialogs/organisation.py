@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kuemmerer.domain.enums import OrganisationKind
+from kuemmerer.domain.rules import WEEKDAYS
 from kuemmerer.services import lists, partners
 from kuemmerer.services.dto import OrganisationDto
 
@@ -44,7 +45,7 @@ class HoursRow(QWidget):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.weekday = QComboBox()
-        for i, name in enumerate(partners.WEEKDAYS):
+        for i, name in enumerate(WEEKDAYS):
             self.weekday.addItem(name, i)
         self.weekday.setCurrentIndex(weekday)
         self.weekday.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kuemmerer.domain.enums import DataCategory, ReferralOutcome
 from kuemmerer.domain.errors import ValidationError
+from kuemmerer.domain.rules import opening_hours_lines
 from kuemmerer.services import lists, partners, requests, settings
 from kuemmerer.services.dto import ConsentDto, OrganisationDto, ReferralDto
 from kuemmerer.services.validation import parse_date, parse_time
@@ -29,7 +30,6 @@ from ..context import AppContext
 from ..formatting import date_de
 from ..widgets import DateField, FieldForm, GuardedDialog, combo, set_combo_data, text_edit
 
-WEEKDAYS_SHORT = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 OUTCOME_ITEMS = [(o.label, o.value) for o in ReferralOutcome]
 
 
@@ -43,7 +43,7 @@ def partner_summary(org: OrganisationDto) -> str:
     """A few lines about where the resident goes (HTML)."""
     town = " ".join(x for x in (org.postcode, org.city) if x)
     address = ", ".join(x for x in (org.street, town) if x)
-    hours = "; ".join(f"{WEEKDAYS_SHORT[h.weekday]} {h.opens:%H:%M}–{h.closes:%H:%M}" for h in org.weekly_hours)
+    hours = "; ".join(opening_hours_lines(org.weekly_hours))
     lines = [escape(x) for x in (address, f"Tel. {org.phone}" if org.phone else "",
                                  f"Ansprechperson: {org.contact_person}" if org.contact_person else "",
                                  hours or (org.opening_hours or "")) if x]

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 
 from kuemmerer.domain.enums import OrganisationKind
 from kuemmerer.domain.errors import InUse, NotFound
+from kuemmerer.domain.rules import opening_hours_lines
 from kuemmerer.services import listing, lists, partners
-from kuemmerer.services.dto import OpeningHoursDto, OrganisationDto
+from kuemmerer.services.dto import OrganisationDto
 
 from ..context import AppContext
 from ..dialogs.organisation import OrganisationDialog
-from ..formatting import EMPTY, date_de, number_de, time_de
+from ..formatting import EMPTY, date_de, number_de
 from ..models import ID_ROLE, Column, RowsModel, german_collator
 from ..widgets import confirm
 from .tables import table_view
@@ -106,21 +107,6 @@ class PartnerModel(RowsModel):
                 return self.INACTIVE_BRUSH
             return None
         return super().data(index, role)
-
-
-def weekday_short(weekday: int) -> str:
-    return partners.WEEKDAYS[weekday][:2]
-
-
-def hours_lines(hours: tuple[OpeningHoursDto, ...] | list[OpeningHoursDto]) -> list[str]:
-    """„Mo 09:00–12:00, 14:00–16:00“ – one line per day, notes in brackets."""
-    by_day: dict[int, list[str]] = {}
-    for h in sorted(hours, key=lambda h: (h.weekday, h.opens)):
-        slot = f"{time_de(h.opens)}–{time_de(h.closes)}"
-        if h.note:
-            slot += f" ({h.note})"
-        by_day.setdefault(h.weekday, []).append(slot)
-    return [f"{weekday_short(day)} {', '.join(slots)}" for day, slots in sorted(by_day.items())]
 
 
 def _href(url: str) -> str:
@@ -229,7 +215,7 @@ class PartnerDetail(QWidget):
         address = ", ".join(x for x in (o.street, " ".join(y for y in (o.postcode, o.city) if y)) if x)
         email = f"<a href='mailto:{escape(o.email)}'>{escape(o.email)}</a>" if o.email else EMPTY
         website = (f"<a href='{escape(_href(o.website))}'>{escape(o.website)}</a>" if o.website else EMPTY)
-        hours = [escape(line) for line in hours_lines(o.weekly_hours)]
+        hours = [escape(line) for line in opening_hours_lines(o.weekly_hours)]
         if o.opening_hours:
             hours.append(_multiline(o.opening_hours))
         rows = (
