@@ -186,8 +186,8 @@ def test_consent_without_categories_is_refused_next_to_the_field_and_nothing_is_
     type_text(dialog.consent_given_on.edit, de(TODAY + days(3)))
     save(qtbot, dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
-    assert dialog.consent_form.error_text("consent_data_categories")
-    assert "Zukunft" in dialog.consent_form.error_text("consent_given_on")
+    assert dialog.form.error_text("consent_data_categories")
+    assert "Zukunft" in dialog.form.error_text("consent_given_on")
     assert referral_list(ws, data["person"]) == [] and consent_list(ws, data["person"]) == []
     # what she typed is still there; fixing it saves both
     tick(qtbot, dialog.category_boxes["name"])
@@ -256,7 +256,7 @@ def test_editing_records_the_result_and_closing_keeps_it(qtbot, ws, ctx, data):
     dialog = open_dialog(qtbot, ctx, data, referral=r)
     type_text(dialog.closed_on.edit, de(TODAY - days(5)))  # before the result
     save(qtbot, dialog)
-    assert "Ergebnis" in dialog.outcome_form.error_text("closed_on")
+    assert "Ergebnis" in dialog.form.error_text("closed_on")
     dialog.closed_on.set_date(TODAY)
     save(qtbot, dialog)
     (r,) = referral_list(ws, data["person"])

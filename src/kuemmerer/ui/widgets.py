@@ -149,6 +149,13 @@ class FieldForm(QWidget):
         self.labels[name] = label_widget
         return widget
 
+    def adopt(self, other: FieldForm) -> None:
+        """Show (and clear) the errors of ``other``'s fields too — for a dialog whose fields
+        stand in several forms (columns, group boxes) but are saved in one step."""
+        self.fields.update(other.fields)
+        self.errors.update(other.errors)
+        self.labels.update(other.labels)
+
     def add_row(self, label: str, widget: QWidget) -> None:
         self.form.addRow(label, widget)
 

@@ -223,7 +223,7 @@ class OrganisationDialog(GuardedDialog):
                                        hint="Was nicht in die Zeilen passt, z. B. „Termine nach Vereinbarung“.")
         self.what_to_bring = right.add("what_to_bring", "Mitzubringen", text_edit(height=56))
         self.notes = right.add("notes", "Notizen", text_edit(height=90))
-        _adopt(f, right)  # one form for the errors: messages land next to the field in either column
+        f.adopt(right)  # one form for the errors: messages land next to the field in either column
 
         self._fill_services(organisation.service_ids if organisation else ())
         columns = QWidget()
@@ -338,9 +338,3 @@ class OrganisationDialog(GuardedDialog):
         ok, self.saved = self.form.submit(self.ctx, action, "organisations")
         return ok
 
-
-def _adopt(main: FieldForm, other: FieldForm) -> None:
-    """Let ``main`` show errors (and clear them) for the fields of ``other`` too."""
-    main.fields.update(other.fields)
-    main.errors.update(other.errors)
-    main.labels.update(other.labels)

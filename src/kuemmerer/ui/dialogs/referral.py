@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from kuemmerer.domain.enums import DataCategory, ReferralOutcome
-from kuemmerer.domain.errors import ValidationError
 from kuemmerer.domain.rules import opening_hours_lines
 from kuemmerer.services import lists, partners, requests, settings
 from kuemmerer.services.dto import ConsentDto, OrganisationDto, ReferralDto
@@ -145,6 +144,8 @@ class ReferralDialog(GuardedDialog):
                                    hint="„Ist die Person angekommen?“ – erscheint an dem Tag unter Heute.")
         self.outcome_note = of.add("outcome_note", "Notiz zum Ergebnis", text_edit(height=50))
         QVBoxLayout(self.outcome_box).addWidget(of)
+        f.adopt(cf)
+        f.adopt(of)  # one save, one place for every message: next to its field
         self.follow_up_hint = QLabel(f"Nach dem Speichern erscheint in {self.follow_up_days} Tagen unter Heute die "
                                      "Nachfrage „Ist die Person angekommen?“.")
         self.follow_up_hint.setWordWrap(True)
@@ -325,18 +326,6 @@ class ReferralDialog(GuardedDialog):
                 and consent is None:
             values["consent_id"] = None  # a consent names its recipient: it does not move along
         ref_id = self.referral.id if self.referral else None
-        try:
-            with self.ctx.uow() as uow:
-                self.saved = partners.save_referral(uow, ref_id, consent=consent, **values)
-        except ValidationError as exc:
-            mine = {k: v for k, v in exc.errors.items() if k.startswith("consent_")}
-            outcome = {k: v for k, v in exc.errors.items() if k in self.outcome_form.fields}
-            rest = {k: v for k, v in exc.errors.items() if k not in mine and k not in outcome}
-            self.form.show_errors(rest)
-            self.consent_form.show_errors(mine)
-            self.outcome_form.show_errors(outcome)
-            return False
-        for form in (self.form, self.consent_form, self.outcome_form):
-            form.clear_errors()
-        self.ctx.notify("referrals")
-        return True
+        ok, self.saved = self.form.submit(
+            self.ctx, lambda uow: partners.save_referral(uow, ref_id, consent=consent, **values), "referrals")
+        return ok
