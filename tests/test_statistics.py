@@ -160,6 +160,11 @@ def test_requests_and_referrals_grouped(uow):
     assert s.referrals_total == 2
     assert s.referrals_by_service["Suchtberatung"] == 2 and s.referrals_by_service["Jobcenter"] == 0
     assert s.referrals_by_outcome["angekommen"] == 1 and s.referrals_by_outcome["vermittelt"] == 1
+    # closing keeps the result: the arrived referral still counts as "angekommen"
+    partners.close_referral(uow, ref.id, D(Y, 3, 1))
+    s = compute(uow)
+    assert s.referrals_by_outcome["angekommen"] == 1 and s.referrals_by_outcome["vermittelt"] == 1
+    assert set(s.referrals_by_outcome) == {"vermittelt", "angekommen", "nicht wahrgenommen", "abgelehnt"}
 
 
 def test_period_end_before_start_is_refused(uow):
