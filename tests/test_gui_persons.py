@@ -482,7 +482,8 @@ def test_selecting_a_row_shows_the_detail_with_counts_in_the_tabs(qtbot, ws, pag
     assert "Ayşe Özdemir" in page.detail.header.text() and "Kappel" in page.detail.header.text()
     tabs = page.detail.tabs
     assert [tabs.tabText(i) for i in range(tabs.count())] == [
-        "Stammdaten", "Anliegen (2)", "Kontakte (1)", "Vermittlungen (0)", "Teilnahmen (0)", "Ehrenamt"]
+        "Stammdaten", "Anliegen (2)", "Kontakte (1)", "Vermittlungen (0)", "Einwilligungen", "Teilnahmen (0)",
+        "Ehrenamt"]
     assert sorted(page.detail.requests_model.index(r, 1).data() for r in range(2)) == ["Kita-Platz", "Mietschulden"]
     assert page.detail.contacts_model.index(0, 4).data() == "Erstgespräch"
     assert page.detail.edit_button.isEnabled() and page.detail.delete_button.isEnabled()

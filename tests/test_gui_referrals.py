@@ -474,3 +474,35 @@ def test_referral_follow_up_on_heute_opens_it_in_vermittlungen_and_leaves_when_a
     click(qtbot, page.detail.outcome_buttons["angekommen"])
     assert made["due"] not in {heute.follow_ups.row_at(r).id for r in range(heute.follow_ups.rowCount())
                                if heute.follow_ups.row_at(r).kind == "referral"}
+
+
+def test_consents_tab_of_a_person_lists_them_and_withdraws_with_one_click(qtbot, ws, ctx, data, qtmodeltester):
+    with ws.uow() as uow:
+        valid = partners.record_consent(uow, person_id=data["person"], organisation_id=data["sbs"],
+                                        data_categories=["name", "kontakt"], purpose="Schuldnerberatung",
+                                        given_on=TODAY - days(10), valid_until=TODAY + days(100))
+        partners.record_consent(uow, person_id=data["person"], organisation_id=data["sucht"],
+                                data_categories=["name"], purpose="Sucht", given_on=TODAY - days(400),
+                                valid_until=TODAY - days(35))
+    page = PersonsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.show_person(data["person"])
+    detail = page.detail
+    qtmodeltester.check(detail.consents_model)
+    assert detail.tabs.tabText(4) == "Einwilligungen (1 gültig)"
+    rows = [detail.consents_model.row_at(r) for r in range(detail.consents_model.rowCount())]
+    assert [(r.organisation, r.state) for r in rows] == [
+        ("Schuldnerberatung Süd e. V.", "gültig"),
+        ("Suchtberatung Am Park", f"abgelaufen am {de(TODAY - days(35))}")]
+    assert rows[0].categories == "Name, Anschrift und Kontaktdaten"
+    detail.tabs.setCurrentIndex(4)
+    detail.consents_view.setCurrentIndex(detail.consents_model.index(1, 0))
+    assert not detail.withdraw_button.isEnabled()  # an expired one has nothing to withdraw
+    detail.consents_view.setCurrentIndex(detail.consents_model.index(0, 0))
+    click(qtbot, detail.withdraw_button)
+    with ws.uow(read_only=True) as uow:
+        assert partners.get_consent(uow, valid.id).withdrawn_on == TODAY
+        assert partners.valid_consent(uow, data["person"], data["sbs"]) is None
+    assert detail.tabs.tabText(4) == "Einwilligungen (0 gültig)"
+    assert detail.consents_model.row_at(0).state == f"widerrufen am {de(TODAY)}"

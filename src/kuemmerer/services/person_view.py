@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kuemmerer.db import listing as q
 from kuemmerer.db.models import District, Person
 from kuemmerer.db.uow import UnitOfWork
-from kuemmerer.domain.enums import ContactKind, Gender, TagKind
+from kuemmerer.domain.enums import ContactKind, DataCategory, Gender, TagKind
 from kuemmerer.domain.rules import age_band, referral_state_label
 
 from .dto import PersonDto, RequestDto, from_row
@@ -62,6 +62,19 @@ class VolunteerSummary:
 
 
 @dataclass(frozen=True)
+class ConsentRow:
+    id: int
+    organisation: str
+    categories: str  # German labels, comma-separated
+    purpose: str
+    given_on: dt.date
+    valid_until: dt.date | None
+    withdrawn_on: dt.date | None
+    state: str  # "gültig", "widerrufen am …", "abgelaufen", "ab …"
+    valid: bool
+
+
+@dataclass(frozen=True)
 class PersonOverview:
     person: PersonDto
     district: str | None
@@ -72,6 +85,28 @@ class PersonOverview:
     referrals: tuple[ReferralRow, ...]
     attendances: tuple[AttendanceRow, ...]
     volunteer: VolunteerSummary | None
+    consents: tuple[ConsentRow, ...] = ()
+
+
+def consent_rows(uow: UnitOfWork, person_id: int, today: dt.date) -> tuple[ConsentRow, ...]:
+    """The Schweigepflichtentbindungen of a person, newest first, with their state today."""
+    from . import partners
+
+    names = {o.id: o.name for o in partners.list_organisations(uow)}
+    rows = []
+    for c in reversed(partners.list_consents(uow, person_id)):
+        if c.withdrawn_on is not None and c.withdrawn_on <= today:
+            state = f"widerrufen am {c.withdrawn_on:%d.%m.%Y}"
+        elif c.given_on > today:
+            state = f"ab {c.given_on:%d.%m.%Y}"
+        elif c.valid_until is not None and c.valid_until < today:
+            state = f"abgelaufen am {c.valid_until:%d.%m.%Y}"
+        else:
+            state = "gültig"
+        rows.append(ConsentRow(c.id, names.get(c.organisation_id, ""),
+                               ", ".join(DataCategory(x).label for x in c.data_categories), c.purpose,
+                               c.given_on, c.valid_until, c.withdrawn_on, state, c.is_valid_on(today)))
+    return tuple(rows)
 
 
 def contact_rows(rows) -> tuple[ContactRow, ...]:
@@ -105,6 +140,7 @@ def overview(uow: UnitOfWork, person_id: int, today: dt.date | None = None) -> P
         attendances=tuple(AttendanceRow(r.id, _date(r.date), r.start_time, r.activity)
                           for r in q.person_attendances(s, person_id)),
         volunteer=vol,
+        consents=consent_rows(uow, person_id, today),
     )
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kuemmerer.services import listing, person_view, persons
+from kuemmerer.services import listing, partners, person_view, persons
 from kuemmerer.services.listing import PersonQuery
 from kuemmerer.services.person_view import PersonOverview
 
@@ -66,6 +66,7 @@ class PersonDetail(QWidget):
     new_referral_requested = Signal()
     open_request = Signal(int)
     open_referral = Signal(int)
+    withdraw_consent_requested = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -125,6 +126,29 @@ class PersonDetail(QWidget):
         self.referrals_view.activated.connect(self._open_referral)
         self.referrals_view.doubleClicked.connect(self._open_referral)
         self.tabs.addTab(self.referrals_view, "Vermittlungen")
+        self.consents_model = RowsModel([
+            Column("Empfänger", lambda r: r.organisation, tooltip=lambda r: r.purpose),
+            Column("Daten", lambda r: r.categories, tooltip=lambda r: r.categories),
+            Column("Erteilt", lambda r: date_de(r.given_on), sort_value=lambda r: r.given_on),
+            Column("Gültig bis", lambda r: date_de(r.valid_until, "unbefristet"), sort_value=lambda r: r.valid_until),
+            Column("Stand", lambda r: r.state),
+        ])
+        self.consents_view = table_view(self.consents_model, stretch=1)
+        for col, width in ((0, 170), (2, 80), (3, 85), (4, 130)):
+            self.consents_view.setColumnWidth(col, width)
+        self.withdraw_button = QPushButton("Einwilligung widerrufen")
+        self.withdraw_button.setToolTip("Gilt ab heute: an diesen Empfänger werden keine Daten mehr weitergegeben.")
+        self.withdraw_button.clicked.connect(self._withdraw)
+        self.consents_view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._consent_selected())
+        consents_tab = QWidget()
+        consents_layout = QVBoxLayout(consents_tab)
+        consents_layout.setContentsMargins(0, 4, 0, 0)
+        consents_layout.addWidget(self.consents_view, 1)
+        withdraw_row = QHBoxLayout()
+        withdraw_row.addWidget(QLabel("Schweigepflichtentbindungen; ein Widerruf gilt sofort."), 1)
+        withdraw_row.addWidget(self.withdraw_button)
+        consents_layout.addLayout(withdraw_row)
+        self.tabs.addTab(consents_tab, "Einwilligungen")
         self.attendance_model = RowsModel([
             Column("Datum", lambda r: date_de(r.date), sort_value=lambda r: r.date),
             Column("Uhrzeit", lambda r: time_de(r.start_time)),
@@ -148,6 +172,19 @@ class PersonDetail(QWidget):
         if row is not None:
             self.open_request.emit(row.id)
 
+    def _selected_consent(self):
+        index = self.consents_view.currentIndex()
+        return self.consents_model.row_at(index.row()) if index.isValid() else None
+
+    def _consent_selected(self) -> None:
+        row = self._selected_consent()
+        self.withdraw_button.setEnabled(row is not None and row.valid)
+
+    def _withdraw(self) -> None:
+        row = self._selected_consent()
+        if row is not None and row.valid:
+            self.withdraw_consent_requested.emit(row.id)
+
     def _open_referral(self, index: QModelIndex) -> None:
         row = self.referrals_model.row_at(index.row())
         if row is not None:
@@ -162,8 +199,10 @@ class PersonDetail(QWidget):
             self.master_form.removeRow(0)
         if o is None:
             self.header.setText("<i>Keine Person ausgewählt.</i>")
-            for m in (self.requests_model, self.contacts_model, self.referrals_model, self.attendance_model):
+            for m in (self.requests_model, self.contacts_model, self.referrals_model, self.consents_model,
+                      self.attendance_model):
                 m.set_rows([])
+            self.withdraw_button.setEnabled(False)
             self.volunteer_label.clear()
             return
         p = o.person
@@ -182,10 +221,14 @@ class PersonDetail(QWidget):
         self.contacts_model.set_rows(o.contacts)
         self.referrals_model.set_rows(o.referrals)
         self.attendance_model.set_rows(o.attendances)
+        self.consents_model.set_rows(o.consents)
+        self._consent_selected()
         self.tabs.setTabText(1, f"Anliegen ({len(o.requests)})")
         self.tabs.setTabText(2, f"Kontakte ({len(o.contacts)})")
         self.tabs.setTabText(3, f"Vermittlungen ({len(o.referrals)})")
-        self.tabs.setTabText(4, f"Teilnahmen ({len(o.attendances)})")
+        valid = sum(1 for c in o.consents if c.valid)
+        self.tabs.setTabText(4, f"Einwilligungen ({valid} gültig)" if o.consents else "Einwilligungen")
+        self.tabs.setTabText(5, f"Teilnahmen ({len(o.attendances)})")
         v = o.volunteer
         if v is None:
             self.volunteer_label.setText("Diese Person ist nicht als Ehrenamtliche*r erfasst.")
@@ -245,6 +288,7 @@ class PersonsPage(ListPage):
         self.detail.open_request.connect(self.open_request.emit)
         self.detail.new_referral_requested.connect(self.new_referral)
         self.detail.open_referral.connect(self.open_referral.emit)
+        self.detail.withdraw_consent_requested.connect(self.withdraw_consent)
         self.district.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.new_button.clicked.connect(self.new_person)
         delete_action = QAction("Löschen", self.view, shortcut=QKeySequence.StandardKey.Delete)
@@ -344,6 +388,12 @@ class PersonsPage(ListPage):
         o = self.detail.overview
         if o is not None:
             ContactDialog(self.ctx, o.person.id, o.person.display_name, parent=self).exec()
+
+    def withdraw_consent(self, consent_id: int) -> None:
+        """One click: from today the consent passes nothing (DESIGN.md §5)."""
+        with self.ctx.uow() as uow:
+            partners.withdraw_consent(uow, consent_id, self.ctx.today())
+        self.ctx.notify("consents")
 
     def new_referral(self) -> None:
         o = self.detail.overview
