@@ -9,9 +9,8 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QEvent, QSize, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from kuemmerer.domain.errors import NotFound
 from kuemmerer.services import lists, partners, persons
@@ -19,6 +18,7 @@ from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.dialogs.organisation import OrganisationDialog
 from kuemmerer.ui.models import ID_ROLE
 from kuemmerer.ui.pages.partners import PartnersPage
+from tests.gui_helpers import choose, click, click_row, days, de, type_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -30,45 +30,12 @@ TODAY = dt.date.today()
 BAD_EMAIL = "Das sieht nicht wie eine E-Mail-Adresse aus (name@beispiel.de)."
 
 
-def days(n: int) -> dt.timedelta:
-    return dt.timedelta(days=n)
-
-
-def de(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Type ``text`` key by key (also umlauts) as real key events."""
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
 
 
 def replace_text(widget, text: str) -> None:
     widget.selectAll()
     type_text(widget, text)
-
-
-def choose(box, data) -> None:
-    """Pick the entry with ``data`` as the user does (the ``activated`` signal fires)."""
-    index = box.findData(data)
-    assert index >= 0, f"{data!r} not offered"
-    box.setCurrentIndex(index)
-    box.activated.emit(index)
-
-
-def click(qtbot, button) -> None:
-    assert button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def click_row(qtbot, view, row: int) -> None:
-    rect = view.visualRect(view.model().index(row, 0))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def shown_ids(page: PartnersPage) -> set[int]:

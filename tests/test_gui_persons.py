@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
 from kuemmerer.domain.errors import NotFound
 from kuemmerer.services import listing, persons, requests
@@ -18,6 +17,7 @@ from kuemmerer.ui.dialogs.person import PersonDialog
 from kuemmerer.ui.models import ID_ROLE
 from kuemmerer.ui.pages.persons import PersonsPage
 from kuemmerer.ui.widgets import GuardedDialog
+from tests.gui_helpers import choose, click_row, type_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -26,19 +26,11 @@ pytestmark = [
 ]
 
 
-
 TODAY = dt.date.today()
 BAD_DATE = "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Type ``text`` key by key (also umlauts) as real key events: textEdited fires."""
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
 
 
 def person_count(ws) -> int:
@@ -58,8 +50,6 @@ def add_person(ws, last, first=None, **kw):
 
 def names(page: PersonsPage) -> list[str]:
     return [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
-
-
 
 
 @pytest.fixture
@@ -100,21 +90,8 @@ def discard_answers(monkeypatch):
     return calls, answer
 
 
-def choose(box, data) -> None:
-    """Pick the entry with ``data`` as the user does (the ``activated`` signal fires)."""
-    index = box.findData(data)
-    assert index >= 0, f"{data!r} not offered"
-    box.setCurrentIndex(index)
-    box.activated.emit(index)
-
-
 def save_button(dialog: GuardedDialog):
     return dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
-
-
-def click_row(qtbot, view, row: int) -> None:
-    rect = view.visualRect(view.model().index(row, 0))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def click_header(qtbot, view, section: int) -> None:

@@ -9,13 +9,12 @@ import datetime as dt
 import io
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
-from kuemmerer.services import lists, listing, partners, persons, requests, today
+from kuemmerer.services import listing, lists, partners, persons, requests, today
 from kuemmerer.ui import printing
 from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.dialogs.referral import ReferralDialog
@@ -23,6 +22,7 @@ from kuemmerer.ui.models import ID_ROLE
 from kuemmerer.ui.pages.persons import PersonsPage
 from kuemmerer.ui.pages.referrals import ReferralsPage, referral_document
 from kuemmerer.ui.pages.requests import RequestsPage
+from tests.gui_helpers import choose, click, days, de, tick, type_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -30,37 +30,6 @@ pytestmark = [
 ]
 
 TODAY = dt.date.today()
-
-
-def days(n: int) -> dt.timedelta:
-    return dt.timedelta(days=n)
-
-
-def de(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
-
-
-def choose(box, data) -> None:
-    index = box.findData(data)
-    assert index >= 0, f"{data!r} not offered"
-    box.setCurrentIndex(index)
-    box.activated.emit(index)
-
-
-def click(qtbot, button) -> None:
-    assert button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def tick(qtbot, box) -> None:
-    """Click a check box on its indicator (a click right of its text does not count)."""
-    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))
 
 
 def offered(box) -> list:

@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from kuemmerer.domain.enums import RequestStatus
 from kuemmerer.services import listing, lists, persons, requests
@@ -18,6 +17,7 @@ from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.dialogs.request import ContactDialog, RequestDialog
 from kuemmerer.ui.models import ID_ROLE
 from kuemmerer.ui.pages.requests import RequestsPage
+from tests.gui_helpers import choose, click, click_row, days, de, type_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -26,45 +26,11 @@ pytestmark = [
 ]
 
 
-
 TODAY = dt.date.today()
 BAD_DATE = "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."
 
 
-def days(n: int) -> dt.timedelta:
-    return dt.timedelta(days=n)
-
-
-def de(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Type ``text`` key by key (also umlauts) as real key events."""
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
-
-
-def choose(box, data) -> None:
-    """Pick the entry with ``data`` as the user does (the ``activated`` signal fires)."""
-    index = box.findData(data)
-    assert index >= 0, f"{data!r} not offered"
-    box.setCurrentIndex(index)
-    box.activated.emit(index)
-
-
-def click(qtbot, button) -> None:
-    assert button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def click_row(qtbot, view, row: int) -> None:
-    rect = view.visualRect(view.model().index(row, 0))
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
 
 def shown_ids(page: RequestsPage) -> set[int]:
@@ -79,8 +45,6 @@ def get_request(ws, ident: int):
 def service_count(ws, **query) -> int:
     with ws.uow(read_only=True) as uow:
         return listing.count_requests(uow, listing.RequestQuery(**query), TODAY)
-
-
 
 
 @pytest.fixture

@@ -8,16 +8,17 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 
-from kuemmerer.services import listing, lists, persons, requests, statistics, today as today_service
+from kuemmerer.services import listing, lists, persons, requests, statistics
+from kuemmerer.services import today as today_service
 from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.dialogs.quick_capture import QuickCaptureDialog, split_new_name
 from kuemmerer.ui.main_window import MainWindow
 from kuemmerer.ui.pages.requests import RequestsPage
 from kuemmerer.ui.pages.today import TodayPage
 from kuemmerer.ui.widgets import GuardedDialog
+from tests.gui_helpers import choose, days, type_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -26,30 +27,11 @@ pytestmark = [
 ]
 
 
-
 TODAY = dt.date.today()
 NO_PERSON = "Bitte eine Person wählen, einen neuen Namen eingeben oder „anonym“ ankreuzen."
 
 
-def days(n: int) -> dt.timedelta:
-    return dt.timedelta(days=n)
-
-
 # --------------------------------------------------------------------------- helpers
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Type ``text`` key by key (also umlauts) as real key events."""
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
-
-
-def choose(box, data) -> None:
-    index = box.findData(data)
-    assert index >= 0, f"{data!r} not offered"
-    box.setCurrentIndex(index)
-    box.activated.emit(index)
 
 
 def focused() -> QWidget:
@@ -84,8 +66,6 @@ def table_counts(ws) -> dict[str, int]:
 def year_stats(ws):
     with ws.uow(read_only=True) as uow:
         return statistics.compute(uow, *statistics.year_period(TODAY.year))
-
-
 
 
 @pytest.fixture

@@ -210,6 +210,45 @@ def combo(items: Iterable[tuple[str, Any]], *, parent: QWidget | None = None) ->
     return box
 
 
+def refill_combo(box: QComboBox, items: Iterable[tuple[str, Any]]) -> None:
+    """Replace a filter box's entries, keeping the chosen one (else the first) and without
+    announcing a change: the lists behind filters change while she works."""
+    current = box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    for text, data in items:
+        box.addItem(text, data)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    box.blockSignals(False)
+
+
+class ErrorLine(QLabel):
+    """A red line under a group of buttons that write at once (no dialog to hold errors)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setStyleSheet(ERROR_STYLE)
+        self.setWordWrap(True)
+        self.hide()
+
+    def say(self, text: str) -> None:
+        self.setText(text)
+        self.show()
+
+    def run(self, ctx, action: Callable[[Any], Any], changed: str) -> bool:
+        """``action(uow)`` in one unit of work; German validation messages appear here,
+        success clears them and tells the pages ``changed``."""
+        self.hide()
+        try:
+            with ctx.uow() as uow:
+                action(uow)
+        except ValidationError as exc:
+            self.say(" ".join(exc.errors.values()))
+            return False
+        ctx.notify(changed)
+        return True
+
+
 def set_combo_data(box: QComboBox, data: Any) -> None:
     index = box.findData(data)
     box.setCurrentIndex(index if index >= 0 else 0)

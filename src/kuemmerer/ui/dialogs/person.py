@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from kuemmerer.domain.enums import Gender
-from kuemmerer.services import lists, persons
+from kuemmerer.services import listing, lists, persons
 from kuemmerer.services.dto import PersonDto
 
 from ..context import AppContext
@@ -17,6 +17,12 @@ def district_items(ctx: AppContext, *, with_unknown: str = "unbekannt") -> list[
     with ctx.uow(read_only=True) as uow:
         districts = lists.list_districts(uow, active_only=True)
     return [(with_unknown, None), *((d.name, d.id) for d in districts)]
+
+
+def district_filter_items(ctx: AppContext) -> list[tuple[str, int | None]]:
+    """For list filters: all, each district, and "no district recorded"."""
+    return [("Alle Stadtgebiete", None), *district_items(ctx)[1:],
+            ("Stadtgebiet unbekannt", listing.UNKNOWN_DISTRICT)]
 
 
 def gender_items() -> list[tuple[str, str]]:

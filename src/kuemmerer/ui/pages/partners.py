@@ -33,7 +33,7 @@ from ..context import AppContext
 from ..dialogs.organisation import OrganisationDialog
 from ..formatting import EMPTY, date_de, number_de
 from ..models import ID_ROLE, Column, RowsModel, german_collator
-from ..widgets import confirm
+from ..widgets import confirm, refill_combo
 from .tables import table_view
 
 RELOAD_ON = ("organisations", "services", "referrals", "persons", "all")
@@ -334,14 +334,7 @@ class PartnersPage(QWidget):
     def _fill_services(self) -> None:
         with self.ctx.uow(read_only=True) as uow:
             services = lists.list_services(uow, active_only=True)
-        current = self.service.currentData()
-        self.service.blockSignals(True)
-        self.service.clear()
-        self.service.addItem("Alle Angebote", None)
-        for s in services:
-            self.service.addItem(s.name, s.id)
-        self.service.setCurrentIndex(max(0, self.service.findData(current)))
-        self.service.blockSignals(False)
+        refill_combo(self.service, [("Alle Angebote", None), *((s.name, s.id) for s in services)])
 
     def reload(self, keep_id: int | None = None) -> None:
         """Re-read the directory with the filters; the selected partner stays selected."""

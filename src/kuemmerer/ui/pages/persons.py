@@ -21,12 +21,12 @@ from kuemmerer.services.listing import PersonQuery
 from kuemmerer.services.person_view import PersonOverview
 
 from ..context import AppContext
-from ..dialogs.person import PersonDialog, district_items
+from ..dialogs.person import PersonDialog, district_filter_items
 from ..dialogs.referral import ReferralDialog
 from ..dialogs.request import ContactDialog, RequestDialog
 from ..formatting import EMPTY, date_de, number_de, time_de
 from ..models import Column, RowsModel
-from ..widgets import confirm
+from ..widgets import confirm, refill_combo
 from .list_page import ListPage
 from .tables import table_view
 
@@ -300,16 +300,7 @@ class PersonsPage(ListPage):
 
     # -- data -----------------------------------------------------------------------
     def _fill_districts(self) -> None:
-        current = self.district.currentData()
-        self.district.blockSignals(True)
-        self.district.clear()
-        self.district.addItem("Alle Stadtgebiete", None)
-        for name, ident in district_items(self.ctx)[1:]:
-            self.district.addItem(name, ident)
-        self.district.addItem("Stadtgebiet unbekannt", listing.UNKNOWN_DISTRICT)
-        index = self.district.findData(current)
-        self.district.setCurrentIndex(max(index, 0))
-        self.district.blockSignals(False)
+        refill_combo(self.district, district_filter_items(self.ctx))
 
     def _count(self) -> int:
         with self.ctx.uow(read_only=True) as uow:

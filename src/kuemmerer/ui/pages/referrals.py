@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from kuemmerer.domain.enums import ReferralOutcome
-from kuemmerer.domain.errors import ValidationError
 from kuemmerer.services import lists, listing, partners, persons, referral_docs, requests
 from kuemmerer.services.listing import REFERRAL_STATE_FILTERS, ReferralQuery
 
@@ -28,6 +27,7 @@ from ..dialogs.referral import ReferralDialog, consent_summary, partner_summary
 from ..formatting import date_de, number_de, relative_days
 from ..models import Column
 from ..printing import print_pdf, save_pdf
+from ..widgets import ErrorLine, combo, refill_combo
 from .list_page import ListPage
 
 REFERRAL_COLUMNS = [
@@ -120,10 +120,7 @@ class ReferralDetail(QWidget):
         buttons.addWidget(self.close_button, 1, 1)
         buttons.setColumnStretch(2, 1)
         outcome_layout.addLayout(buttons)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = ErrorLine()
         outcome_layout.addWidget(self.error)
 
         top = QHBoxLayout()
@@ -219,15 +216,7 @@ class ReferralDetail(QWidget):
 
     # -- actions -------------------------------------------------------------------------
     def _run(self, action) -> None:
-        self.error.hide()
-        try:
-            with self.ctx.uow() as uow:
-                action(uow)
-        except ValidationError as exc:
-            self.error.setText(" ".join(exc.errors.values()))
-            self.error.show()
-            return
-        self.ctx.notify("referrals")
+        self.error.run(self.ctx, action, "referrals")
 
     def set_outcome(self, outcome: ReferralOutcome) -> None:
         if self.referral:
@@ -274,9 +263,7 @@ class ReferralsPage(ListPage):
         super().__init__(ctx, REFERRAL_COLUMNS, placeholder="Suchen: Name, Partner oder Angebot", stretch=3,
                          parent=parent)
         self.query = ReferralQuery()
-        self.state = QComboBox()
-        for text, data in REFERRAL_STATE_FILTERS:
-            self.state.addItem(text, data)
+        self.state = combo(REFERRAL_STATE_FILTERS)
         self.service = QComboBox()
         self._fill_services()
         for box in (self.state, self.service):
@@ -295,16 +282,9 @@ class ReferralsPage(ListPage):
                            self.detail, (720, 400), 0, Qt.SortOrder.DescendingOrder)
 
     def _fill_services(self) -> None:
-        current = self.service.currentData()
         with self.ctx.uow(read_only=True) as uow:
             services = lists.list_services(uow)
-        self.service.blockSignals(True)
-        self.service.clear()
-        self.service.addItem("Alle Angebote", None)
-        for s in services:
-            self.service.addItem(s.name, s.id)
-        self.service.setCurrentIndex(max(0, self.service.findData(current)))
-        self.service.blockSignals(False)
+        refill_combo(self.service, [("Alle Angebote", None), *((s.name, s.id) for s in services)])
 
     def _count(self) -> int:
         with self.ctx.uow(read_only=True) as uow:

@@ -20,17 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from kuemmerer.domain.enums import RequestStatus
-from kuemmerer.domain.errors import ValidationError
 from kuemmerer.services import listing, person_view, persons, requests
 from kuemmerer.services.listing import RequestQuery
 
 from ..context import AppContext
-from ..dialogs.person import district_items
+from ..dialogs.person import district_filter_items
 from ..dialogs.referral import ReferralDialog
 from ..dialogs.request import ContactDialog, RequestDialog, category_items
 from ..formatting import date_de, number_de, relative_days
 from ..models import Column
-from ..widgets import DateField
+from ..widgets import DateField, ErrorLine, combo, refill_combo
 from .list_page import ListPage
 
 STATUS_FILTERS = [("Offen (alle offenen)", "open"), *((s.label, s.value) for s in RequestStatus),
@@ -83,10 +82,7 @@ class RequestDetail(QWidget):
         self.follow_up_note.setPlaceholderText("was ist dann zu tun?")
         self.follow_up_button = QPushButton("Setzen")
         self.follow_up_clear = QPushButton("Entfernen")
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = ErrorLine()
         grid.addWidget(QLabel("Status:"), 0, 0)
         grid.addWidget(self.status, 0, 1)
         grid.addWidget(self.status_button, 0, 2)
@@ -158,15 +154,7 @@ class RequestDetail(QWidget):
         self.timeline.setHtml("".join(items) or "<p><i>Noch keine Kontakte zu diesem Anliegen.</i></p>")
 
     def _run(self, action) -> None:
-        self.error.hide()
-        try:
-            with self.ctx.uow() as uow:
-                action(uow)
-        except ValidationError as exc:
-            self.error.setText(" ".join(exc.errors.values()))
-            self.error.show()
-            return
-        self.ctx.notify("requests")
+        self.error.run(self.ctx, action, "requests")
 
     def apply_status(self) -> None:
         if self.request:
@@ -176,8 +164,7 @@ class RequestDetail(QWidget):
         if self.request:
             day, note = self.follow_up.text(), self.follow_up_note.text()
             if not day:
-                self.error.setText("Bitte ein Datum für die Wiedervorlage eingeben.")
-                self.error.show()
+                self.error.say("Bitte ein Datum für die Wiedervorlage eingeben.")
                 return
             self._run(lambda uow: requests.set_follow_up(uow, self.request.id, day, note))
 
@@ -209,10 +196,10 @@ class RequestsPage(ListPage):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(ctx, REQUEST_COLUMNS, placeholder="Suchen: Anliegen oder Name", stretch=2, parent=parent)
         self.query = RequestQuery()
-        self.status = _combo(STATUS_FILTERS)
+        self.status = combo(STATUS_FILTERS)
         self.category = QComboBox()
         self.district = QComboBox()
-        self.follow_up = _combo(FOLLOW_UP_FILTERS)
+        self.follow_up = combo(FOLLOW_UP_FILTERS)
         self._fill_lists()
         self.search.setMinimumWidth(220)
         for w in (self.status, self.category, self.district, self.follow_up):
@@ -232,19 +219,8 @@ class RequestsPage(ListPage):
                            self.detail, (720, 400), 0, Qt.SortOrder.DescendingOrder)
 
     def _fill_lists(self) -> None:
-        for box, items, first in (
-            (self.category, category_items(self.ctx)[1:], "Alle Themen"),
-            (self.district, district_items(self.ctx)[1:] + [("Stadtgebiet unbekannt", listing.UNKNOWN_DISTRICT)],
-             "Alle Stadtgebiete"),
-        ):
-            current = box.currentData()
-            box.blockSignals(True)
-            box.clear()
-            box.addItem(first, None)
-            for text, data in items:
-                box.addItem(text, data)
-            box.setCurrentIndex(max(0, box.findData(current)))
-            box.blockSignals(False)
+        refill_combo(self.category, [("Alle Themen", None), *category_items(self.ctx)[1:]])
+        refill_combo(self.district, district_filter_items(self.ctx))
 
     def _count(self) -> int:
         with self.ctx.uow(read_only=True) as uow:
@@ -306,9 +282,3 @@ class RequestsPage(ListPage):
         menu.addAction("Person öffnen", lambda: self.detail.request and self.open_person.emit(self.detail.request.person_id))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
-
-def _combo(items) -> QComboBox:
-    box = QComboBox()
-    for text, data in items:
-        box.addItem(text, data)
-    return box
