@@ -904,3 +904,14 @@ def test_save_referral_writes_referral_and_consent_together_or_neither(ws, uow, 
     consent = read(ws, partners.get_consent, saved.consent_id)
     assert (consent.person_id, consent.organisation_id, consent.data_categories) == (w.p, w.org, ("name",))
     assert read(ws, partners.get_referral, saved.id) == saved
+
+
+def test_save_referral_links_the_consent_on_file_and_drops_it_when_the_partner_changes(ws, uow, w):
+    on_file = partners.valid_consent(uow, w.p, w.org)
+    assert on_file is not None
+    saved = partners.save_referral(uow, person_id=w.p, service_id=w.svc, organisation_id=w.org)
+    assert saved.consent_id == on_file.id
+    other = partners.create_organisation(uow, name="Zweite Stelle", service_ids=[w.svc])
+    moved = partners.save_referral(uow, saved.id, organisation_id=other.id)
+    assert (moved.organisation_id, moved.consent_id) == (other.id, None)  # a consent names its recipient
+    assert read(ws, partners.get_referral, saved.id) == moved

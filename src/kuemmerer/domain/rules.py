@@ -149,3 +149,9 @@ def opening_hours_lines(hours, *, short: bool = True, suffix: str = "") -> list[
         by_day.setdefault(h.weekday, []).append(slot)
     return [f"{WEEKDAYS[day][:2] if short else WEEKDAYS[day]} {', '.join(slots)}"
             for day, slots in sorted(by_day.items())]
+
+
+def postal_address(street: str | None, postcode: str | None, city: str | None) -> str:
+    """"Lindenstraße 4, 09120 Chemnitz"; parts that are missing are left out ("" if none)."""
+    town = " ".join(x for x in (postcode, city) if x)
+    return ", ".join(x for x in (street, town) if x)

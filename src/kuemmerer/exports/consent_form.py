@@ -9,6 +9,7 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
+from kuemmerer.domain.rules import postal_address
 from kuemmerer.services.dto import ConsentFormData
 
 from .pdf_base import build, date_de, field_table, letterhead_block, p, styles
@@ -19,7 +20,7 @@ def write_consent_form(data: ConsentFormData, target: Path | BinaryIO) -> None:
     lh = data.letterhead
     org = data.organisation
     office = lh.office_name or "das Stadtteilbüro"
-    org_address = ", ".join(x for x in (org.street, " ".join(y for y in (org.postcode, org.city) if y)) if x)
+    org_address = postal_address(org.street, org.postcode, org.city)
     person = [("Name", data.person_name), ("Geburtsdatum", date_de(data.person_birth_date) or "____________"),
               ("Anschrift", data.person_address or "_" * 48)]
     categories = [Paragraph(("☒ " if ticked else "☐ ") + escape(label), st["base"])

@@ -12,7 +12,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyl
 
 from kuemmerer.services.dto import ReferralSheet
 
-from kuemmerer.domain.rules import opening_hours_lines
+from kuemmerer.domain.rules import opening_hours_lines, postal_address
 
 from .pdf_base import CONTENT_WIDTH, build, date_de, field_table, letterhead_block, p, styles
 
@@ -29,7 +29,7 @@ def _hours(sheet: ReferralSheet) -> str:
 
 def _where(sheet: ReferralSheet, st: dict) -> list:
     org = sheet.organisation
-    address = ", ".join(x for x in (org.street, " ".join(y for y in (org.postcode, org.city) if y)) if x)
+    address = postal_address(org.street, org.postcode, org.city)
     if sheet.appointment_at:
         appointment = f"{sheet.appointment_at:%d.%m.%Y} um {sheet.appointment_at:%H:%M} Uhr"
     else:

@@ -309,25 +309,31 @@ def list_referrals(uow: UnitOfWork, person_id: int | None = None,
 
 def save_referral(uow: UnitOfWork, referral_id: int | None = None, *,
                   consent: dict[str, Any] | None = None, **values: Any) -> ReferralDto:
-    """Create (``referral_id`` None) or update a referral; with ``consent`` values, also record
-    the Schweigepflichtentbindung for the same person and partner and link it — in one
-    transaction: both are written or neither. Bad input of both parts comes in one
-    ValidationError, the consent's fields prefixed "consent_"."""
+    """Create (``referral_id`` None) or update a referral, in one transaction with its consent:
+    with ``consent`` values the Schweigepflichtentbindung is recorded for the same person and
+    partner and linked; without, a consent valid today for that recipient is linked if the
+    referral has none (or moves to another partner: a consent names its recipient). Both
+    are written or neither; bad input of both parts comes in one ValidationError, the
+    consent's fields prefixed "consent_"."""
     from kuemmerer.domain.errors import ValidationError
 
+    current = referrals.get(uow, referral_id) if referral_id is not None else None
+    owner = {"person_id": values.get("person_id", current.person_id if current else None),
+             "organisation_id": values.get("organisation_id", current.organisation_id if current else None)}
     errors: dict[str, str] = {}
     if consent is not None:
-        current = referrals.get(uow, referral_id) if referral_id is not None else None
-        owner = {"person_id": values.get("person_id", current.person_id if current else None),
-                 "organisation_id": values.get("organisation_id", current.organisation_id if current else None)}
         try:
             values["consent_id"] = consents.add(uow, **owner, **consent).id
         except ValidationError as exc:
             values.pop("consent_id", None)
             errors.update({k if k in owner else f"consent_{k}": v for k, v in exc.errors.items()})
+    elif "consent_id" not in values and (current is None or current.consent_id is None
+                                         or current.organisation_id != owner["organisation_id"]):
+        on_file = (valid_consent(uow, owner["person_id"], owner["organisation_id"])
+                   if isinstance(owner["person_id"], int) and isinstance(owner["organisation_id"], int) else None)
+        values["consent_id"] = on_file.id if on_file else None
     try:
-        saved = (referrals.add(uow, **values) if referral_id is None
-                 else referrals.change(uow, referral_id, **values))
+        saved = referrals.add(uow, **values) if current is None else referrals.change(uow, referral_id, **values)
     except ValidationError as exc:
         errors = {**exc.errors, **errors}
     if errors:

@@ -14,15 +14,14 @@ import datetime as dt
 from kuemmerer.db.models import Person, Referral, Service
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import DataCategory
+from kuemmerer.domain.rules import postal_address
 
 from . import partners, settings
 from .dto import ConsentDto, ConsentFormData, PersonDto, ReferralSheet, ResidentPart, from_row
 
 
 def _address(p: PersonDto) -> str | None:
-    town = " ".join(x for x in (p.postcode, p.city) if x)
-    text = ", ".join(x for x in (p.street, town) if x)
-    return text or None
+    return postal_address(p.street, p.postcode, p.city) or None
 
 
 def consent_for_sheet(uow: UnitOfWork, referral_id: int, on: dt.date) -> ConsentDto | None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kuemmerer.domain.enums import DataCategory, ReferralOutcome
-from kuemmerer.domain.rules import opening_hours_lines
+from kuemmerer.domain.rules import opening_hours_lines, postal_address
 from kuemmerer.services import lists, partners, requests, settings
 from kuemmerer.services.dto import ConsentDto, OrganisationDto, ReferralDto
 from kuemmerer.services.validation import parse_date, parse_time
@@ -40,8 +40,7 @@ def consent_summary(c: ConsentDto) -> str:
 
 def partner_summary(org: OrganisationDto) -> str:
     """A few lines about where the resident goes (HTML)."""
-    town = " ".join(x for x in (org.postcode, org.city) if x)
-    address = ", ".join(x for x in (org.street, town) if x)
+    address = postal_address(org.street, org.postcode, org.city)
     hours = "; ".join(opening_hours_lines(org.weekly_hours))
     lines = [escape(x) for x in (address, f"Tel. {org.phone}" if org.phone else "",
                                  f"Ansprechperson: {org.contact_person}" if org.contact_person else "",
@@ -318,13 +317,6 @@ class ReferralDialog(GuardedDialog):
         values, consent = self.values(), self.consent_values()
         if self.referral is None:
             values["person_id"] = self.person_id
-        if consent is None and self.valid_consent is not None and (
-                self.referral is None or self.referral.consent_id is None
-                or self.referral.organisation_id != values["organisation_id"]):
-            values["consent_id"] = self.valid_consent.id  # link the consent on file
-        elif self.referral is not None and self.referral.organisation_id != values["organisation_id"] \
-                and consent is None:
-            values["consent_id"] = None  # a consent names its recipient: it does not move along
         ref_id = self.referral.id if self.referral else None
         ok, self.saved = self.form.submit(
             self.ctx, lambda uow: partners.save_referral(uow, ref_id, consent=consent, **values), "referrals")

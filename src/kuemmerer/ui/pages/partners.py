@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from kuemmerer.domain.enums import OrganisationKind
 from kuemmerer.domain.errors import InUse, NotFound
-from kuemmerer.domain.rules import opening_hours_lines
+from kuemmerer.domain.rules import opening_hours_lines, postal_address
 from kuemmerer.services import listing, lists, partners
 from kuemmerer.services.dto import OrganisationDto
 
@@ -212,7 +212,7 @@ class PartnerDetail(QWidget):
 
     @staticmethod
     def _info_html(o: OrganisationDto, services: list[str]) -> str:
-        address = ", ".join(x for x in (o.street, " ".join(y for y in (o.postcode, o.city) if y)) if x)
+        address = postal_address(o.street, o.postcode, o.city)
         email = f"<a href='mailto:{escape(o.email)}'>{escape(o.email)}</a>" if o.email else EMPTY
         website = (f"<a href='{escape(_href(o.website))}'>{escape(o.website)}</a>" if o.website else EMPTY)
         hours = [escape(line) for line in opening_hours_lines(o.weekly_hours)]

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kuemmerer.domain.rules import postal_address
 from kuemmerer.services import listing, partners, person_view, persons
 from kuemmerer.services.listing import PersonQuery
 from kuemmerer.services.person_view import PersonOverview
@@ -208,7 +209,7 @@ class PersonDetail(QWidget):
         p = o.person
         self.header.setText(f"<h2 style='margin:0'>{_html(p.full_name)}</h2>"
                             f"{_html(o.district or 'Stadtgebiet unbekannt')} · {o.age_band} · {o.gender_label}")
-        address = ", ".join(x for x in (p.street, " ".join(y for y in (p.postcode, p.city) if y)) if x)
+        address = postal_address(p.street, p.postcode, p.city)
         for label, value in (("Nachname", p.last_name), ("Vorname", p.first_name), ("Geburtsdatum", date_de(p.birth_date)),
                              ("Geschlecht", o.gender_label), ("Stadtgebiet", o.district or "unbekannt"),
                              ("Anschrift", address), ("Telefon", p.phone), ("E-Mail", p.email),
