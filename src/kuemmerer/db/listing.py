@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
 from kuemmerer.domain.enums import ReferralOutcome, RequestStatus
-from kuemmerer.domain.rules import fold_variants
+from kuemmerer.domain.rules import fold_variants, phone_digits
 
 from .models import (
     ActionItem,
@@ -47,12 +47,12 @@ def search_condition(column, search: str):
     digits also match inside phone numbers. "muller" and "mueller" find "Müller"."""
     all_digits = re.sub(r"\D", "", search)
     if re.fullmatch(r"[\d\s/+()-]+", search) and len(all_digits) >= 3:
-        return column.like(f"%{all_digits}%")  # a phone number, typed with spaces or not
+        # a phone number, typed with spaces or not, "+49 69 …" also as "069 …"
+        return or_(*(column.like(f"%{d}%") for d in phone_digits(search)))
     conditions = []
     for raw in search.split():
         if re.fullmatch(r"[\d/+()-]{3,}", raw):  # part of a phone number
-            digits = re.sub(r"\D", "", raw)
-            conditions.append(column.like(f"%{digits}%"))
+            conditions.append(or_(*(column.like(f"%{d}%") for d in phone_digits(raw))))
             continue
         words = fold_variants(raw)
         if not words:

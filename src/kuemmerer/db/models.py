@@ -101,6 +101,28 @@ class District(Timestamped, Base):
     sort_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    streets: Mapped[list[DistrictStreet]] = relationship(
+        back_populates="district", passive_deletes=True, order_by="DistrictStreet.name"
+    )
+
+
+class DistrictStreet(Base):
+    """A street of a Stadtgebiet: typing a person's street suggests the district.
+    ``key`` is the folded street name without house number ("Straße" = "Str.")."""
+
+    __tablename__ = "district_streets"
+    __table_args__ = (
+        CheckConstraint(_not_blank("name"), name="name_not_blank"),
+        UniqueConstraint("district_id", "key"),
+        Index("ix_district_streets_key", "key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int] = mapped_column(fk("districts.id", "CASCADE"))
+    name: Mapped[str] = mapped_column(String(150))
+    key: Mapped[str] = mapped_column(String(150))
+
+    district: Mapped[District] = relationship(back_populates="streets")
+
 
 class Category(Timestamped, Base):
     __tablename__ = "categories"
@@ -127,7 +149,7 @@ class YearStatistics(Base):
     erasing a person later must not change figures already reported."""
 
     __tablename__ = "year_statistics"
-    __table_args__ = (CheckConstraint("year BETWEEN 1990 AND 2200", name="year_range"),)
+    __table_args__ = (CheckConstraint("year BETWEEN 1900 AND 2200", name="year_range"),)
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     frozen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     data: Mapped[str] = mapped_column(Text)
@@ -277,6 +299,7 @@ class Service(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
+    sort_order: Mapped[int] = mapped_column(default=0, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     organisations: Mapped[list[Organisation]] = relationship(

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import event
 
-from kuemmerer.domain.rules import fold, fold_variants, sort_key
+from kuemmerer.domain.rules import fold, fold_variants, name_words, phone_digits, sort_key
 
 from .models import Person, Request
 
 
 def person_search_text(first_name: str | None, last_name: str | None, phone: str | None,
                        email: str | None) -> str:
-    """Space-separated folded words (with "ue" spellings) and phone digits: a search for a
-    word prefix is ``LIKE '% prefix%'``."""
-    digits = re.sub(r"\D", "", phone or "")
-    parts = [*fold_variants(first_name), *fold_variants(last_name), fold(email), digits]
+    """Space-separated folded words (with "ue" spellings and the parts of "Al-Masri" or
+    "O'Neill") and phone digits (also in national form): a search for a word prefix is
+    ``LIKE '% prefix%'``. Frozen copies for migrations live in db.migrations.text_v*."""
+    parts = [*name_words(first_name), *name_words(last_name), fold(email), *phone_digits(phone)]
     return " " + " ".join(p for p in parts if p) + " "
 
 

@@ -86,6 +86,40 @@ def fold_variants(text: str | None) -> list[str]:
     return out
 
 
+_NAME_JOINERS = re.compile(r"[-‐‑–'’`´.]")
+
+
+def name_words(text: str | None) -> list[str]:
+    """Every searchable spelling of a name: ``fold_variants`` of the whole name, of each
+    part joined by a hyphen, apostrophe or dot, and of the parts run together — so
+    "masri" finds "Al-Masri", "neill" and "oneill" find "O'Neill", "heinz" finds
+    "Karl-Heinz"."""
+    out = fold_variants(text)
+    if text and _NAME_JOINERS.search(text):
+        pieces = [p for p in _NAME_JOINERS.split(text) if p.strip()]
+        for extra in (*pieces, "".join(pieces)):
+            for v in fold_variants(extra):
+                if v not in out:
+                    out.append(v)
+    return out
+
+
+def phone_digits(phone: str | None) -> list[str]:
+    """Digits of a phone number as typed, plus the national form of an international
+    German number ("+49 69 123" and "0049 69 123" also give "069123")."""
+    digits = re.sub(r"\D", "", phone or "")
+    if not digits:
+        return []
+    out = [digits]
+    stripped = (phone or "").lstrip()
+    if stripped.startswith("+49") or digits.startswith("0049"):
+        national = "0" + digits[2:] if stripped.startswith("+") else "0" + digits[4:]
+        national = re.sub(r"^00", "0", national)  # "+49 (0) 69 …"
+        if len(national) >= 3 and national not in out:
+            out.append(national)
+    return out
+
+
 def sort_key(last_name: str | None, first_name: str | None) -> str:
     """German dictionary order (DIN 5007-1: ä = a, ß = ss), last name first."""
     return f"{fold(last_name)}\x01{fold(first_name)}"
