@@ -122,5 +122,18 @@ def report(uow: UnitOfWork, start: dt.date, end: dt.date) -> Statistics:
     return compute(uow, start, end)
 
 
+def frozen_warning(uow: UnitOfWork, *days: dt.date | None) -> str | None:
+    """A German warning if any of ``days`` lies in a year whose figures are frozen (a
+    write there changes the live figures but not the reported ones), else None."""
+    years = sorted({d.year for d in days if d is not None} & set(queries.frozen_years(uow.session)))
+    if not years:
+        return None
+    listed = ", ".join(str(y) for y in years)
+    noun = "des Jahres" if len(years) == 1 else "der Jahre"
+    return (f"Die Zahlen {noun} {listed} sind bereits eingefroren (berichtet). Dieser Eintrag "
+            "ändert die aktuellen Zahlen, nicht die eingefrorenen; der Unterschied wird in der "
+            "Statistik ausgewiesen.")
+
+
 def is_frozen(uow: UnitOfWork, year: int) -> bool:
     return year in queries.frozen_years(uow.session)

@@ -354,6 +354,18 @@ def confirm(parent: QWidget, title: str, text: str, yes: str, no: str = "Abbrech
     return box.clickedButton() is ok
 
 
+def confirm_frozen_write(parent: QWidget, ctx, *days: dt.date | None) -> bool:
+    """Before saving something dated ``days``: if a day lies in a frozen year, ask once
+    (DESIGN.md §3); True = go ahead."""
+    from kuemmerer.services import statistics
+
+    with ctx.uow(read_only=True) as uow:
+        warning = statistics.frozen_warning(uow, *days)
+    if warning is None:
+        return True
+    return confirm(parent, "Eingefrorenes Jahr", warning, "Trotzdem speichern")
+
+
 def run_dialog(dialog: QDialog, on_saved: Callable[[], None] | None = None) -> bool:
     saved = dialog.exec() == QDialog.DialogCode.Accepted
     if saved and on_saved:
