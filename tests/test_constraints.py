@@ -66,6 +66,8 @@ def _build_world(ws) -> SimpleNamespace:
         u.add(tag2)
         u.add(Attachment(activity_id=a.id, file_name="plan.pdf", stored_name="vorhanden.pdf",
                          size_bytes=3, sha256="0" * 64))
+        u.session.execute(text("INSERT INTO district_streets (district_id, name, key) "
+                               "VALUES (:d, 'Lindenstraße', 'linden str')"), {"d": kappel.id})
         u.commit()
         tag = u.all(Tag, kind="sprache", name="Arabisch")[0].id
         return SimpleNamespace(kappel=kappel.id, svc=svc, svc2=svc2, org=org.id, p=p.id, q=q.id,
@@ -99,6 +101,7 @@ def valid_row(table: str, w) -> dict:
     """A row of ``table`` the database accepts (not colliding with the world's rows)."""
     return {
         "districts": dict(name="Hutholz", kind="gebiet", sort_order=0, active=1),
+        "district_streets": dict(district_id=w.kappel, name="Ahornweg", key="ahornweg"),
         "categories": dict(name="Neues Thema", sort_order=0, active=1),
         "services": dict(name="Neues Angebot", active=1),
         "organisations": dict(name="Neue Organisation", kind="sonstige", active=1),
@@ -178,6 +181,7 @@ CHECKS = [
     ("ck_districts_kind", "districts", {"kind": "stadt"}),
     ("ck_districts_name_not_blank", "districts", {"name": "   "}),
     ("ck_districts_name_not_blank", "districts", {"name": ""}),
+    ("ck_district_streets_name_not_blank", "district_streets", {"name": " "}),
     ("ck_categories_name_not_blank", "categories", {"name": " "}),
     ("ck_services_name_not_blank", "services", {"name": "  "}),
     ("ck_organisations_kind", "organisations", {"kind": "firma"}),
@@ -233,6 +237,8 @@ CHECKS = [
     ("ck_attachments_file_name_not_blank", "attachments", {"file_name": " "}),
     ("ck_attachments_size_non_negative", "attachments", {"size_bytes": -1}),
     ("ck_year_statistics_year_range", "year_statistics", {"year": 24}),
+    ("ck_year_statistics_year_range", "year_statistics", {"year": 1899}),
+    ("ck_year_statistics_year_range", "year_statistics", {"year": 2201}),
 ]
 CHECKED = {name for name, _, _ in CHECKS}
 
@@ -267,13 +273,16 @@ BOUNDARIES = [
     ("meeting_participants", lambda w: {"person_id": None, "organisation_id": w.org, "meeting_id": w.m_other}),
     ("attachments", lambda w: {"activity_id": None, "meeting_id": w.m}),
     ("attachments", {"size_bytes": 0}),
+    ("year_statistics", {"year": 1900}), ("year_statistics", {"year": 2200}),
+    ("district_streets", lambda w: {"key": "linden str", "district_id": w.other_district}),  # one street, two districts
 ]
 
 
 @pytest.mark.parametrize(("table", "overrides"), BOUNDARIES)
 def test_boundary_values_are_accepted(ws, uow, w, table, overrides):
     with ws.uow() as u:
-        w = SimpleNamespace(**vars(w), m_other=networks.create_meeting(u, network_id=w.n, date=DAY).id)
+        w = SimpleNamespace(**vars(w), m_other=networks.create_meeting(u, network_id=w.n, date=DAY).id,
+                            other_district=lists.districts.create(u, name="Hutholz-Süd").id)
     insert_with(uow, w, table, overrides)
     uow.session.flush()
 
@@ -362,6 +371,7 @@ def test_not_null_cases_match_the_live_schema(uow):
 
 UNIQUE = [
     ("districts", ("name",), {"name": "Kappel"}),
+    ("district_streets", ("district_id", "key"), {"key": "linden str"}),
     ("categories", ("name",), {"name": "Sucht"}),
     ("services", ("name",), {"name": "Schuldnerberatung"}),
     ("organisations", ("name",), {"name": "Schuldnerberatung Caritas"}),
@@ -470,7 +480,18 @@ def test_a_parent_not_in_use_can_be_deleted(uow, w):
     for parent in ("districts", "categories", "services", "organisations"):
         insert(uow, parent, valid_row(parent, w))
         parent_id = uow.session.execute(text("SELECT last_insert_rowid()")).scalar()
-        uow.session.execute(text(f"DELETE FROM {parent} WHERE id = :i"), {"i": parent_id})
+        deleted = uow.session.execute(text(f"DELETE FROM {parent} WHERE id = :i"), {"i": parent_id})
+        assert deleted.rowcount == 1
+        assert uow.session.execute(text(f"SELECT count(*) FROM {parent} WHERE id = :i"), {"i": parent_id}).scalar() == 0
+
+
+def test_deleting_a_district_takes_its_streets_along(uow, w):
+    insert(uow, "districts", valid_row("districts", w))
+    district_id = uow.session.execute(text("SELECT last_insert_rowid()")).scalar()
+    insert_with(uow, w, "district_streets", {"district_id": district_id})
+    uow.session.execute(text("DELETE FROM districts WHERE id = :i"), {"i": district_id})
+    assert uow.session.execute(text("SELECT count(*) FROM district_streets WHERE district_id = :i"),
+                               {"i": district_id}).scalar() == 0
 
 
 def test_orm_delete_of_a_district_in_use_is_refused(uow, w):
