@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import sqlite3
-import time
 from collections import Counter
 from contextlib import closing
 from pathlib import Path
@@ -26,12 +25,10 @@ def _generate(path: Path, *, seed: int = 1, years: int = YEARS, progress=None):
     db = open_database(path)
     try:
         with UnitOfWork(db.engine) as uow:
-            started = time.perf_counter()
             summary = demo.generate(uow, years=years, seed=seed, today=TODAY, progress=progress)
-            elapsed = time.perf_counter() - started
     finally:
         db.close()
-    return summary, elapsed
+    return summary
 
 
 def _rows(path: Path, sql: str, *params) -> list[tuple]:
@@ -59,8 +56,8 @@ def generated(tmp_path_factory):
     """One demo database (3 years, seed 1) shared by the read-only checks."""
     path = tmp_path_factory.mktemp("demo") / "k.sqlite"
     calls: list[tuple[int, int]] = []
-    summary, elapsed = _generate(path, progress=lambda done, total: calls.append((done, total)))
-    return path, summary, elapsed, calls
+    summary = _generate(path, progress=lambda done, total: calls.append((done, total)))
+    return path, summary, calls
 
 
 # --------------------------------------------------------------------------- refusing
@@ -81,9 +78,9 @@ def test_refuses_a_database_with_persons_and_writes_nothing(db):
     assert after == before
 
 
-def test_fast_and_summary_matches_the_rows(generated):
-    path, summary, elapsed, _calls = generated
-    assert elapsed < 10, f"generate() took {elapsed:.1f} s"
+def test_summary_matches_the_rows(generated):
+    """Speed is measured in benchmarks/ as a ratio to plain sqlite3, never asserted here."""
+    path, summary, _calls = generated
     counted = {
         "persons": "persons", "contacts": "contacts", "requests": "requests",
         "referrals": "referrals", "volunteers": "volunteers", "activities": "activities",
@@ -122,7 +119,7 @@ DETERMINISM_QUERIES = (
 
 def test_same_seed_and_day_give_identical_rows(generated, tmp_path):
     path, summary, *_ = generated
-    again, _ = _generate(tmp_path / "again.sqlite")
+    again = _generate(tmp_path / "again.sqlite")
     assert again == summary
     for sql in DETERMINISM_QUERIES:
         assert _rows(tmp_path / "again.sqlite", sql) == _rows(path, sql), sql
