@@ -12,7 +12,9 @@ run: setup
 	$(BIN)/kuemmerer --demo
 
 test: setup
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
 
 setup: system-deps $(STAMP)
 
@@ -27,6 +29,8 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 bench: setup

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -36,6 +36,8 @@ from kuemmerer.services.validation import parse_date
 from .formatting import date_de
 
 ERROR_STYLE = "color: #b00020;"
+
+W = TypeVar("W", bound=QWidget)
 
 
 class DateField(QWidget):
@@ -120,8 +122,8 @@ class FieldForm(QWidget):
         self.errors: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
 
-    def add(self, name: str, label: str, widget: QWidget, *, required: bool = False,
-            hint: str | None = None) -> QWidget:
+    def add(self, name: str, label: str, widget: W, *, required: bool = False,
+            hint: str | None = None) -> W:
         text = f"{label}*:" if required else f"{label}:"
         label_widget = QLabel(text)
         label_widget.setBuddy(widget)
