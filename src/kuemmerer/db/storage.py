@@ -43,6 +43,7 @@ def analyze(engine: Engine) -> None:
     raw = engine.raw_connection()
     try:
         conn = raw.driver_connection
+        assert conn is not None
         conn.execute("PRAGMA analysis_limit=1000")
         conn.execute("ANALYZE")
     finally:

@@ -108,19 +108,21 @@ class UnitOfWork:
         )
 
     # -- reading -------------------------------------------------------------
-    def get(self, model: type[T], ident: int | None, what: str | None = None) -> T:
+    def get(self, model: type[T], ident: object, what: str | None = None) -> T:
         obj = self.session.get(model, ident) if ident is not None else None
         if obj is None:
             raise NotFound(what or model.__name__, ident)
         return obj
 
-    def find(self, model: type[T], ident: int | None) -> T | None:
+    def find(self, model: type[T], ident: object) -> T | None:
+        """The row with primary key ``ident`` (an id, or a key like a setting's name), or None."""
         return self.session.get(model, ident) if ident is not None else None
 
     def exists(self, model: type[Base], exclude_id: int | None = None, **equals) -> bool:
-        stmt = select(model.id).filter_by(**equals)
+        key = model.__mapper__.primary_key[0]
+        stmt = select(key).filter_by(**equals)
         if exclude_id is not None:
-            stmt = stmt.where(model.id != exclude_id)
+            stmt = stmt.where(key != exclude_id)
         return self.session.execute(stmt.limit(1)).first() is not None
 
     def all(self, model: type[T], *order_by: str, **equals) -> list[T]:

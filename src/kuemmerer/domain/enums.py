@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 
 class LabelledEnum(StrEnum):
@@ -10,11 +11,12 @@ class LabelledEnum(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str):
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj.label = label
-        return obj
+    if not TYPE_CHECKING:  # type checkers see the usual lookup ``Gender("weiblich")``
+        def __new__(cls, value: str, label: str):
+            obj = str.__new__(cls, value)
+            obj._value_ = value
+            obj.label = label
+            return obj
 
     @classmethod
     def values(cls) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from kuemmerer.db.uow import UnitOfWork
 
@@ -22,7 +22,7 @@ Validator = Callable[[UnitOfWork, dict[str, Any], Any], dict[str, Any]]
 
 @dataclass(frozen=True)
 class Crud(Generic[D]):
-    model: type
+    model: Any  # a mapped class of db.models
     dto: type[D]
     what: str  # German name for messages ("Person", "Anliegen"…)
     validate: Validator
@@ -33,7 +33,7 @@ class Crud(Generic[D]):
         return self.to_dto(obj) if self.to_dto else from_row(self.dto, obj)
 
     def editable(self) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(self.dto) if f.name != "id" and f.name in self.model.__table__.c)
+        return tuple(f.name for f in fields(cast(Any, self.dto)) if f.name != "id" and f.name in self.model.__table__.c)
 
     def current_values(self, obj) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in self.editable()}

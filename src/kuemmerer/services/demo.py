@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Any
 
 from kuemmerer.db.models import (
     ActionItem,
@@ -641,7 +642,7 @@ class _Person:
     email: str | None
     languages: str | None
     first_seen: D | None = None
-    obj: Person | None = None
+    obj: Any = None  # the Person row, set when written
 
     def seen(self, day: D) -> None:
         if self.first_seen is None or day < self.first_seen:
@@ -663,7 +664,7 @@ class _Episode:
     follow_up_note: str | None = None
     description: str | None = None
     referral: dict | None = None
-    obj: Request | None = None
+    obj: Any = None  # the Request row, set when written
 
 
 @dataclass
@@ -674,7 +675,7 @@ class _Volunteer:
     availability: str | None
     tags: list[tuple[str, str]]
     child_work: bool = False
-    obj: Volunteer | None = None
+    obj: Any = None  # the Volunteer row, set when written
 
     def active_on(self, day: D) -> bool:
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
@@ -688,7 +689,7 @@ class _Session:
     anonymous: int
     attendees: list[int] = field(default_factory=list)
     assignments: list[tuple[int, int, str]] = field(default_factory=list)  # volunteer, minutes, role
-    obj: Session | None = None
+    obj: Any = None  # the Session row, set when written
 
 
 @dataclass
@@ -700,7 +701,7 @@ class _Activity:
     sessions: list[_Session] = field(default_factory=list)
     team: list[int] = field(default_factory=list)
     prep: list[tuple[int, D, int]] = field(default_factory=list)  # volunteer, date, minutes
-    obj: Activity | None = None
+    obj: Any = None  # the Activity row, set when written
 
     @property
     def name(self) -> str:
@@ -726,10 +727,13 @@ def _stamp(day: D, hour: int = 16, minute: int = 30) -> dict[str, dt.datetime]:
     return {"created_at": moment, "updated_at": moment}
 
 
+_ASCII_MAP = str.maketrans("łŁıđĐ", "lLidD")
+
+
 def _ascii(text: str) -> str:
     text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     text = text.replace("Ä", "Ae").replace("Ö", "Oe").replace("Ü", "Ue")
-    text = text.translate(str.maketrans({"ł": "l", "Ł": "L", "ı": "i", "đ": "d", "Đ": "D"}))
+    text = text.translate(_ASCII_MAP)
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     out = "".join(c if c.isalnum() and c.isascii() else "-" for c in plain)
@@ -939,12 +943,11 @@ class _Planner:
 
     def _episode(self, pid: int, first_day: D, limit: D) -> None:
         rng = self.rng
-        category = rng.choices(self._cat_names, cum_weights=self._cat_cum)[0]
+        drawn = rng.choices(self._cat_names, cum_weights=self._cat_cum)[0]
         with_request = rng.random() < 0.8
-        plan = CATEGORY_PLAN.get(category)
-        title = (rng.choice(plan[1]) if plan else category) if with_request else None
-        if not with_request and rng.random() < 0.4:
-            category = None
+        plan = CATEGORY_PLAN.get(drawn)
+        title = (rng.choice(plan[1]) if plan else drawn) if with_request else None
+        category = None if not with_request and rng.random() < 0.4 else drawn
         ep = _Episode(pid, category, title)
         n = rng.choices((1, 2, 3, 4, 5, 6, 7, 8), weights=(30, 25, 18, 12, 6, 4, 3, 2))[0] \
             if with_request else 1
@@ -1277,7 +1280,8 @@ class _Planner:
         rng, today = self.rng, self.today
         out = []
         for v in self.volunteers:
-            c = {"clearance_seen_on": None, "clearance_issued_on": None, "clearance_relevant_entry": None}
+            c: dict[str, Any] = {"clearance_seen_on": None, "clearance_issued_on": None,
+                                 "clearance_relevant_entry": None}
             if v.child_work:
                 gone = v.ended_on is not None and today >= v.ended_on + dt.timedelta(days=92)
                 if not gone:
@@ -1591,27 +1595,27 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
     w.flush()
     n_sessions = 0
     for act in plan.activities:
-        for s in act.sessions:
-            s.obj = Session(activity_id=act.obj.id, date=s.date, start_time=s.start, end_time=s.end,
-                            location=None, anonymous_count=s.anonymous, note=None,
-                            **_stamp(s.date, 20, 0))
-            w.add(s.obj)
+        for ses in act.sessions:
+            ses.obj = Session(activity_id=act.obj.id, date=ses.date, start_time=ses.start, end_time=ses.end,
+                            location=None, anonymous_count=ses.anonymous, note=None,
+                            **_stamp(ses.date, 20, 0))
+            w.add(ses.obj)
             n_sessions += 1
     w.done()
 
     # ------------------------------------------------------------ attendance and assignments
     for act in plan.activities:
-        for s in act.sessions:
-            moment = dt.datetime.combine(s.date, dt.time(20, 5))
-            for pid in s.attendees:
-                w.add(Attendance(session_id=s.obj.id, person_id=plan.persons[pid].obj.id,
+        for ses in act.sessions:
+            moment = dt.datetime.combine(ses.date, dt.time(20, 5))
+            for pid in ses.attendees:
+                w.add(Attendance(session_id=ses.obj.id, person_id=plan.persons[pid].obj.id,
                                  created_at=moment))
-            for v, minutes, role in s.assignments:
-                w.add(Assignment(volunteer_id=plan.volunteers[v].obj.id, activity_id=act.obj.id,
-                                 session_id=s.obj.id, date=s.date, minutes=minutes, role=role,
-                                 **_stamp(s.date, 20, 10)))
-        for v, day, minutes in act.prep:
-            w.add(Assignment(volunteer_id=plan.volunteers[v].obj.id, activity_id=act.obj.id,
+            for vol, minutes, role in ses.assignments:
+                w.add(Assignment(volunteer_id=plan.volunteers[vol].obj.id, activity_id=act.obj.id,
+                                 session_id=ses.obj.id, date=ses.date, minutes=minutes, role=role,
+                                 **_stamp(ses.date, 20, 10)))
+        for vol, day, minutes in act.prep:
+            w.add(Assignment(volunteer_id=plan.volunteers[vol].obj.id, activity_id=act.obj.id,
                              session_id=None, date=day, minutes=minutes, role="Vorbereitung",
                              **_stamp(day, 18, 0)))
     w.done()

@@ -76,12 +76,14 @@ def preview_dialog(parent: QWidget | None, pdf: bytes, title: str) -> QPrintPrev
     dialog.setWindowTitle(f"Druckvorschau – {title}")
     dialog.paintRequested.connect(lambda p: paint_pdf(p, pdf))
     dialog.resize(900, 760)
-    dialog._printer = printer  # keep it alive with the dialog
+    dialog.setProperty("printer", printer)  # keep it alive with the dialog
     return dialog
 
 
 def preview_widget(dialog: QPrintPreviewDialog) -> QPrintPreviewWidget:
-    return dialog.findChild(QPrintPreviewWidget)
+    widget = dialog.findChild(QPrintPreviewWidget)
+    assert widget is not None, "QPrintPreviewDialog always holds a QPrintPreviewWidget"
+    return widget
 
 
 def print_pdf(parent: QWidget | None, pdf: bytes, title: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kuemmerer.services import listing
 
@@ -16,6 +16,8 @@ from .dialogs.quick_capture import QuickCaptureDialog
 from .dialogs.referral import ReferralDialog
 from .dialogs.request import ContactDialog, RequestDialog
 from .main_window import SECTIONS, MainWindow
+from .pages.persons import PersonsPage
+from .widgets import GuardedDialog
 
 
 def _settle() -> None:
@@ -42,16 +44,14 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
 
     for name in SECTIONS:
         window.show_section(name)
-        if name == "Personen":
-            page = window.pages[name]
-            page.view.selectRow(0)
-        if name in ("Anliegen", "Vermittlungen", "Partner"):
+        if name in ("Personen", "Anliegen", "Vermittlungen", "Partner"):
             view = getattr(window.pages[name], "view", None)
             if view is not None:
                 view.selectRow(0)
         grab(window, _slug(name))
 
     persons_page = window.show_section("Personen")
+    assert isinstance(persons_page, PersonsPage)
     persons_page.search.setText("mül")
     persons_page._apply_filter()
     persons_page.view.selectRow(0)
@@ -61,7 +61,7 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
     with ctx.uow(read_only=True) as uow:
         first = listing.person_page(uow, listing.PersonQuery(), 0, 1)
         first_request = listing.request_page(uow, listing.RequestQuery(), 0, 1)
-    dialogs: list[tuple[str, Callable[[], QDialog]]] = [("dialog-neue-person", lambda: PersonDialog(ctx, parent=window))]
+    dialogs: list[tuple[str, Callable[[], GuardedDialog]]] = [("dialog-neue-person", lambda: PersonDialog(ctx, parent=window))]
     if first:
         from kuemmerer.services import persons
 
@@ -87,7 +87,7 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
         with ctx.uow(read_only=True) as uow:
             referral = partners.get_referral(uow, ref_row.id)
 
-        def new_referral() -> QDialog:
+        def new_referral() -> GuardedDialog:
             d = ReferralDialog(ctx, referral.person_id, ref_row.person_name, parent=window)
             d.service.setCurrentIndex(max(0, d.service.findData(referral.service_id)))
             d.organisation.setCurrentIndex(max(0, d.organisation.findData(referral.organisation_id)))
@@ -100,7 +100,7 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
                                                parent=window)))
     dialogs.append(("dialog-briefkopf", lambda: LetterheadDialog(ctx, window, first_start=True)))
 
-    def errors_dialog() -> QDialog:
+    def errors_dialog() -> GuardedDialog:
         d = PersonDialog(ctx, parent=window)
         d.birth_date.edit.setText("31.02.1980")
         d.email.setText("keine-adresse")
@@ -109,7 +109,7 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
 
     dialogs.append(("dialog-person-fehler", errors_dialog))
 
-    def capture_dialog() -> QDialog:
+    def capture_dialog() -> GuardedDialog:
         d = QuickCaptureDialog(ctx, window)
         d.search.setText("mül")
         d._search_changed("mül")
@@ -117,7 +117,7 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
 
     dialogs.append(("dialog-sprechstunde", capture_dialog))
 
-    def capture_anonymous() -> QDialog:
+    def capture_anonymous() -> GuardedDialog:
         d = QuickCaptureDialog(ctx, window)
         d.anonymous.setChecked(True)
         return d
