@@ -7,7 +7,9 @@ so a stale lock file never blocks the next start.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from typing import TextIO
 
 from kuemmerer.domain.errors import DatabaseLocked
 
@@ -15,13 +17,13 @@ from kuemmerer.domain.errors import DatabaseLocked
 class InstanceLock:
     def __init__(self, db_path: Path):
         self.path = Path(str(db_path) + ".lock")
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def acquire(self) -> InstanceLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(self.path, "a+")  # noqa: SIM115 (held open while locked)
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":
                 import msvcrt
 
                 fh.seek(0)

@@ -349,7 +349,7 @@ def contacts_on(session: OrmSession, day: dt.date) -> Sequence:
 
 def anonymous_on(session: OrmSession, day: dt.date) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(AnonymousTally.count), 0))
-                              .where(AnonymousTally.date == day)))
+                              .where(AnonymousTally.date == day)) or 0)
 
 
 def next_meetings(session: OrmSession, today: dt.date, limit: int = 5) -> Sequence:

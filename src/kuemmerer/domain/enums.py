@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 
 class LabelledEnum(StrEnum):
     """A string enum whose members carry a German label."""
 
+    _value_: str
     label: str
 
-    if not TYPE_CHECKING:  # type checkers see the usual lookup ``Gender("weiblich")``
-        def __new__(cls, value: str, label: str):
-            obj = str.__new__(cls, value)
-            obj._value_ = value
-            obj.label = label
-            return obj
+    def __new__(cls, value: str, label: str = ""):  # the default only lets ``Gender("weiblich")`` type-check
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label
+        return obj
 
     @classmethod
     def values(cls) -> tuple[str, ...]:
