@@ -130,9 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with ws.uow(read_only=True) as uow:
             first_start = ws.created and settings.get_letterhead(uow).is_empty
         if first_start:
-            from .dialogs.letterhead import LetterheadDialog
+            from .dialogs.first_start import FirstStartDialog
 
-            LetterheadDialog(window.ctx, window, first_start=True).exec()
+            FirstStartDialog(window.ctx, window).exec()
         return app.exec()
     finally:
         window.ctx.ws.close()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
+from kuemmerer.domain.dates import DateKind
 from kuemmerer.domain.enums import Gender
 from kuemmerer.services import listing, lists, persons
 from kuemmerer.services.dto import PersonDto
@@ -40,10 +41,16 @@ class PersonDialog(GuardedDialog):
         f = self.form = FieldForm(self)
         self.last_name = f.add("last_name", "Nachname", QLineEdit(), required=True)
         self.first_name = f.add("first_name", "Vorname", QLineEdit())
-        self.birth_date = f.add("birth_date", "Geburtsdatum", DateField())
+        self.birth_date = f.add("birth_date", "Geburtsdatum", DateField(kind=DateKind.BIRTH))
         self.gender = f.add("gender", "Geschlecht", combo(gender_items()))
         self.district = f.add("district_id", "Stadtgebiet", combo(district_items(ctx)))
         self.street = f.add("street", "Straße, Nr.", QLineEdit())
+        self.street_hint = QLabel()
+        self.street_hint.setObjectName("street_hint")
+        self.street_hint.setStyleSheet("color: #555;")
+        self.street_hint.setWordWrap(True)
+        self.street_hint.hide()
+        self.street.parentWidget().layout().insertWidget(1, self.street_hint)
         self.postcode = f.add("postcode", "PLZ", QLineEdit())
         self.postcode.setMaxLength(5)
         self.city = f.add("city", "Ort", QLineEdit())
@@ -56,11 +63,39 @@ class PersonDialog(GuardedDialog):
         layout.addWidget(f)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(460)
+        # the district follows the street only while she has not chosen one herself
+        self._district_chosen = bool(person and person.district_id is not None)
+        self._suggested: int | None = None
         if person:
             self._fill(person)
+        self.district.activated.connect(self._district_picked)
+        self.street.textEdited.connect(self._suggest_district)
         self.watch(self.last_name, self.first_name, self.birth_date, self.gender, self.district,
                    self.street, self.postcode, self.city, self.phone, self.email, self.languages, self.notes)
         self.last_name.setFocus()
+
+    def _district_picked(self, _index: int) -> None:
+        self._district_chosen = True
+        self._suggested = None
+        self._suggest_district(self.street.text())
+
+    def _suggest_district(self, street: str) -> None:
+        """Typing the street suggests the district from her street lists; her choice wins."""
+        with self.ctx.uow(read_only=True) as uow:
+            suggestion = lists.suggest_district(uow, street)
+        current = self.district.currentData()
+        if not self._district_chosen:
+            wanted = suggestion.id if suggestion else None
+            if wanted != current and self.district.findData(wanted) >= 0:
+                set_combo_data(self.district, wanted)
+            self._suggested = wanted
+            if suggestion:
+                self.street_hint.setText(f"Nach der Straßenliste: {suggestion.name}")
+        elif suggestion and suggestion.id != current:
+            self.street_hint.setText(f"Laut Straßenliste gehört die Straße zu {suggestion.name}.")
+        else:
+            suggestion = None
+        self.street_hint.setVisible(suggestion is not None)
 
     def _fill(self, p: PersonDto) -> None:
         self.last_name.setText(p.last_name)
