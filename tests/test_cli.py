@@ -85,9 +85,9 @@ def test_stats_as_german_text(capsys, demo_db):
 
 
 @pytest.mark.parametrize(("args", "fragment"), [
-    (["stats", "--from", "2026-13-01", "--to", "2026-12-31"], "kein Datum"),
+    (["stats", "--from", "2026-13-01", "--to", "2026-12-31"], "Den 01.13.2026 gibt es nicht"),
     (["stats", "--from", "2026-05-01", "--to", "2026-04-01"], "vor --from"),
-    (["stats"], "--from"),
+    (["stats", "--from", "1.1.2026"], "zusammen"),
     (["stats", "--year", "2026", "--from", "2026-01-01"], "entweder"),
     (["demo", "--years", "99"], "zwischen"),
     (["rumpelstilzchen"], "unbekannter Befehl"),

@@ -27,7 +27,7 @@ pytestmark = [
 
 
 TODAY = dt.date.today()
-BAD_DATE = "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."
+BAD_DATE = "Den 31.02.1980 gibt es nicht: Der Februar 1980 hat 29 Tage."
 
 
 # --------------------------------------------------------------------------- helpers

@@ -44,16 +44,26 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _date(text: str) -> dt.date:
+    """A date as Germans type it (``1.1.2026``, ``16.12.``, ``heute``, ISO): the one parser."""
+    from kuemmerer.domain.dates import DateError, DateKind
+    from kuemmerer.services.validation import parse_date
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"„{text}“ ist kein Datum im Format JJJJ-MM-TT") from None
+        return parse_date(text, DateKind.FUTURE_ALLOWED) or _empty_date(text)
+    except DateError as exc:
+        raise argparse.ArgumentTypeError(f"„{text}“: {exc.message}") from None
+
+
+def _empty_date(text: str) -> dt.date:
+    raise argparse.ArgumentTypeError("Bitte ein Datum wie 16.12.2026 angeben.")
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kuemmerer-cli", description="Kümmerer ohne Fenster: Demodaten, Prüfung, "
                 "Sicherung, Wiederherstellung und Statistik.")
     p.add_argument("--db", metavar="PFAD", help="Datenbankdatei (sonst KUEMMERER_DB oder der Standardordner)")
+    p.add_argument("--demo", action="store_true",
+                   help="die Demodatenbank verwenden, die „make run“ (kuemmerer --demo) angelegt hat")
     p.add_argument("--version", action="version", version=f"Kümmerer {__version__}",
                    help="Versionsnummer zeigen und beenden")
     sub = p.add_subparsers(dest="command", required=True, metavar="BEFEHL", parser_class=_Parser)
@@ -78,11 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
         doc.add_argument("referral_id", type=int, metavar="VERMITTLUNG_NR")
         doc.add_argument("--out", required=True, metavar="DATEI", help="Ziel, z. B. bogen.pdf")
 
-    st = sub.add_parser("stats", help="Statistik für einen Zeitraum")
-    st.add_argument("--from", dest="start", type=_date, metavar="JJJJ-MM-TT", help="erster Tag")
-    st.add_argument("--to", dest="end", type=_date, metavar="JJJJ-MM-TT", help="letzter Tag")
-    st.add_argument("--year", type=int, metavar="JJJJ", help="ganzes Kalenderjahr")
+    st = sub.add_parser("stats", help="Statistik für einen Zeitraum (ohne Angabe: das laufende Jahr)")
+    st.add_argument("--from", dest="start", type=_date, metavar="TT.MM.JJJJ", help="erster Tag")
+    st.add_argument("--to", dest="end", type=_date, metavar="TT.MM.JJJJ", help="letzter Tag")
+    st.add_argument("--year", type=int, metavar="JJJJ", help="ganzes Kalenderjahr (Standard: das laufende)")
     st.add_argument("--json", action="store_true", help="als JSON ausgeben")
+
+    ls = sub.add_parser("lists", help="Stadtgebiete, Themen oder Angebote anzeigen oder ergänzen")
+    ls.add_argument("list_kind", choices=("districts", "categories", "services"), metavar="LISTE",
+                    help="districts (Stadtgebiete), categories (Themen) oder services (Angebote)")
+    ls.add_argument("--add", metavar="NAME", help="einen Eintrag hinzufügen (legt die Datenbank an, wenn nötig)")
+    ls.add_argument("--streets", metavar="DATEI",
+                    help="mit --add bei districts: Textdatei (UTF-8) mit einer Straße je Zeile")
     return p
 
 
@@ -172,20 +189,32 @@ def cmd_restore(args, db_path: Path) -> int:
 
 
 def _period(args) -> tuple[dt.date, dt.date]:
+    """--year, or --from with --to, or nothing: the running year."""
+    from kuemmerer.domain.dates import FIRST_YEAR, LAST_YEAR, YEAR_RANGE
+    from kuemmerer.services.validation import today
+
     if args.year is not None:
         if args.start or args.end:
             raise ValidationError.single("year", "Bitte entweder --year oder --from/--to angeben.")
+        if not FIRST_YEAR <= args.year <= LAST_YEAR:
+            raise ValidationError.single("year", f"--year {args.year}: {YEAR_RANGE}")
         return dt.date(args.year, 1, 1), dt.date(args.year, 12, 31)
+    if not args.start and not args.end:
+        year = today().year
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
     if not (args.start and args.end):
-        raise ValidationError.single("period", "Bitte --from und --to (oder --year) angeben.")
+        raise ValidationError.single("period", "Bitte --from und --to zusammen angeben (oder --year).")
     if args.end < args.start:
         raise ValidationError.single("period", "--to liegt vor --from.")
     return args.start, args.end
 
 
-def format_stats(stats) -> str:
-    """The statistics as a German plain-text table."""
-    lines = [f"Statistik {stats.period_from:%d.%m.%Y} – {stats.period_to:%d.%m.%Y}", ""]
+def format_stats(stats, note: str | None = None) -> str:
+    """The statistics as a German plain-text table (under ``note``: where they come from)."""
+    lines = [f"Statistik {stats.period_from:%d.%m.%Y} – {stats.period_to:%d.%m.%Y}"]
+    if note:
+        lines.append(note)
+    lines.append("")
 
     def block(title: str, mapping: dict[str, int]) -> None:
         lines.append(title)
@@ -211,6 +240,22 @@ def format_stats(stats) -> str:
     return "\n".join(lines)
 
 
+def format_differences(frozen) -> str:
+    """How the live data differs from frozen figures, one figure a line."""
+    if frozen is None or not frozen.differences:
+        return ""
+
+    def num(value) -> str:
+        return f"{value:g}".replace(".", ",")
+
+    lines = ["", "Abweichungen der aktuellen Daten von den eingefrorenen Zahlen:",
+             f"  {'':<44}{'eingefroren':>12}{'aktuell':>10}{'Differenz':>11}"]
+    for d in frozen.differences:
+        sign = "+" if d.difference > 0 else ""
+        lines.append(f"  {d.label:<44}{num(d.frozen):>12}{num(d.live):>10}{sign + num(d.difference):>11}")
+    return "\n".join(lines)
+
+
 def cmd_stats(args, db_path: Path) -> int:
     from kuemmerer.services import statistics
 
@@ -218,13 +263,13 @@ def cmd_stats(args, db_path: Path) -> int:
     db = _open(db_path)
     try:
         with db.uow(read_only=True) as uow:
-            stats = statistics.report(uow, start, end)
+            figures = statistics.reported(uow, start, end)
     finally:
         db.close()
     if args.json:
-        print(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(figures.as_json(), ensure_ascii=False, indent=2))
     else:
-        print(format_stats(stats))
+        print(format_stats(figures.stats, figures.note) + format_differences(figures.frozen))
     return 0
 
 
@@ -250,13 +295,62 @@ def cmd_document(args, db_path: Path) -> int:
     return 0
 
 
+def cmd_lists(args, db_path: Path) -> int:
+    """``lists KIND`` prints a list; ``lists KIND --add NAME [--streets FILE]`` adds one entry."""
+    from kuemmerer.services import lists
+
+    if args.add is None:
+        if args.streets:
+            raise ValidationError.single("streets", "--streets geht nur zusammen mit --add.")
+        db = _open(db_path, create=False)
+        try:
+            with db.uow(read_only=True) as uow:
+                entries = lists.entries(uow, args.list_kind)
+        finally:
+            db.close()
+        for e in entries:
+            line = f"{e.name:<40} {'aktiv' if e.active else 'deaktiviert':<12}"
+            if args.list_kind == "districts":
+                line += f" {e.streets:>4} Straßen"
+            print(line.rstrip())
+        return 0
+    if args.streets and args.list_kind != "districts":
+        raise ValidationError.single("streets", "--streets gibt es nur für districts (Stadtgebiete).")
+    streets = _read_text_file(Path(args.streets)) if args.streets else None
+    from kuemmerer.instance_lock import InstanceLock
+
+    with InstanceLock(db_path):
+        db = _open(db_path, create=True)
+        try:
+            with db.uow() as uow:
+                entry = lists.add_with_streets(uow, args.list_kind, args.add, streets)
+        finally:
+            db.close()
+    extra = f" mit {entry.streets} Straßen" if streets is not None else ""
+    print(f"Hinzugefügt: {entry.name}{extra}.")
+    return 0
+
+
+def _read_text_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise KuemmererError(f"Die Datei {path} gibt es nicht.") from None
+    except IsADirectoryError:
+        raise KuemmererError(f"{path} ist ein Ordner, keine Textdatei.") from None
+    except UnicodeDecodeError:
+        raise KuemmererError(f"Die Datei {path} ist keine UTF-8-Textdatei.") from None
+    except OSError:
+        raise KuemmererError(f"Die Datei {path} lässt sich nicht lesen.") from None
+
+
 COMMANDS = {"demo": cmd_demo, "referral-sheet": cmd_document, "consent-form": cmd_document, "check": cmd_check, "backup": cmd_backup, "backups": cmd_backups,
-            "restore": cmd_restore, "stats": cmd_stats}
+            "restore": cmd_restore, "stats": cmd_stats, "lists": cmd_lists}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from kuemmerer.logging_setup import log_unexpected, setup_logging
-    from kuemmerer.paths import resolve_db_path
+    from kuemmerer.paths import demo_db_path, resolve_db_path
 
     try:
         args = build_parser().parse_args(argv)
@@ -267,9 +361,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError:
         log_file = None
     try:
-        db_path = resolve_db_path(args.db)
-        if args.command not in ("demo",) and not db_path.exists():
-            raise KuemmererError(f"Die Datenbank {db_path} gibt es nicht.")
+        if args.demo and args.db:
+            raise KuemmererError("Bitte entweder --db oder --demo angeben.")
+        db_path = demo_db_path() if args.demo else resolve_db_path(args.db)
+        creates = args.command == "demo" or (args.command == "lists" and args.add is not None)
+        if not creates and not db_path.exists():
+            hint = " Sie entsteht beim ersten Start mit „make run“ (kuemmerer --demo)." if args.demo else ""
+            raise KuemmererError(f"Die Datenbank {db_path} gibt es nicht.{hint}")
         return COMMANDS[args.command](args, db_path)
     except ValidationError as exc:
         print("Fehler: " + " ".join(exc.errors.values()), file=sys.stderr)

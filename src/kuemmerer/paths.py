@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from kuemmerer.domain.errors import StorageError
@@ -29,6 +30,11 @@ def log_dir() -> Path:
 
 def default_db_path() -> Path:
     return data_dir() / DB_FILE_NAME
+
+
+def demo_db_path() -> Path:
+    """The demo database that ``kuemmerer --demo`` (``make run``) creates and fills."""
+    return data_dir() / "demo" / "kuemmerer-demo.sqlite"
 
 
 def resolve_db_path(cli_value: str | os.PathLike | None) -> Path:
@@ -68,7 +74,7 @@ def is_network_path(path: Path) -> bool:
     text = str(path)
     if text.startswith(("\\\\", "//")):  # UNC path: \\server\share
         return True
-    if os.name == "nt":
+    if sys.platform == "win32":
         import ctypes
 
         drive = Path(path).absolute().drive

@@ -196,8 +196,8 @@ def service_names(session: OrmSession) -> list[str]:
 def years_with_activity(session: OrmSession) -> list[int]:
     """Calendar years in which anything countable happened."""
     years: set[int] = set()
-    for column in (Contact.date, Session.date, AnonymousTally.date, Request.opened_on, Referral.referred_on,
-                   Assignment.date, Meeting.date):
+    for column in (Contact.date, Session.date, AnonymousTally.date, Request.opened_on, Request.closed_on,
+                   Referral.referred_on, Assignment.date, Meeting.date):
         low, high = session.execute(select(func.min(column), func.max(column))).one()
         if low is not None:
             low_y, high_y = int(str(low)[:4]), int(str(high)[:4])
@@ -209,6 +209,15 @@ def frozen_years(session: OrmSession) -> dict[int, str]:
     from .models import YearStatistics
 
     return dict(session.execute(select(YearStatistics.year, YearStatistics.data)).all())
+
+
+def frozen_year(session: OrmSession, year: int) -> tuple[str, dt.datetime] | None:
+    """(JSON of the frozen figures, frozen_at in UTC) of ``year``, or None."""
+    from .models import YearStatistics
+
+    row = session.execute(select(YearStatistics.data, YearStatistics.frozen_at)
+                          .where(YearStatistics.year == year)).one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 def store_frozen_year(session: OrmSession, year: int, data: str) -> None:

@@ -14,8 +14,9 @@ from kuemmerer.domain.enums import ActivityKind
 from kuemmerer.domain.errors import ValidationError
 
 from .crud import Crud, check_ref
-from .files import delete_with_files, remove_files
 from .dto import ActivityDto, AttachmentDto, AttendanceDto, SessionDto, from_row
+from .files import delete_with_files, remove_files
+from .statistics import freeze_before_erasure
 from .validation import Form, check_order
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -69,9 +70,11 @@ def _validate_attendance(uow: UnitOfWork, values: dict[str, Any], current) -> di
     return clean
 
 
-activities = Crud(Activity, ActivityDto, "Aktivität", _validate_activity)
-sessions = Crud(Session, SessionDto, "Termin", _validate_session)
-attendances = Crud(Attendance, AttendanceDto, "Teilnahme", _validate_attendance)
+# deleting an activity or a session takes its attendance and Einsätze along: freeze first
+activities = Crud(Activity, ActivityDto, "Aktivität", _validate_activity, before_delete=freeze_before_erasure)
+sessions = Crud(Session, SessionDto, "Termin", _validate_session, before_delete=freeze_before_erasure)
+attendances = Crud(Attendance, AttendanceDto, "Teilnahme", _validate_attendance,
+                   before_delete=freeze_before_erasure)
 
 create_activity = activities.create
 update_activity = activities.update

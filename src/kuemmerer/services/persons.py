@@ -7,6 +7,7 @@ from typing import Any
 from kuemmerer.db import queries
 from kuemmerer.db.models import District, Person
 from kuemmerer.db.uow import UnitOfWork
+from kuemmerer.domain.dates import DateKind
 from kuemmerer.domain.enums import AuditAction, Gender
 from kuemmerer.domain.rules import EARLIEST_BIRTH_DATE
 
@@ -20,7 +21,8 @@ def _validate(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any
     clean = {
         "last_name": form.text("last_name", required=True, max_len=100),
         "first_name": form.text("first_name", max_len=100),
-        "birth_date": form.date("birth_date", not_future=True, not_before=EARLIEST_BIRTH_DATE),
+        "birth_date": form.date("birth_date", not_future=True, not_before=EARLIEST_BIRTH_DATE,
+                                kind=DateKind.BIRTH),
         "gender": form.choice("gender", Gender, Gender.UNSTATED),
         "district_id": check_ref(form, uow, District, "district_id", "Unbekanntes Stadtgebiet."),
         "street": form.text("street", max_len=150),
@@ -50,11 +52,11 @@ def delete_person(uow: UnitOfWork, person_id: int) -> dict[str, int]:
     Returns how many linked records went with them (for the log and the UI's
     confirmation). Audit keeps the id and the action only.
     """
-    from . import statistics
+    from .statistics import freeze_before_erasure
 
     person = uow.get(Person, person_id, "Person")
     linked = queries.person_linked_counts(uow.session, person_id)
-    statistics.freeze_past_years(uow)  # reported years keep their figures (DESIGN.md §3)
+    freeze_before_erasure(uow)  # reported years keep their figures (DESIGN.md §3)
     uow.delete(person)
     uow.flush()
     queries.delete_unused_tags(uow.session)

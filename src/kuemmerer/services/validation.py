@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kuemmerer.domain.dates import NOT_IN_FUTURE, DateError, DateKind, check_range, parse_german_date
 from kuemmerer.domain.enums import LabelledEnum
 from kuemmerer.domain.errors import ValidationError
 from kuemmerer.domain.rules import is_email
@@ -15,32 +16,27 @@ from kuemmerer.domain.rules import is_email
 MISSING = object()
 
 REQUIRED = "Bitte ausfüllen."
-BAD_DATE = "Bitte ein gültiges Datum eingeben (TT.MM.JJJJ)."
+BAD_DATE = "Bitte ein Datum wie 16.12.2026 eingeben."  # the parser's messages are more specific
 BAD_TIME = "Bitte eine gültige Uhrzeit eingeben (HH:MM)."
-FUTURE = "Das Datum darf nicht in der Zukunft liegen."
+FUTURE = NOT_IN_FUTURE
 
 
 def today() -> dt.date:
+    """The one clock of the services and the UI (tests replace it)."""
     return dt.date.today()
 
 
-def parse_date(value: Any) -> dt.date | None:
-    """A date from a ``date``, ``YYYY-MM-DD`` or ``TT.MM.JJJJ``; None for empty; ValueError otherwise."""
+def parse_date(value: Any, kind: DateKind = DateKind.FUTURE_ALLOWED) -> dt.date | None:
+    """A date from a ``date`` or text as Germans type it (``domain.dates``), seen on
+    ``today()``; None for empty; ``DateError`` (a ValueError with a German message)
+    otherwise, also for a date outside 1900–2200."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return check_range(value.date())
     if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+        return check_range(value)
+    return parse_german_date(str(value), today=today(), kind=kind)
 
 
 def parse_time(value: Any) -> dt.time | None:
@@ -96,10 +92,17 @@ class Form:
         return text
 
     def date(self, name: str, *, required: bool = False, not_future: bool = False,
-             not_before: dt.date | None = None) -> dt.date | None:
+             not_before: dt.date | None = None, kind: DateKind | None = None) -> dt.date | None:
+        """A date field. ``kind`` defaults to ``ORDINARY`` for a field that must not lie in
+        the future and to ``FUTURE_ALLOWED`` (``morgen``, ``+14``) for any other."""
+        if kind is None:
+            kind = DateKind.ORDINARY if not_future else DateKind.FUTURE_ALLOWED
         try:
-            day = parse_date(self.values.get(name))
-        except ValueError:
+            day = parse_date(self.values.get(name), kind)
+        except DateError as exc:
+            self.error(name, exc.message)
+            return None
+        except (TypeError, ValueError):
             self.error(name, BAD_DATE)
             return None
         if day is None:

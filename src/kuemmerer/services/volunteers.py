@@ -16,6 +16,7 @@ from kuemmerer.domain.enums import TagKind
 
 from .crud import Crud, check_ref
 from .dto import AssignmentDto, VolunteerDto, from_row
+from .statistics import freeze_before_erasure
 from .validation import Form, check_order
 
 CLEARANCE_KEEP_AFTER_END = dt.timedelta(days=92)  # three months
@@ -73,7 +74,8 @@ def _tags(uow: UnitOfWork, form: Form, pairs) -> list[Tag]:
     return list(chosen.values())
 
 
-volunteers = Crud(Volunteer, VolunteerDto, "Ehrenamtliche*r", _validate_volunteer, to_dto=_volunteer_dto)
+volunteers = Crud(Volunteer, VolunteerDto, "Ehrenamtliche*r", _validate_volunteer, to_dto=_volunteer_dto,
+                  before_delete=freeze_before_erasure)  # past years keep the hours of a deleted volunteer
 create_volunteer = volunteers.create
 update_volunteer = volunteers.update
 delete_volunteer = volunteers.delete
@@ -135,7 +137,7 @@ def _validate_assignment(uow: UnitOfWork, values: dict[str, Any], current) -> di
     return clean
 
 
-assignments = Crud(Assignment, AssignmentDto, "Einsatz", _validate_assignment)
+assignments = Crud(Assignment, AssignmentDto, "Einsatz", _validate_assignment, before_delete=freeze_before_erasure)
 create_assignment = assignments.create
 update_assignment = assignments.update
 delete_assignment = assignments.delete

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from kuemmerer.domain.dates import DateError, DateKind
 from kuemmerer.domain.errors import ValidationError
-from kuemmerer.services.validation import parse_date
+from kuemmerer.services.validation import parse_date, today
 
 from .formatting import date_de
 
@@ -40,17 +41,45 @@ ERROR_STYLE = "color: #b00020;"
 W = TypeVar("W", bound=QWidget)
 
 
+def date_kind_of_field(name: str) -> DateKind:
+    """How a form field reads dates when its DateField was given no kind: birth dates as
+    birth dates, anything else permissively (the service refuses a future date where it
+    must not be)."""
+    return DateKind.BIRTH if name.startswith("birth") else DateKind.FUTURE_ALLOWED
+
+
+_DATE_HINTS = {
+    DateKind.BIRTH: "z. B. 12.03.1955 oder 12.03.55",
+    DateKind.ORDINARY: "z. B. 16.12.2026, 16.12., heute, gestern, -3 (vor drei Tagen)",
+    DateKind.FUTURE_ALLOWED: "z. B. 16.12.2026, 16.12., heute, morgen, +14 (in vierzehn Tagen)",
+}
+
+
 class DateField(QWidget):
-    """A date typed as TT.MM.JJJJ (or picked from a calendar); may stay empty."""
+    """A date typed as Germans type it (``16.12.2026``, ``16.12.``, ``12.03.55``, ``heute``,
+    ``+14``: see ``domain.dates``) or picked from a calendar; may stay empty.
+
+    Leaving the field shows the date in full (``16.12.`` becomes ``16.12.2026``); text that
+    is not a date stays as typed, so the service can say what is wrong with it. ``kind``
+    says how to read two-digit years and words; ``FieldForm.add`` sets it from the field's
+    name when none was given (``date_kind_of_field``). A field with no kind at all only
+    completes what reads the same as a birth date and as any other date (``16.12.26`` stays
+    as typed), and the service, which knows the kind, decides."""
 
     edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, placeholder: str = "TT.MM.JJJJ"):
+    def __init__(self, parent: QWidget | None = None, *, placeholder: str = "TT.MM.JJJJ",
+                 kind: DateKind | None = None):
         super().__init__(parent)
+        self.kind = kind
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(placeholder)
-        self.edit.setMaxLength(10)
+        self.edit.setMaxLength(20)  # " übermorgen ", "16. 12. 2026"
+        self.edit.setToolTip(_DATE_HINTS[DateKind.FUTURE_ALLOWED])
+        if kind is not None:
+            self.set_kind(kind)
         self.edit.textEdited.connect(lambda _t: self.edited.emit())
+        self.edit.editingFinished.connect(self.normalise)
         self.button = QToolButton(self)
         self.button.setText("…")
         self.button.setToolTip("Kalender öffnen")
@@ -76,8 +105,8 @@ class DateField(QWidget):
         self.setFocusProxy(self.edit)
 
     def _prepare_calendar(self) -> None:
-        day = self.date()
-        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day) if day else QDate.currentDate())
+        day = self.date() or today()
+        self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
 
     def _picked(self, qdate: QDate) -> None:
         self.set_date(dt.date(qdate.year(), qdate.month(), qdate.day()))
@@ -91,11 +120,26 @@ class DateField(QWidget):
         self.edit.setText(date_de(day))
 
     def date(self) -> dt.date | None:
-        """The typed date, or None if empty or unreadable (the service names the error)."""
+        """The typed date, or None if empty, unreadable or (without a kind) ambiguous; the
+        service names the error."""
+        text = self.text()
         try:
-            return parse_date(self.text())
-        except ValueError:
+            if self.kind is not None:
+                return parse_date(text, self.kind)
+            day = parse_date(text, DateKind.FUTURE_ALLOWED)
+            return day if day == parse_date(text, DateKind.BIRTH) else None
+        except DateError:
             return None
+
+    def set_kind(self, kind: DateKind) -> None:
+        self.kind = kind
+        self.edit.setToolTip(_DATE_HINTS[kind])
+
+    def normalise(self) -> None:
+        """Show a readable date in full (TT.MM.JJJJ); leave anything else as typed."""
+        day = self.date()
+        if day is not None and self.edit.text() != date_de(day):
+            self.edit.setText(date_de(day))
 
 
 class FieldForm(QWidget):
@@ -124,6 +168,8 @@ class FieldForm(QWidget):
 
     def add(self, name: str, label: str, widget: W, *, required: bool = False,
             hint: str | None = None) -> W:
+        if isinstance(widget, DateField) and widget.kind is None:
+            widget.set_kind(date_kind_of_field(name))
         text = f"{label}*:" if required else f"{label}:"
         label_widget = QLabel(text)
         label_widget.setBuddy(widget)
