@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kuemmerer.db.models import Category
+from kuemmerer.db import desk_queries
+from kuemmerer.db.models import AnonymousTally, Category, Contact, Person, Referral, Request
 from kuemmerer.db.uow import UnitOfWork
-from kuemmerer.domain.enums import ContactKind
+from kuemmerer.domain.enums import AgeBand, ContactKind, Gender
 from kuemmerer.domain.errors import ValidationError
 
 from . import persons, requests
+from .listing import display_name
 from .validation import Form, check_order, today
 
 
@@ -99,3 +101,135 @@ def _renamed(action, names: dict[str, str]):
         return action()
     except ValidationError as exc:
         raise ValidationError({names.get(k, k): v for k, v in exc.errors.items()}) from None
+
+
+# --------------------------------------------------------------------------- undo
+
+
+UNDO_GONE = "Dieser Besuch ist schon gelöscht oder geändert worden; es gibt nichts rückgängig zu machen."
+
+
+def undo_walk_in(uow: UnitOfWork, walk_in: WalkIn) -> None:
+    """Remove exactly what ``record_walk_in`` created: the contact, the request, the tally,
+    and a person it created — that one only if nothing else has been attached to them
+    since; otherwise nothing at all is deleted and a German message says why."""
+    contact = uow.find(Contact, walk_in.contact_id)
+    request = uow.find(Request, walk_in.request_id)
+    tally = uow.find(AnonymousTally, walk_in.tally_id)
+    person = uow.find(Person, walk_in.person_id) if walk_in.created_person else None
+    expected = [(walk_in.contact_id, contact), (walk_in.request_id, request), (walk_in.tally_id, tally)]
+    if walk_in.created_person:
+        expected.append((walk_in.person_id, person))
+    if any(ident is not None and obj is None for ident, obj in expected) or not any(obj for _i, obj in expected):
+        raise ValidationError.single("", UNDO_GONE)
+    if contact is not None and contact.person_id != walk_in.person_id:
+        raise ValidationError.single(
+            "", "Der Kontakt wurde inzwischen einer anderen Person zugeordnet. Bitte einzeln löschen; "
+                "es wurde nichts gelöscht.")
+    if request is not None and _request_has_more(uow, request.id, walk_in.contact_id):
+        raise ValidationError.single(
+            "", "Zu dem Anliegen dieses Besuchs wurde seitdem weiter erfasst (Kontakte oder Vermittlungen). "
+                "Bitte einzeln löschen; es wurde nichts gelöscht.")
+    if person is not None:
+        linked = persons.person_linked_counts(uow, person.id)
+        ours = {"contacts": 1 if contact else 0, "requests": 1 if request else 0}
+        if any(n != ours.get(key, 0) for key, n in linked.items()):
+            raise ValidationError.single(
+                "", f"{display_name(person.last_name, person.first_name)} wurde seitdem weiter erfasst "
+                    "(weitere Kontakte, Anliegen oder Vermittlungen). Bitte den Kontakt einzeln löschen; "
+                    "es wurde nichts gelöscht.")
+    for obj in (contact, request, tally):
+        if obj is not None:
+            uow.delete(obj)
+    uow.flush()
+    if person is not None:
+        uow.delete(person)
+    uow.commit()
+
+
+def _request_has_more(uow: UnitOfWork, request_id: int, contact_id: int | None) -> bool:
+    others = [c for c in uow.all(Contact, request_id=request_id) if c.id != contact_id]
+    return bool(others) or uow.exists(Referral, request_id=request_id)
+
+
+def describe_walk_in(uow: UnitOfWork, walk_in: WalkIn) -> str:
+    """What the status bar says after a capture: "Kontakt mit Müller, Anna gespeichert"."""
+    person = uow.find(Person, walk_in.person_id)
+    if walk_in.tally_id is not None or person is None:
+        return "Anonymer Besuch gezählt"
+    text = f"Kontakt mit {display_name(person.last_name, person.first_name)} gespeichert"
+    if walk_in.created_person:
+        text += " (neue Person)"
+    if walk_in.request_id is not None:
+        text += ", Anliegen eröffnet"
+    return text
+
+
+# --------------------------------------------------------------------------- day lists
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    """One line of a day's Strichliste."""
+
+    id: int
+    date: dt.date
+    kind: str
+    kind_label: str
+    district_id: int | None
+    district: str | None
+    gender: str
+    gender_label: str
+    age_band: str
+    age_band_label: str
+    category_id: int | None
+    category: str | None
+    count: int
+    note: str | None
+
+
+@dataclass(frozen=True)
+class DayTallies:
+    day: dt.date
+    rows: tuple[TallyRow, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(r.count for r in self.rows)
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One entry of "Heute erfasst": a named contact or an anonymous tally."""
+
+    kind_of_row: str  # "contact" or "tally"
+    id: int
+    person_id: int | None
+    person_name: str  # "anonym" for a tally
+    kind: str  # German label of the contact kind
+    category: str | None
+    duration_minutes: int | None
+    count: int
+    note: str | None
+    request_id: int | None
+
+    @property
+    def is_contact(self) -> bool:
+        return self.kind_of_row == "contact"
+
+
+def day_tallies(uow: UnitOfWork, day: dt.date) -> DayTallies:
+    """The Strichliste of any ``day``, newest entry first."""
+    rows = tuple(TallyRow(r.id, r.date, r.kind, ContactKind(r.kind).label, r.district_id, r.district,
+                          r.gender, Gender(r.gender).label, r.age_band, AgeBand(r.age_band).label,
+                          r.category_id, r.category, r.count, r.note)
+                 for r in desk_queries.tallies_on(uow.session, day))
+    return DayTallies(day, rows)
+
+
+def captures_on(uow: UnitOfWork, day: dt.date) -> tuple[Capture, ...]:
+    """Contacts and anonymous tallies dated ``day``, the newest capture first."""
+    return tuple(Capture(r.kind_of_row, r.id, r.person_id,
+                         display_name(r.last_name, r.first_name) if r.kind_of_row == "contact" else "anonym",
+                         ContactKind(r.kind).label, r.category, r.duration_minutes, r.count, r.note, r.request_id)
+                 for r in desk_queries.captures_on(uow.session, day))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from kuemmerer.db.models import AnonymousTally, Category, Contact, District, Person, Request
@@ -10,6 +11,7 @@ from kuemmerer.domain.enums import AgeBand, ContactKind, Gender, RequestStatus
 
 from .crud import Crud, check_ref
 from .dto import AnonymousTallyDto, ContactDto, RequestDto
+from .statistics import freeze_before_erasure
 from .validation import Form, check_order, today
 
 UNKNOWN_PERSON = "Diese Person gibt es nicht (mehr)."
@@ -84,9 +86,10 @@ def _validate_tally(uow: UnitOfWork, values: dict[str, Any], current) -> dict[st
     return clean
 
 
-requests = Crud(Request, RequestDto, "Anliegen", _validate_request)
-contacts = Crud(Contact, ContactDto, "Kontakt", _validate_contact)
-tallies = Crud(AnonymousTally, AnonymousTallyDto, "Strichlisten-Eintrag", _validate_tally)
+requests = Crud(Request, RequestDto, "Anliegen", _validate_request, before_delete=freeze_before_erasure)
+contacts = Crud(Contact, ContactDto, "Kontakt", _validate_contact, before_delete=freeze_before_erasure)
+tallies = Crud(AnonymousTally, AnonymousTallyDto, "Strichlisten-Eintrag", _validate_tally,
+               before_delete=freeze_before_erasure)
 
 create_request = requests.create
 update_request = requests.update
@@ -111,6 +114,42 @@ def list_contacts(uow: UnitOfWork, person_id: int | None = None,
                   request_id: int | None = None) -> list[ContactDto]:
     filters = {k: v for k, v in (("person_id", person_id), ("request_id", request_id)) if v is not None}
     return contacts.list(uow, "date", "id", **filters)
+
+
+@dataclass(frozen=True)
+class ContactMove:
+    """The result of moving a contact to another person."""
+
+    contact: ContactDto
+    from_person_id: int
+    request_unlinked: bool  # its Anliegen belonged to the old person, so the link was dropped
+
+    @property
+    def message(self) -> str:
+        return ("Der Kontakt wurde verschoben. Er gehörte zu einem Anliegen der bisherigen Person; "
+                "diese Verbindung wurde gelöst." if self.request_unlinked else "Der Kontakt wurde verschoben.")
+
+
+def move_contact(uow: UnitOfWork, contact_id: int, person_id: int | None, **changes: Any) -> ContactMove:
+    """Move a contact to another person ("the wrong Müller"), with optional other field
+    ``changes`` in the same transaction. A link to a request of the old person is dropped
+    (a request never changes its person); errors name ``person_id`` or the changed fields."""
+    contact = uow.get(Contact, contact_id, contacts.what)
+    old_person_id = contact.person_id
+    form = Form({"person_id": person_id})
+    new_person_id = check_ref(form, uow, Person, "person_id", UNKNOWN_PERSON, required=True)
+    if new_person_id is not None and new_person_id == old_person_id:
+        form.error("person_id", "Der Kontakt gehört bereits zu dieser Person.")
+    form.done()
+    request_id = changes.pop("request_id", contact.request_id)
+    unlinked = False
+    if request_id is not None:
+        request = uow.find(Request, request_id)
+        if request is not None and request.person_id != new_person_id:
+            request_id, unlinked = None, True
+    contacts.change(uow, contact_id, **changes, person_id=new_person_id, request_id=request_id)
+    uow.commit()
+    return ContactMove(contacts.as_dto(contact), old_person_id, unlinked)
 
 
 def set_status(uow: UnitOfWork, request_id: int, status: RequestStatus | str) -> RequestDto:

@@ -24,7 +24,7 @@ from kuemmerer.services.person_view import PersonOverview
 from ..context import AppContext
 from ..dialogs.person import PersonDialog, district_filter_items
 from ..dialogs.referral import ReferralDialog
-from ..dialogs.request import ContactDialog, RequestDialog
+from ..dialogs.request import ContactActions, ContactDialog, RequestDialog
 from ..formatting import EMPTY, date_de, number_de, time_de
 from ..models import Column, RowsModel
 from ..widgets import confirm, refill_combo
@@ -68,6 +68,9 @@ class PersonDetail(QWidget):
     open_request = Signal(int)
     open_referral = Signal(int)
     withdraw_consent_requested = Signal(int)
+    edit_contact_requested = Signal(int)
+    move_contact_requested = Signal(int)
+    delete_contact_requested = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -91,7 +94,9 @@ class PersonDetail(QWidget):
         buttons.addStretch(1)
 
         self.tabs = QTabWidget()
-        self.tabs.setUsesScrollButtons(True)
+        # at 1366×768 the tabs do not all fit: shorten them ("Einwilligu…"), full text as tooltip
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
         self.tabs.setDocumentMode(True)
         self.master = QWidget()
         self.master_form = QFormLayout(self.master)
@@ -115,7 +120,39 @@ class PersonDetail(QWidget):
             Column("Notiz", lambda r: (r.note or "").splitlines()[0] if r.note else "", tooltip=lambda r: r.note),
             Column("Anliegen", lambda r: r.request_title or ""),
         ])
-        self.tabs.addTab(table_view(self.contacts_model, stretch=4), "Kontakte")
+        self.contacts_view = table_view(self.contacts_model, stretch=4)
+        self.contacts_view.activated.connect(lambda _i: self._contact_action(self.edit_contact_requested))
+        self.contacts_view.doubleClicked.connect(lambda _i: self._contact_action(self.edit_contact_requested))
+        self.contacts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.contacts_view.customContextMenuRequested.connect(self._contacts_menu)
+        self.contacts_view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._contact_selected())
+        delete_contact = QAction("Löschen", self.contacts_view, shortcut=QKeySequence.StandardKey.Delete)
+        delete_contact.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_contact.triggered.connect(lambda: self._contact_action(self.delete_contact_requested))
+        self.contacts_view.addAction(delete_contact)
+        self.contact_edit_button = QPushButton("Bearbeiten…")
+        self.contact_move_button = QPushButton("Verschieben…")
+        self.contact_move_button.setToolTip("Den Kontakt einer anderen Person zuordnen (z. B. der richtigen Frau Müller)")
+        self.contact_delete_button = QPushButton("Löschen…")
+        for button, signal in ((self.contact_edit_button, self.edit_contact_requested),
+                               (self.contact_move_button, self.move_contact_requested),
+                               (self.contact_delete_button, self.delete_contact_requested)):
+            button.clicked.connect(lambda _c=False, sig=signal: self._contact_action(sig))
+        self.contacts_notice = QLabel()
+        self.contacts_notice.setStyleSheet("color: #0b5394;")
+        self.contacts_notice.setWordWrap(True)
+        self.contacts_notice.hide()
+        contacts_tab = QWidget()
+        contacts_layout = QVBoxLayout(contacts_tab)
+        contacts_layout.setContentsMargins(0, 4, 0, 0)
+        contacts_layout.addWidget(self.contacts_view, 1)
+        contact_row = QHBoxLayout()
+        for button in (self.contact_edit_button, self.contact_move_button, self.contact_delete_button):
+            contact_row.addWidget(button)
+        contact_row.addWidget(self.contacts_notice, 1)
+        contact_row.addStretch(1)
+        contacts_layout.addLayout(contact_row)
+        self.tabs.addTab(contacts_tab, "Kontakte")
         self.referrals_model = RowsModel([
             Column("Datum", lambda r: date_de(r.referred_on), sort_value=lambda r: r.referred_on),
             Column("Angebot", lambda r: r.service),
@@ -132,7 +169,7 @@ class PersonDetail(QWidget):
             Column("Daten", lambda r: r.categories, tooltip=lambda r: r.categories),
             Column("Erteilt", lambda r: date_de(r.given_on), sort_value=lambda r: r.given_on),
             Column("Gültig bis", lambda r: date_de(r.valid_until, "unbefristet"), sort_value=lambda r: r.valid_until),
-            Column("Stand", lambda r: r.state),
+            Column("Stand", lambda r: r.state, tooltip=lambda r: r.state),
         ])
         self.consents_view = table_view(self.consents_model, stretch=1)
         for col, width in ((0, 170), (2, 80), (3, 85), (4, 130)):
@@ -173,6 +210,37 @@ class PersonDetail(QWidget):
         if row is not None:
             self.open_request.emit(row.id)
 
+    def selected_contact_id(self) -> int | None:
+        index = self.contacts_view.currentIndex()
+        row = self.contacts_model.row_at(index.row()) if index.isValid() else None
+        return row.id if row is not None else None
+
+    def _contact_selected(self) -> None:
+        has = self.selected_contact_id() is not None
+        for button in (self.contact_edit_button, self.contact_move_button, self.contact_delete_button):
+            button.setEnabled(has)
+
+    def _contact_action(self, signal) -> None:
+        ident = self.selected_contact_id()
+        if ident is not None:
+            signal.emit(ident)
+
+    def _contacts_menu(self, pos) -> None:
+        index = self.contacts_view.indexAt(pos)
+        if not index.isValid():
+            return
+        self.contacts_view.selectRow(index.row())
+        menu = QMenu(self)
+        menu.addAction("Bearbeiten…", lambda: self._contact_action(self.edit_contact_requested))
+        menu.addAction("Verschieben…", lambda: self._contact_action(self.move_contact_requested))
+        menu.addSeparator()
+        menu.addAction("Löschen…", lambda: self._contact_action(self.delete_contact_requested))
+        menu.exec(self.contacts_view.viewport().mapToGlobal(pos))
+
+    def say_about_contacts(self, text: str) -> None:
+        self.contacts_notice.setText(text)
+        self.contacts_notice.setVisible(bool(text))
+
     def _selected_consent(self):
         index = self.consents_view.currentIndex()
         return self.consents_model.row_at(index.row()) if index.isValid() else None
@@ -192,6 +260,9 @@ class PersonDetail(QWidget):
             self.open_referral.emit(row.id)
 
     def show_overview(self, o: PersonOverview | None) -> None:
+        self.overview_id_before = self.overview.person.id if self.overview is not None else None
+        if o is None or self.overview_id_before != o.person.id:
+            self.say_about_contacts("")
         self.overview = o
         for b in (self.edit_button, self.request_button, self.contact_button, self.referral_button,
                   self.delete_button):
@@ -204,6 +275,7 @@ class PersonDetail(QWidget):
                       self.attendance_model):
                 m.set_rows([])
             self.withdraw_button.setEnabled(False)
+            self._contact_selected()
             self.volunteer_label.clear()
             return
         p = o.person
@@ -219,7 +291,12 @@ class PersonDetail(QWidget):
             value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.master_form.addRow(f"{label}:", value_label)
         self.requests_model.set_rows(o.requests)
+        kept = self.selected_contact_id() if self.overview_id_before == p.id else None
         self.contacts_model.set_rows(o.contacts)
+        row = self.contacts_model.row_of_id(kept) if kept is not None else -1
+        if row >= 0:
+            self.contacts_view.selectRow(row)
+        self._contact_selected()
         self.referrals_model.set_rows(o.referrals)
         self.attendance_model.set_rows(o.attendances)
         self.consents_model.set_rows(o.consents)
@@ -230,6 +307,8 @@ class PersonDetail(QWidget):
         valid = sum(1 for c in o.consents if c.valid)
         self.tabs.setTabText(4, f"Einwilligungen ({valid} gültig)" if o.consents else "Einwilligungen")
         self.tabs.setTabText(5, f"Teilnahmen ({len(o.attendances)})")
+        for i in range(self.tabs.count()):
+            self.tabs.setTabToolTip(i, self.tabs.tabText(i))
         v = o.volunteer
         if v is None:
             self.volunteer_label.setText("Diese Person ist nicht als Ehrenamtliche*r erfasst.")
@@ -290,6 +369,10 @@ class PersonsPage(ListPage):
         self.detail.new_referral_requested.connect(self.new_referral)
         self.detail.open_referral.connect(self.open_referral.emit)
         self.detail.withdraw_consent_requested.connect(self.withdraw_consent)
+        self.contact_actions = ContactActions(ctx, self, self.detail.say_about_contacts)
+        self.detail.edit_contact_requested.connect(self.contact_actions.edit)
+        self.detail.move_contact_requested.connect(self.contact_actions.move)
+        self.detail.delete_contact_requested.connect(self.contact_actions.delete)
         self.district.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.new_button.clicked.connect(self.new_person)
         delete_action = QAction("Löschen", self.view, shortcut=QKeySequence.StandardKey.Delete)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -26,8 +26,8 @@ from kuemmerer.services.listing import RequestQuery
 from ..context import AppContext
 from ..dialogs.person import district_filter_items
 from ..dialogs.referral import ReferralDialog
-from ..dialogs.request import ContactDialog, RequestDialog, category_items
-from ..formatting import date_de, number_de, relative_days
+from ..dialogs.request import ContactActions, ContactDialog, RequestDialog, category_items
+from ..formatting import date_de, multiline_html, number_de, relative_days
 from ..models import Column
 from ..widgets import DateField, ErrorLine, combo, refill_combo
 from .list_page import ListPage
@@ -76,7 +76,6 @@ class RequestDetail(QWidget):
         self.status = QComboBox()
         for s in RequestStatus:
             self.status.addItem(s.label, s.value)
-        self.status_button = QPushButton("Status setzen")
         self.follow_up = DateField()
         self.follow_up_note = QLineEdit()
         self.follow_up_note.setPlaceholderText("was ist dann zu tun?")
@@ -85,7 +84,6 @@ class RequestDetail(QWidget):
         self.error = ErrorLine()
         grid.addWidget(QLabel("Status:"), 0, 0)
         grid.addWidget(self.status, 0, 1)
-        grid.addWidget(self.status_button, 0, 2)
         grid.addWidget(QLabel("Wiedervorlage:"), 1, 0)
         grid.addWidget(self.follow_up, 1, 1)
         grid.addWidget(self.follow_up_button, 1, 2)
@@ -96,31 +94,67 @@ class RequestDetail(QWidget):
         grid.setColumnStretch(1, 1)
         self.timeline = QTextBrowser()
         self.timeline.setOpenLinks(False)
+        self.timeline.setToolTip("Auf das Datum klicken wählt einen Kontakt; Doppelklick oder Enter öffnet ihn.")
+        self.timeline.anchorClicked.connect(self._anchor_clicked)
+        self.timeline.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.timeline.customContextMenuRequested.connect(self._timeline_menu)
+        self.timeline.installEventFilter(self)
+        self.timeline.viewport().installEventFilter(self)
+        self.timeline_rows: tuple = ()
+        self.selected_contact: int | None = None
+        self.contact_edit_button = QPushButton("Bearbeiten…")
+        self.contact_move_button = QPushButton("Verschieben…")
+        self.contact_move_button.setToolTip("Den Kontakt einer anderen Person zuordnen; er verlässt dieses Anliegen")
+        self.contact_delete_button = QPushButton("Löschen…")
+        self.contact_notice = QLabel()
+        self.contact_notice.setStyleSheet("color: #0b5394;")
+        self.contact_notice.setWordWrap(True)
+        self.contact_notice.hide()
+        self.contact_actions = ContactActions(ctx, self, self.say_about_contacts)
+        self.contact_edit_button.clicked.connect(lambda: self._contact_action(self.contact_actions.edit))
+        self.contact_move_button.clicked.connect(lambda: self._contact_action(self.contact_actions.move))
+        self.contact_delete_button.clicked.connect(lambda: self._contact_action(self.contact_actions.delete))
+        contact_row = QHBoxLayout()
+        contact_row.addWidget(QLabel("Gewählter Kontakt:"))
+        for button in (self.contact_edit_button, self.contact_move_button, self.contact_delete_button):
+            contact_row.addWidget(button)
+        contact_row.addWidget(self.contact_notice, 1)
+        contact_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addLayout(actions)
         layout.addWidget(status_box)
         layout.addWidget(QLabel("<b>Verlauf</b>"))
         layout.addWidget(self.timeline, 1)
+        layout.addLayout(contact_row)
         self.contact_button.clicked.connect(self.add_contact)
         self.edit_button.clicked.connect(self.edit)
         self.referral_button.clicked.connect(self.refer)
-        self.status_button.clicked.connect(self.apply_status)
+        # a status picked in the combo is written at once (errors on the red line), never lost silently
+        self.status.activated.connect(lambda _i: self.apply_status())
+        self.status.setToolTip("Wird beim Auswählen sofort gespeichert.")
         self.follow_up_button.clicked.connect(self.apply_follow_up)
         self.follow_up_clear.clicked.connect(self.clear_follow_up)
         self.show_request(None)
 
     def show_request(self, request_id: int | None) -> None:
         self.error.hide()
-        widgets = (self.contact_button, self.edit_button, self.referral_button, self.status, self.status_button, self.follow_up,
+        widgets = (self.contact_button, self.edit_button, self.referral_button, self.status, self.follow_up,
                    self.follow_up_note, self.follow_up_button, self.follow_up_clear)
         if request_id is None:
             self.request = None
             self.header.setText("<i>Kein Anliegen ausgewählt.</i>")
             self.timeline.clear()
+            self.timeline_rows = ()
+            self.selected_contact = None
+            self.say_about_contacts("")
+            self._update_contact_buttons()
             for w in widgets:
                 w.setEnabled(False)
             return
+        if self.request is None or self.request.id != request_id:
+            self.selected_contact = None
+            self.say_about_contacts("")
         with self.ctx.uow(read_only=True) as uow:
             r = self.request = requests.get_request(uow, request_id)
             person = persons.get_person(uow, r.person_id)
@@ -136,7 +170,7 @@ class RequestDetail(QWidget):
             f"<h2 style='margin:0'>{escape(r.title)}</h2>"
             f"<a href='person'>{escape(person.full_name)}</a> · {escape(category or 'ohne Thema')} · "
             f"<b>{status.label}</b> · begonnen am {date_de(r.opened_on)}{closed}"
-            + (f"<br>{escape(r.description)}" if r.description else ""))
+            + (f"<br>{multiline_html(r.description)}" if r.description else ""))
         self.status.setCurrentIndex(self.status.findData(r.status))
         self.follow_up.set_date(r.follow_up_on)
         self.follow_up_note.setText(r.follow_up_note or "")
@@ -144,14 +178,86 @@ class RequestDetail(QWidget):
         self.follow_up_note.setEnabled(not status.is_closed)
         self.follow_up_button.setEnabled(not status.is_closed)
         self.follow_up_clear.setEnabled(r.follow_up_on is not None)
+        self.timeline_rows = timeline
+        if self.selected_contact not in {c.id for c in timeline}:
+            self.selected_contact = None
+        self._render_timeline()
+
+    # -- the contacts of the timeline ----------------------------------------------------------
+    def _render_timeline(self) -> None:
         today = self.ctx.today()
         items = []
-        for c in timeline:
+        for c in self.timeline_rows:
             duration = f" · {c.duration_minutes} Min." if c.duration_minutes else ""
             note = escape(c.note or "").replace("\n", "<br>")
-            items.append(f"<p><b>{date_de(c.date)}</b> <span style='color:#555'>({relative_days(c.date, today)})"
+            style = " style='background-color:#dbe7f5'" if c.id == self.selected_contact else ""
+            items.append(f"<p{style}><a href='contact:{c.id}'><b>{date_de(c.date)}</b></a> "
+                         f"<span style='color:#555'>({relative_days(c.date, today)})"
                          f" · {escape(c.kind)}{duration}</span><br>{note or '<i>ohne Notiz</i>'}</p>")
+        scroll = self.timeline.verticalScrollBar().value()
         self.timeline.setHtml("".join(items) or "<p><i>Noch keine Kontakte zu diesem Anliegen.</i></p>")
+        self.timeline.verticalScrollBar().setValue(scroll)
+        self._update_contact_buttons()
+
+    def _update_contact_buttons(self) -> None:
+        for button in (self.contact_edit_button, self.contact_move_button, self.contact_delete_button):
+            button.setEnabled(self.selected_contact is not None)
+
+    def select_contact(self, contact_id: int | None) -> None:
+        if contact_id != self.selected_contact:
+            self.selected_contact = contact_id
+            self._render_timeline()
+
+    @staticmethod
+    def _contact_of(href: str) -> int | None:
+        return int(href.split(":", 1)[1]) if href.startswith("contact:") else None
+
+    def _anchor_clicked(self, url: QUrl) -> None:
+        ident = self._contact_of(url.toString())
+        if ident is not None:
+            self.select_contact(ident)
+
+    def _contact_action(self, action) -> None:
+        if self.selected_contact is not None:
+            action(self.selected_contact)
+
+    def say_about_contacts(self, text: str) -> None:
+        self.contact_notice.setText(text)
+        self.contact_notice.setVisible(bool(text))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if obj is self.timeline.viewport() and event.type() == QEvent.Type.MouseButtonDblClick:
+            ident = self._contact_of(self.timeline.anchorAt(event.position().toPoint()))
+            if ident is not None:
+                self.select_contact(ident)
+                self.contact_actions.edit(ident)
+                return True
+        if obj is self.timeline and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            ident = self._contact_of(self.timeline.textCursor().charFormat().anchorHref()) or self.selected_contact
+            if ident is not None:
+                self.select_contact(ident)
+                self.contact_actions.edit(ident)
+                return True
+        if obj is self.timeline and event.type() == QEvent.Type.KeyPress \
+                and event.key() == Qt.Key.Key_Delete and self.selected_contact is not None:
+            self.contact_actions.delete(self.selected_contact)
+            return True
+        return super().eventFilter(obj, event)
+
+    def _timeline_menu(self, pos) -> None:
+        ident = self._contact_of(self.timeline.anchorAt(pos))
+        if ident is None:
+            ident = self.selected_contact
+        if ident is None:
+            return
+        self.select_contact(ident)
+        menu = QMenu(self)
+        menu.addAction("Bearbeiten…", lambda: self.contact_actions.edit(ident))
+        menu.addAction("Verschieben…", lambda: self.contact_actions.move(ident))
+        menu.addSeparator()
+        menu.addAction("Löschen…", lambda: self.contact_actions.delete(ident))
+        menu.exec(self.timeline.viewport().mapToGlobal(pos))
 
     def _run(self, action) -> None:
         self.error.run(self.ctx, action, "requests")

@@ -5,13 +5,29 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from kuemmerer.domain.errors import KuemmererError
+from kuemmerer.services import desk, requests, statistics
 from kuemmerer.services import today as today_service
+from kuemmerer.services.desk import Capture
 from kuemmerer.services.today import Dashboard
 
 from ..context import AppContext
-from ..formatting import date_de, relative_days, time_de
+from ..dialogs.request import ContactActions
+from ..dialogs.tally import TallyDialog
+from ..formatting import date_de, number_de, relative_days, time_de
 from ..models import Column, RowsModel
 from .tables import table_view
 
@@ -22,6 +38,7 @@ class TodayPage(QWidget):
     open_person = Signal(int, int)  # person id, tab
     show_requests = Signal(str)  # follow-up filter
     quick_capture = Signal()
+    show_tallies = Signal()
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
@@ -31,8 +48,13 @@ class TodayPage(QWidget):
         self.capture_button = QPushButton("Besuch erfassen (Strg+N)")
         self.capture_button.setMinimumHeight(34)
         self.capture_button.clicked.connect(self.quick_capture.emit)
+        self.tallies_button = QPushButton("Strichliste…")
+        self.tallies_button.setMinimumHeight(34)
+        self.tallies_button.setToolTip("Die anonym gezählten Besuche eines Tages ansehen und korrigieren")
+        self.tallies_button.clicked.connect(self.show_tallies.emit)
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
+        head.addWidget(self.tallies_button)
         head.addWidget(self.capture_button)
 
         t = ctx.today()
@@ -47,7 +69,9 @@ class TodayPage(QWidget):
         self.ages = RowsModel([Column("Offen seit", lambda r: r[0]),
                                Column("Anzahl", lambda r: str(r[1]), align_right=True, sort_value=lambda r: r[1])])
         self.contacts = RowsModel([
-            Column("Person", lambda r: r.person_name), Column("Art", lambda r: r.kind),
+            Column("Person", lambda r: r.person_name if r.is_contact or r.count == 1 else f"anonym ({r.count})",
+                   tooltip=lambda r: r.note),
+            Column("Art", lambda r: r.kind),
             Column("Thema", lambda r: r.category or ""),
             Column("Dauer", lambda r: f"{r.duration_minutes} Min." if r.duration_minutes else "", align_right=True,
                    sort_value=lambda r: r.duration_minutes),
@@ -65,6 +89,31 @@ class TodayPage(QWidget):
         self.follow_up_view.doubleClicked.connect(self._open_follow_up)
         self.contacts_view.activated.connect(self._open_contact)
         self.contacts_view.doubleClicked.connect(self._open_contact)
+        self.contacts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.contacts_view.customContextMenuRequested.connect(self._captures_menu)
+        self.contacts_view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._capture_selected())
+        delete_capture = QAction("Löschen", self.contacts_view, shortcut=QKeySequence.StandardKey.Delete)
+        delete_capture.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_capture.triggered.connect(self.delete_capture)
+        self.contacts_view.addAction(delete_capture)
+        self.contact_actions = ContactActions(ctx, self, self.say_about_captures)
+        self.capture_edit_button = QPushButton("Bearbeiten…")
+        self.capture_move_button = QPushButton("Verschieben…")
+        self.capture_move_button.setToolTip("Den Kontakt einer anderen Person zuordnen")
+        self.capture_delete_button = QPushButton("Löschen…")
+        self.capture_edit_button.clicked.connect(self.edit_capture)
+        self.capture_move_button.clicked.connect(self.move_capture)
+        self.capture_delete_button.clicked.connect(self.delete_capture)
+        self.capture_notice = QLabel()
+        self.capture_notice.setStyleSheet("color: #0b5394;")
+        self.capture_notice.setWordWrap(True)
+        self.capture_notice.hide()
+        capture_buttons = QWidget()
+        capture_row = QHBoxLayout(capture_buttons)
+        capture_row.setContentsMargins(0, 0, 0, 0)
+        for button in (self.capture_edit_button, self.capture_move_button, self.capture_delete_button):
+            capture_row.addWidget(button)
+        capture_row.addStretch(1)
         self.meetings_view.activated.connect(self._open_meeting)
         self.meetings_view.doubleClicked.connect(self._open_meeting)
         self.ages_view.activated.connect(lambda _i: self.show_requests.emit(""))
@@ -76,7 +125,8 @@ class TodayPage(QWidget):
         self.follow_up_box.layout().addWidget(self.all_due, 0, Qt.AlignmentFlag.AlignRight)
         self.ages_box = _box("Offene Anliegen nach Alter", self.ages_view)
         self.anonymous_label = QLabel()
-        self.contacts_box = _box("Heute erfasst", self.contacts_view, self.anonymous_label)
+        self.contacts_box = _box("Heute erfasst (neueste zuerst)", self.contacts_view, self.anonymous_label,
+                                 capture_buttons, self.capture_notice)
         self.meetings_box = _box("Nächste Sitzungen", self.meetings_view)
         grid = QGridLayout()
         grid.addWidget(self.follow_up_box, 0, 0, 1, 2)
@@ -104,10 +154,18 @@ class TodayPage(QWidget):
                            f"{d.open_requests} offene Anliegen")
         self.follow_ups.set_rows(d.follow_ups)
         self.ages.set_rows(d.open_requests_by_age)
-        self.contacts.set_rows(d.contacts_today)
+        kept = self.selected_capture()
+        with self.ctx.uow(read_only=True) as uow:
+            captures = desk.captures_on(uow, d.today)
+        self.contacts.set_rows(captures)
+        if kept is not None:
+            row = next((i for i, c in enumerate(captures) if (c.kind_of_row, c.id) == (kept.kind_of_row, kept.id)), -1)
+            if row >= 0:
+                self.contacts_view.selectRow(row)
+        self._capture_selected()
         self.meetings.set_rows(d.next_meetings)
         self.anonymous_label.setText(f"{len(d.contacts_today)} Kontakte mit Namen, "
-                                     f"{d.anonymous_today} anonym gezählt")
+                                     f"{number_de(d.anonymous_today)} anonym gezählt")
         for view in (self.follow_up_view, self.contacts_view, self.meetings_view):
             view.resizeColumnToContents(0)
         self.follow_up_view.setColumnWidth(2, 180)
@@ -125,10 +183,83 @@ class TodayPage(QWidget):
             QMessageBox.information(self, "Aufgabe", f"{row.what}\n\nfällig am {date_de(row.due_on)}"
                                     + (f"\nzuständig: {row.note}" if row.note else ""))
 
+    # -- "Heute erfasst": open, move, delete ------------------------------------------------------
+    def selected_capture(self) -> Capture | None:
+        index = self.contacts_view.currentIndex()
+        return self.contacts.row_at(index.row()) if index.isValid() else None
+
+    def _capture_selected(self) -> None:
+        row = self.selected_capture()
+        self.capture_edit_button.setEnabled(row is not None)
+        self.capture_delete_button.setEnabled(row is not None)
+        self.capture_move_button.setEnabled(row is not None and row.is_contact)
+
+    def say_about_captures(self, text: str) -> None:
+        self.capture_notice.setText(text)
+        self.capture_notice.setVisible(bool(text))
+
     def _open_contact(self, index: QModelIndex) -> None:
-        row = self.contacts.row_at(index.row())
-        if row is not None:
-            self.open_person.emit(row.person_id, 2)
+        if self.contacts.row_at(index.row()) is not None:
+            self.edit_capture()
+
+    def edit_capture(self) -> None:
+        row = self.selected_capture()
+        if row is None:
+            return
+        if row.is_contact:
+            self.contact_actions.edit(row.id)
+            return
+        try:
+            with self.ctx.uow(read_only=True) as uow:
+                tally = requests.tallies.get(uow, row.id)
+        except KuemmererError as exc:
+            self.say_about_captures(str(exc))
+            return
+        TallyDialog(self.ctx, tally, parent=self).exec()
+
+    def move_capture(self) -> None:
+        row = self.selected_capture()
+        if row is not None and row.is_contact:
+            self.contact_actions.move(row.id)
+
+    def delete_capture(self) -> None:
+        row = self.selected_capture()
+        if row is None:
+            return
+        if row.is_contact:
+            self.contact_actions.delete(row.id)
+            return
+        with self.ctx.uow(read_only=True) as uow:
+            frozen = statistics.frozen_warning(uow, self.ctx.today())
+        text = (f"Den anonym gezählten Besuch ({row.kind}, Anzahl {row.count}) löschen?"
+                + (f"\n\n{frozen}" if frozen else ""))
+        if not ContactActions.confirm_delete(self, "Eintrag löschen?", text):
+            return
+        try:
+            with self.ctx.uow() as uow:
+                requests.delete_anonymous(uow, row.id)
+        except KuemmererError as exc:
+            self.say_about_captures(str(exc))
+            return
+        self.say_about_captures("Der anonyme Eintrag wurde gelöscht.")
+        self.ctx.notify("tallies")
+
+    def _captures_menu(self, pos) -> None:
+        index = self.contacts_view.indexAt(pos)
+        if not index.isValid():
+            return
+        self.contacts_view.selectRow(index.row())
+        row = self.selected_capture()
+        menu = QMenu(self)
+        menu.addAction("Bearbeiten…", self.edit_capture)
+        if row.is_contact:
+            menu.addAction("Verschieben…", self.move_capture)
+            menu.addAction("Person öffnen", lambda: self.open_person.emit(row.person_id, 2))
+        else:
+            menu.addAction("Strichliste öffnen", self.show_tallies.emit)
+        menu.addSeparator()
+        menu.addAction("Löschen…", self.delete_capture)
+        menu.exec(self.contacts_view.viewport().mapToGlobal(pos))
 
     def _open_meeting(self, index: QModelIndex) -> None:
         m = self.meetings.row_at(index.row())
