@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported anywhere
+# Before Qt is imported anywhere: no display needed, and the offscreen screen is her laptop's
+# 1366×768 (Qt's default offscreen screen is 800×800), so GUI tests see what she sees.
+_SCREEN = os.path.join(os.path.dirname(__file__), "data", "screen-1366x768.json")
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
 import datetime as dt  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -70,9 +74,11 @@ def no_blocking_dialogs(request, monkeypatch):
     monkeypatch.setattr(GuardedDialog, "confirm_discard", staticmethod(lambda parent: True))
     unexpected: list[str] = []
 
+    from kuemmerer.ui.tasks import BusyDialog
+
     def close_modal():
         w = QApplication.activeModalWidget()
-        if w is not None:
+        if w is not None and not isinstance(w, BusyDialog):  # the app's own "Bitte warten" closes itself
             unexpected.append(f"{type(w).__name__}: {w.windowTitle()}")
             w.close()
 

@@ -29,7 +29,7 @@ def test_backup_from_the_menu_runs_off_the_ui_thread_and_updates_the_status(qtbo
     assert [b.reason for b in found] == ["manuell"]
 
 
-def test_restore_from_the_menu_brings_back_the_old_state(qtbot, window, ws, monkeypatch):
+def test_restore_from_the_menu_brings_back_the_old_state(qtbot, window, ws, monkeypatch, no_blocking_dialogs):
     with ws.uow() as uow:
         persons.create_person(uow, last_name="Vorher")
     backup = maintenance.create_backup(ws)

@@ -193,10 +193,10 @@ def test_named_walk_in_is_captured_with_the_keyboard_alone(qtbot, ws, ctx, peopl
     try:
         before, stats_before = table_counts(ws), year_stats(ws)
         qtbot.keyClicks(focused(), "keller")  # the search field has the focus from the start
-        assert dialog.results.count() == 3  # Keller, Anna · Keller, Karl · new person
-        assert dialog.results.currentRow() == 0
+        assert dialog.model.rowCount() == 3  # Keller, Anna · Keller, Karl · new person
+        assert dialog.results.currentIndex().row() == 0
         qtbot.keyClick(focused(), Qt.Key.Key_Down)
-        assert dialog.results.currentItem().text().startswith("Keller, Karl")
+        assert dialog.results.currentIndex().data().startswith("Keller, Karl")
         qtbot.keyClick(focused(), Qt.Key.Key_Return)
         assert dialog.chosen.text() == "Gewählt: Keller, Karl"
         assert focused() is dialog.category  # on to the topic
@@ -241,9 +241,9 @@ def test_enter_on_the_dialog_saves_the_walk_in(qtbot, ws, people, dialog):
 def test_new_person_from_the_neue_person_entry(qtbot, ws, people, dialog):
     before, stats_before = table_counts(ws), year_stats(ws)
     qtbot.keyClicks(dialog.search, "Anna Beispiel")
-    texts = [dialog.results.item(i).text() for i in range(dialog.results.count())]
+    texts = [dialog.model.index(i).data() for i in range(dialog.model.rowCount())]
     assert texts[-1] == "+ Neue Person anlegen: Beispiel, Anna"
-    while dialog.results.currentRow() < dialog.results.count() - 1:
+    while dialog.results.currentIndex().row() < dialog.model.rowCount() - 1:
         qtbot.keyClick(dialog.search, Qt.Key.Key_Down)
     assert not dialog.form.fields["district_id"].parentWidget().isVisible()
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kuemmerer.db import listing
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import ReferralOutcome, RequestStatus
-from kuemmerer.domain.rules import age_band, referral_state_label
+from kuemmerer.domain.rules import age_band, fold_variants, referral_state_label
 
 UNKNOWN_DISTRICT = listing.UNKNOWN_DISTRICT
 
@@ -164,10 +164,51 @@ class PersonMatch:
         details = ", ".join(e for e in extra if e)
         return f"{self.name} ({details})" if details else self.name
 
+    @property
+    def line(self) -> str:
+        """One line of the quick capture's list: "Müller, Anna (1957) · Hutholz · Lindenstraße 4"."""
+        head = f"{self.name} ({self.birth_date.year})" if self.birth_date else self.name
+        return " · ".join(p for p in (head, self.district, self.street) if p)
+
 
 def find_persons(uow: UnitOfWork, search: str, limit: int = 8) -> list[PersonMatch]:
-    return [PersonMatch(r.id, display_name(r.last_name, r.first_name), r.birth_date, r.district, r.street)
-            for r in listing.person_search_rows(uow.session, search, limit)]
+    return [_match(r) for r in listing.person_search_rows(uow.session, search, limit)]
+
+
+def count_person_matches(uow: UnitOfWork, search: str) -> int:
+    """How many persons the quick look-up ``search`` finds (no limit)."""
+    if not listing.person_search_rows(uow.session, search, 1):
+        return 0  # nothing searchable typed ("", "-"): no hits, not "everybody"
+    return listing.person_count(uow.session, search=search)
+
+
+def person_match_page(uow: UnitOfWork, search: str, offset: int, limit: int) -> list[PersonMatch]:
+    """Rows ``offset`` … ``offset + limit`` of the quick look-up, in name order (the list
+    in the quick capture fetches them page by page as she scrolls)."""
+    rows = listing.person_search_rows(uow.session, search, offset + limit)
+    return [_match(r) for r in rows[offset:]]
+
+
+def namesakes(uow: UnitOfWork, last_name: str, first_name: str | None = None) -> list[PersonMatch]:
+    """Persons with the same name as a new entry would get, folded ("Müller" = "Mueller" =
+    "Muller"): same last name, and the same first name where both have one."""
+    last_forms = set(fold_variants(last_name))
+    if not last_forms:
+        return []
+    first_forms = set(fold_variants(first_name))
+    out = []
+    everyone = listing.person_count(uow.session, search=last_name)  # no limit: all of them
+    for r in listing.person_search_rows(uow.session, last_name, everyone):
+        if not last_forms & set(fold_variants(r.last_name)):
+            continue
+        if first_forms and r.first_name and not first_forms & set(fold_variants(r.first_name)):
+            continue
+        out.append(_match(r))
+    return out
+
+
+def _match(r) -> PersonMatch:
+    return PersonMatch(r.id, display_name(r.last_name, r.first_name), r.birth_date, r.district, r.street)
 
 
 def _date(value) -> dt.date | None:

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kuemmerer.db.migrate import default_backup_dir
 from kuemmerer.db.storage import Database, open_database
 from kuemmerer.db.uow import UnitOfWork
+from kuemmerer.domain.errors import StorageError
 
 from . import lists
+
+
+class WorkspaceClosed(StorageError):
+    """A unit of work was asked of a closed workspace (e.g. while a restore swaps the file):
+    a bug in the caller, never a reason to reopen the file."""
+
+    def __init__(self) -> None:
+        super().__init__("Die Datenbank ist gerade geschlossen (zum Beispiel während einer "
+                         "Wiederherstellung). Bitte einen Moment warten und es dann noch einmal versuchen.")
 
 
 @dataclass
 class Workspace:
     db: Database
+    closed: bool = field(default=False, init=False)
 
     @property
     def path(self) -> Path:
@@ -38,14 +49,22 @@ class Workspace:
         return self.db.migrated
 
     def uow(self, *, read_only: bool = False) -> UnitOfWork:
+        if self.closed:  # the engine would silently open the file again
+            raise WorkspaceClosed()
         return UnitOfWork(self.db.engine, read_only=read_only)
 
     def close(self) -> None:
+        """Close every connection; afterwards ``uow()`` refuses (closing twice is harmless)."""
+        if self.closed:
+            return
+        self.closed = True
         self.db.close()
 
     def analyze(self) -> None:
         from kuemmerer.db.storage import analyze
 
+        if self.closed:
+            raise WorkspaceClosed()
         analyze(self.db.engine)
 
 

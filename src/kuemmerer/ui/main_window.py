@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -11,12 +11,15 @@ from PySide6.QtWidgets import (
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QWidget,
 )
 
 from kuemmerer import APP_TITLE, __version__
-from kuemmerer.services import maintenance
+from kuemmerer.domain.errors import KuemmererError, ValidationError
+from kuemmerer.services import desk, maintenance
+from kuemmerer.services.desk import WalkIn
 from kuemmerer.services.workspace import Workspace, open_workspace
 
 from .context import AppContext
@@ -29,6 +32,7 @@ from .pages.persons import PersonsPage
 from .pages.placeholder import ComingSoonPage
 from .pages.referrals import ReferralsPage
 from .pages.requests import RequestsPage
+from .pages.tallies import TalliesWindow
 from .pages.today import TodayPage
 from .tasks import run_in_background
 from .widgets import confirm
@@ -45,9 +49,15 @@ COMING = {
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ws: Workspace, *, demo: bool = False, settings: QSettings | None = None):
+    def __init__(self, ws: Workspace, *, demo: bool = False, settings: QSettings | None = None,
+                 available: QRect | None = None):
         super().__init__()
         self.ctx = AppContext(ws, demo=demo, parent=self)
+        self.swapping = False  # a restore is swapping the database file
+        self.backup_running = False  # Datei → Sicherung erstellen is at work
+        self.swap_notice: QLabel | None = None
+        self._held_timers: list[QTimer] = []
+        self._page_before_swap = 0
         self.settings = settings or QSettings()
         self.setWindowTitle(f"{APP_TITLE} – Demodaten" if demo else APP_TITLE)
         self.sidebar = QListWidget()
@@ -72,11 +82,9 @@ class MainWindow(QMainWindow):
         self.backup_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.backup_label)
+        self._build_undo()
         self.refresh_status()
-        self.resize(1280, 800)
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        self.fit_to_screen(available)
 
     # -- building ---------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -92,6 +100,8 @@ class MainWindow(QMainWindow):
         today.open_person.connect(self.open_person)
         today.show_requests.connect(self.show_requests)
         today.quick_capture.connect(self.quick_capture)
+        today.show_tallies.connect(self.show_tallies)
+        self.tallies_window: TalliesWindow | None = None
         persons.open_request.connect(self.open_request)
         requests.open_person.connect(lambda pid: self.open_person(pid, 1))
         today.open_referral.connect(self.open_referral)
@@ -124,6 +134,10 @@ class MainWindow(QMainWindow):
         capture.triggered.connect(self.quick_capture)
         file_menu.addAction(capture)
         self.capture_action = capture
+        tallies = QAction("Strichliste…", self, shortcut=QKeySequence("Ctrl+Shift+S"))
+        tallies.triggered.connect(self.show_tallies)
+        file_menu.addAction(tallies)
+        self.tallies_action = tallies
         file_menu.addSeparator()
         file_menu.addAction("Sicherung erstellen", self.create_backup)
         file_menu.addAction("Sicherung wiederherstellen…", self.restore_backup)
@@ -137,7 +151,39 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, row=i: self.sidebar.setCurrentRow(row))
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu("&Hilfe")
+        help_menu.addAction("Tastenkürzel…", self.show_shortcuts)
         help_menu.addAction("Über Kümmerer", self.about)
+
+    def show_shortcuts(self):
+        """Hilfe → Tastenkürzel: every shortcut there is (checked against the window in the tests)."""
+        from .shortcuts import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self)
+        dialog.show()
+        return dialog
+
+    # -- first size ---------------------------------------------------------------------------
+    FRAME = QSize(16, 40)  # room for the window frame and title bar, which Qt knows only once shown
+
+    def fit_to_screen(self, available: QRect | None = None) -> None:
+        """The first size (or the saved one) within the available screen area (``available``,
+        default: the screen's without task bar), so the status bar is visible at 1366×768."""
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        if available is None:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            if screen is None:
+                return
+            available = screen.availableGeometry()
+        width = min(self.width(), available.width() - self.FRAME.width())
+        height = min(self.height(), available.height() - self.FRAME.height())
+        self.resize(max(width, 640), max(height, 480))
+        x = min(max(self.x(), available.left()), available.right() - self.width() - self.FRAME.width() + 1)
+        y = min(max(self.y(), available.top()), available.bottom() - self.height() - self.FRAME.height() + 1)
+        self.move(max(x, available.left()), max(y, available.top()))
 
     # -- navigation -----------------------------------------------------------------------
     def show_section(self, name: str) -> QWidget:
@@ -159,12 +205,73 @@ class MainWindow(QMainWindow):
     def show_requests(self, follow_up: str) -> None:
         self.show_section("Anliegen").set_filters(status="open", follow_up=follow_up or None)
 
+    def show_tallies(self) -> TalliesWindow:
+        """The Strichliste (anonymous counts of any day) in its own window."""
+        if self.tallies_window is None:
+            self.tallies_window = TalliesWindow(self.ctx, self)
+        self.tallies_window.show()
+        self.tallies_window.raise_()
+        self.tallies_window.activateWindow()
+        return self.tallies_window
+
     def quick_capture(self) -> QuickCaptureDialog:
         dialog = QuickCaptureDialog(self.ctx, self)
         dialog.exec()
         if dialog.result_walk_in is not None:
-            self.statusBar().showMessage("Besuch gespeichert.", 4000)
+            self.offer_undo(dialog.result_walk_in)
         return dialog
+
+    # -- Rückgängig after a quick capture ---------------------------------------------------
+    UNDO_SECONDS = 10
+
+    def _build_undo(self) -> None:
+        self.undo_label = QLabel()
+        self.undo_label.setStyleSheet("color: #0b5394; font-weight: bold;")
+        self.undo_button = QPushButton("Rückgängig")
+        self.undo_button.setToolTip("Den eben erfassten Besuch wieder entfernen")
+        self.undo_button.clicked.connect(self.undo_last_capture)
+        self.statusBar().insertWidget(0, self.undo_label)
+        self.statusBar().insertWidget(1, self.undo_button)
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.timeout.connect(self._end_undo)
+        self.last_walk_in: WalkIn | None = None
+        self.undo_label.hide()
+        self.undo_button.hide()
+
+    def offer_undo(self, walk_in: WalkIn) -> None:
+        """Say what was saved, with a Rückgängig button for the next seconds."""
+        with self.ctx.uow(read_only=True) as uow:
+            text = desk.describe_walk_in(uow, walk_in)
+        self.last_walk_in = walk_in
+        self.undo_label.setText(text)
+        self.undo_label.show()
+        self.undo_button.show()
+        self.undo_button.setEnabled(True)
+        self.undo_timer.start(self.UNDO_SECONDS * 1000)
+
+    def _end_undo(self) -> None:
+        self.last_walk_in = None
+        self.undo_timer.stop()
+        self.undo_label.hide()
+        self.undo_button.hide()
+
+    def undo_last_capture(self) -> None:
+        walk_in = self.last_walk_in
+        if walk_in is None:
+            return
+        self._end_undo()
+        try:
+            with self.ctx.uow() as uow:
+                desk.undo_walk_in(uow, walk_in)
+        except ValidationError as exc:
+            self.statusBar().showMessage(" ".join(exc.errors.values()), 8000)
+            return
+        except KuemmererError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        self.statusBar().showMessage("Rückgängig gemacht: der Besuch wurde wieder entfernt.", 5000)
+        self.ctx.notify("contacts")
 
     # -- storage ----------------------------------------------------------------------------
     def refresh_status(self) -> None:
@@ -178,15 +285,24 @@ class MainWindow(QMainWindow):
         ws = self.ctx.ws
 
         def done(info) -> None:
+            self.backup_running = False
             self.refresh_status()
             QMessageBox.information(self, "Sicherung erstellt",
                                     f"Die Sicherung wurde erstellt und geprüft:\n{info.path}")
 
+        def failed(exc: BaseException) -> None:
+            self.backup_running = False
+            report_error(self, exc)
+
+        self.backup_running = True
         run_in_background(self, "Sicherung wird erstellt und geprüft …",
-                          lambda: maintenance.create_backup(ws, reason="manuell"), done,
-                          lambda exc: report_error(self, exc))
+                          lambda: maintenance.create_backup(ws, reason="manuell"), done, failed)
 
     def restore_backup(self) -> None:
+        if self.backup_running or self.swapping:  # never swap the file under a running backup
+            QMessageBox.information(self, "Bitte warten", "Es läuft gerade eine Sicherung. Bitte warten Sie, "
+                                    "bis sie fertig ist, und stellen Sie dann wieder her.")
+            return
         ws = self.ctx.ws
         path, _ = QFileDialog.getOpenFileName(self, "Sicherung wählen", str(ws.backup_dir),
                                               "Kümmerer-Sicherungen (*.sqlite)")
@@ -197,24 +313,80 @@ class MainWindow(QMainWindow):
                        "gesichert, so dass Sie zurückkehren können.", "Wiederherstellen"):
             return
         db_path, backup_dir = ws.path, ws.backup_dir
-        ws.close()
+        self._begin_swap("Die Sicherung wird wiederhergestellt …")
 
         def restore():
             maintenance.restore(db_path, path, backup_dir)
             return open_workspace(db_path)
 
         def done(new_ws: Workspace) -> None:
-            maintenance.record_restore(new_ws)
-            self.ctx.ws = new_ws
-            self.ctx.notify("all")
-            self.refresh_status()
+            self._end_swap(new_ws)  # first: the window must come back whatever follows
+            try:
+                maintenance.record_restore(new_ws)
+            except Exception as exc:  # noqa: BLE001 - the restore itself succeeded
+                report_error(self, exc)
             QMessageBox.information(self, "Wiederhergestellt", "Die Sicherung wurde wiederhergestellt.")
 
         def failed(exc: BaseException) -> None:
-            self.ctx.ws = open_workspace(db_path)
+            try:  # the file as it was (never a new empty one in its place)
+                self._end_swap(open_workspace(db_path, create=False))
+            except Exception as reopen_exc:  # noqa: BLE001 - shown to her, the window stays closed
+                self._swap_lost(reopen_exc)
             report_error(self, exc)
 
-        run_in_background(self, "Sicherung wird wiederhergestellt …", restore, done, failed)
+        self.restore_job = run_in_background(self, "Sicherung wird wiederhergestellt …", restore, done, failed,
+                                             blocking=True)
+
+    # While the file is swapped no page may reach the database: the context is closed
+    # (``ctx.uow()`` refuses, change notices wait), the pages are hidden behind a notice,
+    # their pending timers (search-as-you-type) wait, and a blocking dialog covers the app.
+    def _begin_swap(self, text: str) -> None:
+        self.swapping = True
+        self._held_timers = [t for t in self.findChildren(QTimer) if t.isActive()]
+        for timer in self._held_timers:
+            timer.stop()
+        self.ctx.close_for_swap()
+        self._page_before_swap = self.stack.currentIndex()
+        if self.swap_notice is None:
+            # at the top: the "Bitte warten" dialog stands in the middle
+            self.swap_notice = QLabel(alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            self.swap_notice.setWordWrap(True)
+            self.swap_notice.setContentsMargins(0, 80, 0, 0)
+            self.stack.addWidget(self.swap_notice)  # last, so the sections keep their indices
+        self.swap_notice.setText(f"<h3>{text}</h3><p>Kümmerer öffnet die Datenbank danach wieder.</p>")
+        self.stack.setCurrentWidget(self.swap_notice)
+        for widget in (self.sidebar, self.menuBar()):
+            widget.setEnabled(False)
+        self.statusBar().showMessage(text)
+
+    def _end_swap(self, ws: Workspace) -> None:
+        self.ctx.reopen(ws)  # every page reloads from the new file (still hidden)
+        self.swapping = False
+        if self.swap_notice is not None:
+            self.stack.removeWidget(self.swap_notice)
+            self.swap_notice.deleteLater()
+            self.swap_notice = None
+        self.stack.setCurrentIndex(self._page_before_swap)
+        for widget in (self.sidebar, self.menuBar()):
+            widget.setEnabled(True)
+        for timer in self._held_timers:
+            timer.start()
+        self._held_timers = []
+        self.statusBar().clearMessage()
+        self.refresh_status()
+
+    def _swap_lost(self, exc: BaseException) -> None:
+        """The file could not be opened again: the pages stay closed; the menu still offers
+        another restore and Beenden."""
+        self.swapping = False
+        self._held_timers = []
+        if self.swap_notice is not None:
+            self.swap_notice.setText("<h3>Die Datenbank konnte nicht wieder geöffnet werden.</h3>"
+                                     f"<p>{exc if isinstance(exc, KuemmererError) else ''}</p>"
+                                     "<p>Bitte über Datei → Sicherung wiederherstellen eine andere Sicherung "
+                                     "wählen oder Kümmerer neu starten.</p>")
+        self.menuBar().setEnabled(True)
+        self.statusBar().clearMessage()
 
     def about(self) -> None:
         QMessageBox.about(self, "Über Kümmerer",
@@ -224,5 +396,8 @@ class MainWindow(QMainWindow):
                           f"<p>Datenbank: {self.ctx.ws.path}</p>")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.swapping:  # the file is being swapped: closing now could leave no database
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)

@@ -29,25 +29,63 @@ class _Job(QRunnable):
             self.signals.done.emit(result)
 
 
+class BusyDialog(QProgressDialog):
+    """"Bitte warten" without a way out: neither Esc nor the window's close button hides it
+    while the work runs (the work is a transaction that must finish or roll back)."""
+
+    def __init__(self, label: str, parent: QWidget | None):
+        super().__init__(label, "", 0, 0, parent)
+        self.setWindowTitle("Bitte warten")
+        self.setCancelButton(None)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.running = True
+        self._job: QRunnable | None = None
+
+    def finish(self) -> None:
+        self.running = False
+        self.reset()
+        self.hide()
+        self.deleteLater()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and self.running:
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        if not self.running:
+            super().reject()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.running:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
 def run_in_background(parent: QWidget, label: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
-                      on_error: Callable[[BaseException], None]) -> QProgressDialog:
+                      on_error: Callable[[BaseException], None], *, blocking: bool = False) -> BusyDialog:
     """Run ``fn`` on a worker thread; show a busy dialog meanwhile (no cancel: the work
-    is a transaction that must finish or roll back)."""
-    dialog = QProgressDialog(label, "", 0, 0, parent)
-    dialog.setWindowTitle("Bitte warten")
-    dialog.setCancelButton(None)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
+    is a transaction that must finish or roll back). ``blocking``: the dialog comes up at
+    once and blocks the whole application (not only ``parent``) until the work is done."""
+    dialog = BusyDialog(label, parent)
+    if blocking:
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(0)
+        dialog.show()
+    else:
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
     job = _Job(fn)
 
     def finish(result: Any) -> None:
-        dialog.reset()
-        dialog.deleteLater()
+        dialog.finish()
         on_done(result)
 
     def fail(exc: BaseException) -> None:
-        dialog.reset()
-        dialog.deleteLater()
+        dialog.finish()
         on_error(exc)
 
     job.signals.done.connect(finish, Qt.ConnectionType.QueuedConnection)
