@@ -76,7 +76,8 @@ def test_with_consent_the_partner_part_holds_name_contact_and_reason(case, tmp_p
 
 
 def test_only_the_categories_the_consent_covers(case, tmp_path):
-    consent(case, categories=("name",))
+    c = consent(case, categories=("name",))
+    partners.update_referral(case["uow"], case["ref"].id, consent_id=c.id)
     text = sheet_text(case, tmp_path)
     assert LAST in text
     assert STREET not in text and "5550199" not in text and "Räumungsklage" not in text

@@ -189,3 +189,63 @@ def postal_address(street: str | None, postcode: str | None, city: str | None) -
     """"Lindenstraße 4, 09120 Chemnitz"; parts that are missing are left out ("" if none)."""
     town = " ".join(x for x in (postcode, city) if x)
     return ", ".join(x for x in (street, town) if x)
+
+
+# --------------------------------------------------------------------------- consents (DESIGN.md §5)
+
+CONSENT_VALID = "gültig"
+CONSENT_UNTIL_CLOSED = "gültig bis zum Abschluss der Vermittlung"
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """Whether a consent passes data on a day, and how that reads ("gültig", "widerrufen am …")."""
+
+    valid: bool
+    text: str
+
+
+def consent_state(day: dt.date, given_on: dt.date, valid_until: dt.date | None = None,
+                  withdrawn_on: dt.date | None = None, referral_closed_on: dt.date | None = None) -> ConsentState:
+    """The state of a Schweigepflichtentbindung on ``day``. A withdrawal counts from its
+    day on; ``valid_until`` is the last valid day; a consent without an end date ends
+    when the referral it was given for is closed (``referral_closed_on``, from that day on) —
+    as the printed form says."""
+    if withdrawn_on is not None and withdrawn_on <= day:
+        return ConsentState(False, f"widerrufen am {withdrawn_on:%d.%m.%Y}")
+    if day < given_on:
+        return ConsentState(False, f"gültig ab {given_on:%d.%m.%Y}")
+    if valid_until is not None:
+        if valid_until < day:
+            return ConsentState(False, f"abgelaufen am {valid_until:%d.%m.%Y}")
+        return ConsentState(True, CONSENT_VALID)
+    if referral_closed_on is not None and referral_closed_on <= day:
+        return ConsentState(False, f"beendet mit Abschluss der Vermittlung am {referral_closed_on:%d.%m.%Y}")
+    return ConsentState(True, CONSENT_UNTIL_CLOSED)
+
+
+def consent_state_of(consent, day: dt.date) -> ConsentState:
+    """``consent_state`` of an object with given_on, valid_until, withdrawn_on and
+    referral_closed_on (the closing day of the referral it was given for)."""
+    return consent_state(day, consent.given_on, consent.valid_until, consent.withdrawn_on,
+                         consent.referral_closed_on)
+
+
+def covering_consent(consents, *, person_id: int, organisation_id: int, service_id: int,
+                     own_consent_id: int | None, day: dt.date):
+    """Which consent lets a referral pass the resident's data on ``day`` (DESIGN.md §5):
+    the referral's own consent if it is valid; else the newest valid consent of the same
+    person for the same recipient **and** the same service (Angebot) — the service of the
+    referral that consent was given for (``service_id`` of the consent; ``None`` if it was
+    never used, and then it covers nothing but a referral that links it as its own).
+    ``consents`` are objects with id, person_id, organisation_id, service_id, given_on,
+    valid_until, withdrawn_on and referral_closed_on. Withdrawn or expired ones never cover."""
+    def usable(c) -> bool:
+        return (c.person_id == person_id and c.organisation_id == organisation_id
+                and consent_state_of(c, day).valid)
+
+    own = [c for c in consents if own_consent_id is not None and c.id == own_consent_id]
+    if own and usable(own[0]):
+        return own[0]
+    same = [c for c in consents if c.id != own_consent_id and c.service_id == service_id and usable(c)]
+    return max(same, key=lambda c: (c.given_on, c.id)) if same else None

@@ -9,7 +9,7 @@ from typing import BinaryIO
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from kuemmerer.domain.rules import postal_address
+from kuemmerer.domain.rules import CONSENT_UNTIL_CLOSED, postal_address
 from kuemmerer.services.dto import ConsentFormData
 
 from .pdf_base import build, date_de, field_table, letterhead_block, p, styles
@@ -25,7 +25,7 @@ def write_consent_form(data: ConsentFormData, target: Path | BinaryIO) -> None:
               ("Anschrift", data.person_address or "_" * 48)]
     categories = [Paragraph(("☒ " if ticked else "☐ ") + escape(label), st["base"])
                   for label, ticked in data.categories]
-    until = date_de(data.valid_until) or "______________ (ohne Angabe: bis zum Abschluss der Vermittlung)"
+    until = date_de(data.valid_until) or f"______________ (ohne Angabe: {CONSENT_UNTIL_CLOSED})"
     story = [
         letterhead_block(lh, st),
         Spacer(1, 5 * mm),

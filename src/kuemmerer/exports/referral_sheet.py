@@ -10,9 +10,8 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from kuemmerer.services.dto import ReferralSheet
-
 from kuemmerer.domain.rules import opening_hours_lines, postal_address
+from kuemmerer.services.dto import ReferralSheet
 
 from .pdf_base import CONTENT_WIDTH, build, date_de, field_table, letterhead_block, p, styles
 
@@ -68,10 +67,13 @@ def _partner(sheet: ReferralSheet, st: dict) -> list:
         if value:
             rows.append((label, value))
     out.append(field_table(rows, st) if rows else p("Keine Angaben.", st["base"]))
-    until = f", gültig bis {date_de(r.consent_valid_until)}" if r.consent_valid_until else ""
+    until = f" bis {date_de(r.consent_valid_until)}" if r.consent_valid_until else ""
+    state = f" ({r.consent_state}{until})" if r.consent_state else ""
+    given_for = (f", erteilt zur Vermittlung Nr. {r.consent_referral_id} für dasselbe Angebot"
+                 if r.consent_referral_id else "")
     out.append(Spacer(1, 1.5 * mm))
-    out.append(p(f"Weitergabe mit schriftlicher Einwilligung vom {date_de(r.consent_given_on)}{until} "
-                 f"für: {', '.join(r.categories)}.", st["small"]))
+    out.append(p(f"Weitergabe mit schriftlicher Einwilligung vom {date_de(r.consent_given_on)}{given_for}"
+                 f"{state} für: {', '.join(r.categories)}.", st["small"]))
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
-from kuemmerer.domain.rules import referral_state_label
+from kuemmerer.domain.rules import ConsentState, consent_state_of, referral_state_label
 
 
 def from_row(cls, obj, **extra):
@@ -58,6 +58,43 @@ class ServiceDto:
     name: str
     description: str | None
     active: bool
+    sort_order: int = 0
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One entry of her lists (Stadtgebiet, Thema, Angebot) as Einstellungen shows it."""
+
+    id: int
+    name: str
+    active: bool
+    sort_order: int
+    uses: int  # records referring to it; 0 = may be deleted
+    streets: int = 0  # Stadtgebiete only
+    outside: bool = False  # the district kind "außerhalb"
+
+
+@dataclass(frozen=True)
+class StreetDto:
+    id: int
+    district_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What merging ``source`` into ``target`` moves: (German label, how many) per kind."""
+
+    kind: str
+    source_id: int
+    source_name: str
+    target_id: int
+    target_name: str
+    moves: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _label, n in self.moves)
 
 
 @dataclass(frozen=True)
@@ -163,14 +200,19 @@ class ConsentDto:
     given_on: dt.date
     valid_until: dt.date | None
     withdrawn_on: dt.date | None
+    # the referral it was given for (the first one linking it): its Angebot and closing day
+    referral_id: int | None = None
+    service_id: int | None = None
+    referral_closed_on: dt.date | None = None
+
+    def state_on(self, day: dt.date) -> ConsentState:
+        """Valid or not on ``day``, and its German state text (domain rule ``consent_state``)."""
+        return consent_state_of(self, day)
 
     def is_valid_on(self, day: dt.date) -> bool:
-        """A consent passes data on ``day`` if given, not expired and not withdrawn."""
-        if day < self.given_on:
-            return False
-        if self.valid_until is not None and day > self.valid_until:
-            return False
-        return self.withdrawn_on is None or day < self.withdrawn_on
+        """A consent passes data on ``day`` if given, not expired, not withdrawn and — without
+        an end date — its referral is not closed yet."""
+        return self.state_on(day).valid
 
 
 @dataclass(frozen=True)
@@ -408,6 +450,8 @@ class ResidentPart:
     consent_given_on: dt.date
     consent_valid_until: dt.date | None
     categories: tuple[str, ...]  # German labels
+    consent_state: str = ""  # "gültig bis zum Abschluss der Vermittlung" (domain rule consent_state)
+    consent_referral_id: int | None = None  # the referral it was given for, if another one
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from kuemmerer.db import queries
@@ -11,13 +11,13 @@ from kuemmerer.db.models import Consent, OpeningHours, Organisation, Person, Ref
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import DataCategory, OrganisationKind, ReferralOutcome
 from kuemmerer.domain.rules import WEEKDAYS, fold, matches_words, sort_key
+from kuemmerer.domain.rules import covering_consent as covering_consent_rule
 
 from . import lists, settings
 from .crud import Crud, check_ref, check_unique
 from .dto import ConsentDto, OpeningHoursDto, OrganisationDto, ReferralDto, from_row
+from .statistics import freeze_before_erasure
 from .validation import Form, check_order, parse_time, today
-
-
 
 # --------------------------------------------------------------------------- organisations
 
@@ -168,6 +168,20 @@ def _consent_dto(c: Consent) -> ConsentDto:
     return from_row(ConsentDto, c, data_categories=tuple(p for p in c.data_categories.split(",") if p))
 
 
+def _home_referral(uow: UnitOfWork, consent_id: int) -> Referral | None:
+    """The referral a consent was given for: the first one linking it."""
+    return next(iter(uow.all(Referral, "referred_on", "id", consent_id=consent_id)), None)
+
+
+def _with_referral(uow: UnitOfWork, c: ConsentDto) -> ConsentDto:
+    """The consent with the referral it was given for: that referral's Angebot is the
+    consent's, and its closing ends a consent without an end date (DESIGN.md §5)."""
+    home = _home_referral(uow, c.id)
+    if home is None:
+        return replace(c, referral_id=None, service_id=None, referral_closed_on=None)
+    return replace(c, referral_id=home.id, service_id=home.service_id, referral_closed_on=home.closed_on)
+
+
 def _validate_consent(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
     if isinstance(values.get("data_categories"), str):
         values = {**values, "data_categories": values["data_categories"].split(",")}
@@ -192,28 +206,51 @@ def _validate_consent(uow: UnitOfWork, values: dict[str, Any], current) -> dict[
 
 
 consents = Crud(Consent, ConsentDto, "Einwilligung", _validate_consent, to_dto=_consent_dto)
-record_consent = consents.create
-update_consent = consents.update
 delete_consent = consents.delete
-get_consent = consents.get
+
+
+def record_consent(uow: UnitOfWork, **values: Any) -> ConsentDto:
+    return _with_referral(uow, consents.create(uow, **values))
+
+
+def update_consent(uow: UnitOfWork, consent_id: int, **changes: Any) -> ConsentDto:
+    return _with_referral(uow, consents.update(uow, consent_id, **changes))
+
+
+def get_consent(uow: UnitOfWork, consent_id: int) -> ConsentDto:
+    return _with_referral(uow, consents.get(uow, consent_id))
 
 
 def withdraw_consent(uow: UnitOfWork, consent_id: int, on: dt.date | None = None) -> ConsentDto:
     """Withdrawing is one click: from ``on`` (default today) no data passes any more."""
-    return consents.update(uow, consent_id, withdrawn_on=on or today())
+    return update_consent(uow, consent_id, withdrawn_on=on or today())
 
 
 def list_consents(uow: UnitOfWork, person_id: int) -> list[ConsentDto]:
-    return consents.list(uow, "given_on", person_id=person_id)
+    return [_with_referral(uow, c) for c in consents.list(uow, "given_on", person_id=person_id)]
 
 
 def valid_consent(uow: UnitOfWork, person_id: int, organisation_id: int,
-                  on: dt.date | None = None) -> ConsentDto | None:
-    """The newest consent of the person for that recipient that is valid on ``on``."""
+                  on: dt.date | None = None, service_id: int | None = None) -> ConsentDto | None:
+    """The newest consent of the person for that recipient that is valid on ``on``; with
+    ``service_id``, only one a new referral to that Angebot may use: given for a referral
+    to the same Angebot, or not used by any referral yet (it then becomes that one's)."""
     day = on or today()
     found = [c for c in list_consents(uow, person_id)
-             if c.organisation_id == organisation_id and c.is_valid_on(day)]
+             if c.organisation_id == organisation_id and c.is_valid_on(day)
+             and (service_id is None or c.service_id in (None, service_id))]
     return found[-1] if found else None
+
+
+def covering_consent(uow: UnitOfWork, referral_id: int, on: dt.date | None = None) -> ConsentDto | None:
+    """The consent under which this referral passes the resident's data on ``on``
+    (DESIGN.md §5, rule ``domain.rules.covering_consent``): its own consent, else one for
+    the same recipient and the same Angebot; one without an end date ends when its
+    referral is closed; withdrawn or expired ones never cover."""
+    r = uow.get(Referral, referral_id, "Vermittlung")
+    return covering_consent_rule(list_consents(uow, r.person_id), person_id=r.person_id,
+                                 organisation_id=r.organisation_id, service_id=r.service_id,
+                                 own_consent_id=r.consent_id, day=on or today())
 
 
 # --------------------------------------------------------------------------- referrals
@@ -254,6 +291,11 @@ def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict
         consent = uow.get(Consent, clean["consent_id"])
         if consent.person_id != clean["person_id"] or consent.organisation_id != clean["organisation_id"]:
             form.error("consent_id", "Die Einwilligung gilt nicht für diese Person und diesen Empfänger.")
+        else:
+            home = _home_referral(uow, consent.id)
+            if home is not None and home is not current and home.service_id != clean["service_id"]:
+                form.error("consent_id", "Die Einwilligung wurde für ein anderes Angebot erteilt; "
+                                         "sie gilt nur für denselben Empfänger und dasselbe Angebot.")
     check_order(form, clean["referred_on"], clean["outcome_on"], "outcome_on",
                 "Das Ergebnis kann nicht vor der Vermittlung liegen.")
     check_order(form, clean["referred_on"], clean["closed_on"], "closed_on",
@@ -277,7 +319,8 @@ def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict
     return clean
 
 
-referrals = Crud(Referral, ReferralDto, "Vermittlung", _validate_referral)
+referrals = Crud(Referral, ReferralDto, "Vermittlung", _validate_referral,
+                 before_delete=freeze_before_erasure)
 create_referral = referrals.create
 update_referral = referrals.update
 delete_referral = referrals.delete
@@ -329,7 +372,9 @@ def save_referral(uow: UnitOfWork, referral_id: int | None = None, *,
             errors.update({k if k in owner else f"consent_{k}": v for k, v in exc.errors.items()})
     elif "consent_id" not in values and (current is None or current.consent_id is None
                                          or current.organisation_id != owner["organisation_id"]):
-        on_file = (valid_consent(uow, owner["person_id"], owner["organisation_id"])
+        service_id = values.get("service_id", current.service_id if current else None)
+        on_file = (valid_consent(uow, owner["person_id"], owner["organisation_id"],
+                                 service_id=service_id if isinstance(service_id, int) else -1)
                    if isinstance(owner["person_id"], int) and isinstance(owner["organisation_id"], int) else None)
         values["consent_id"] = on_file.id if on_file else None
     try:

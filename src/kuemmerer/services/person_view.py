@@ -95,17 +95,10 @@ def consent_rows(uow: UnitOfWork, person_id: int, today: dt.date) -> tuple[Conse
     names = {o.id: o.name for o in partners.list_organisations(uow)}
     rows = []
     for c in reversed(partners.list_consents(uow, person_id)):
-        if c.withdrawn_on is not None and c.withdrawn_on <= today:
-            state = f"widerrufen am {c.withdrawn_on:%d.%m.%Y}"
-        elif c.given_on > today:
-            state = f"ab {c.given_on:%d.%m.%Y}"
-        elif c.valid_until is not None and c.valid_until < today:
-            state = f"abgelaufen am {c.valid_until:%d.%m.%Y}"
-        else:
-            state = "gültig"
+        state = c.state_on(today)  # one rule (domain.rules.consent_state) for every screen and sheet
         rows.append(ConsentRow(c.id, names.get(c.organisation_id, ""),
                                ", ".join(DataCategory(x).label for x in c.data_categories), c.purpose,
-                               c.given_on, c.valid_until, c.withdrawn_on, state, c.is_valid_on(today)))
+                               c.given_on, c.valid_until, c.withdrawn_on, state.text, state.valid))
     return tuple(rows)
 
 

@@ -1,10 +1,11 @@
 """What goes on the Vermittlungsbogen and the Schweigepflichtentbindung.
 
-The rule of DESIGN.md §5 lives here, not in the PDF code: the partner part of a
-referral sheet carries the resident's data only while a consent for that recipient
-is valid on the day the sheet is printed, and only the categories it covers (name;
-address and contact data; birth date; the concern as reason). Without one, the
-part stays blank for her to fill in by hand.
+The rule of DESIGN.md §5 (``domain.rules.covering_consent``), not the PDF code, decides:
+the partner part of a referral sheet carries the resident's data only under the
+referral's own consent, or another one for the same recipient and the same Angebot,
+valid on the day the sheet is printed (one without an end date ends when its referral
+is closed), and only the categories it covers (name; address and contact data; birth
+date; the concern as reason). Without one, the part stays blank for her to fill in by hand.
 """
 
 from __future__ import annotations
@@ -25,14 +26,9 @@ def _address(p: PersonDto) -> str | None:
 
 
 def consent_for_sheet(uow: UnitOfWork, referral_id: int, on: dt.date) -> ConsentDto | None:
-    """The consent that lets this referral pass data on ``on``: the one recorded with the
-    referral if it is still valid, else the newest valid one for the same recipient."""
-    r = uow.get(Referral, referral_id, "Vermittlung")
-    if r.consent_id is not None:
-        linked = partners.get_consent(uow, r.consent_id)
-        if linked.is_valid_on(on):
-            return linked
-    return partners.valid_consent(uow, r.person_id, r.organisation_id, on)
+    """The consent that lets this referral pass data on ``on``: its own if still valid, else
+    the newest valid one for the same recipient and the same Angebot (``partners.covering_consent``)."""
+    return partners.covering_consent(uow, referral_id, on)
 
 
 def referral_sheet(uow: UnitOfWork, referral_id: int, today: dt.date | None = None) -> ReferralSheet:
@@ -54,6 +50,8 @@ def referral_sheet(uow: UnitOfWork, referral_id: int, today: dt.date | None = No
             consent_given_on=consent.given_on,
             consent_valid_until=consent.valid_until,
             categories=tuple(DataCategory(c).label for c in consent.data_categories),
+            consent_state=consent.state_on(today).text,
+            consent_referral_id=consent.referral_id if consent.referral_id != r.id else None,
         )
     return ReferralSheet(
         referral_id=r.id,

@@ -29,3 +29,10 @@ def relative_days(day: dt.date, today: dt.date) -> str:
     if delta == 1:
         return "morgen"
     return f"seit {-delta} Tagen" if delta < 0 else f"in {delta} Tagen"
+
+
+def multiline_html(text: str | None) -> str:
+    """Plain text for a rich-text label: escaped, its line breaks kept (notes, descriptions, minutes)."""
+    from html import escape
+
+    return escape(text or "").replace("\r\n", "\n").replace("\n", "<br>")

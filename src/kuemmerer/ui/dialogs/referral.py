@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kuemmerer.domain.enums import DataCategory, ReferralOutcome
-from kuemmerer.domain.rules import opening_hours_lines, postal_address
+from kuemmerer.domain.rules import CONSENT_VALID, opening_hours_lines, postal_address
 from kuemmerer.services import lists, partners, requests, settings
 from kuemmerer.services.dto import ConsentDto, OrganisationDto, ReferralDto
 from kuemmerer.services.validation import parse_date, parse_time
@@ -32,10 +32,15 @@ from ..widgets import DateField, FieldForm, GuardedDialog, combo, set_combo_data
 OUTCOME_ITEMS = [(o.label, o.value) for o in ReferralOutcome]
 
 
-def consent_summary(c: ConsentDto) -> str:
+def consent_summary(c: ConsentDto, day: dt.date, *, with_state: bool = True) -> str:
+    """"erteilt am …, gültig bis zum Abschluss der Vermittlung. Umfasst: …" — the state text
+    is the domain rule's (the same as on the sheet and in the person's Einwilligungen)."""
     cats = ", ".join(DataCategory(x).label for x in c.data_categories)
-    until = f", gültig bis {date_de(c.valid_until)}" if c.valid_until else ", unbefristet"
-    return f"erteilt am {date_de(c.given_on)}{until}. Umfasst: {cats}. Zweck: {c.purpose}"
+    state = c.state_on(day).text
+    if c.valid_until and state == CONSENT_VALID:
+        state = f"gültig bis {date_de(c.valid_until)}"
+    state = f", {state}" if with_state else (f", gültig bis {date_de(c.valid_until)}" if c.valid_until else "")
+    return f"erteilt am {date_de(c.given_on)}{state}. Umfasst: {cats}. Zweck: {c.purpose}"
 
 
 def partner_summary(org: OrganisationDto) -> str:
@@ -221,11 +226,15 @@ class ReferralDialog(GuardedDialog):
             for o in offering:
                 self.organisation.addItem(o.name if o.active else f"{o.name} (nicht mehr aktiv)", o.id)
             set_combo_data(self.organisation, keep)
+        # long partner names: the list opens wide enough, the closed box shows the full name as tooltip
+        view = self.organisation.view()
+        view.setMinimumWidth(max(self.organisation.width(), view.sizeHintForColumn(0) + 30))
         self.organisation.blockSignals(False)
         self._partner_changed()
 
     def _partner_changed(self) -> None:
         org = self.organisations.get(self.organisation.currentData())
+        self.organisation.setToolTip(self.organisation.currentText())
         self.partner_info.setText(partner_summary(org) if org else "")
         self.partner_info.setVisible(org is not None)
         self._refresh_consent()
@@ -235,16 +244,26 @@ class ReferralDialog(GuardedDialog):
 
     def _refresh_consent(self) -> None:
         org_id = self.organisation.currentData()
-        self.valid_consent = None
+        service_id, today = self.service.currentData(), self.ctx.today()
+        self.valid_consent = linked = None
         if org_id is not None:
             with self.ctx.uow(read_only=True) as uow:
-                self.valid_consent = partners.valid_consent(uow, self.person_id, org_id, self.ctx.today())
+                r = self.referral
+                if r and (org_id, service_id) == (r.organisation_id, r.service_id):
+                    # as stored: the rule that decides the sheet (own consent, same recipient and Angebot)
+                    self.valid_consent = partners.covering_consent(uow, r.id, today)
+                    linked = partners.get_consent(uow, r.consent_id) if r.consent_id else None
+                else:
+                    self.valid_consent = partners.valid_consent(uow, self.person_id, org_id, today,
+                                                                service_id=service_id or -1)
         if org_id is None:
             self.consent_status.setText("Erst einen Partner wählen.")
         elif self.valid_consent:
-            self.consent_status.setText("<b>Liegt vor</b>: " + escape(consent_summary(self.valid_consent)))
+            self.consent_status.setText("<b>Liegt vor</b>: " + escape(consent_summary(self.valid_consent, today)))
         else:
-            self.consent_status.setText("<b>Keine gültige Einwilligung</b> für diesen Partner.")
+            why = f" (die bisherige: {linked.state_on(today).text})" if linked else ""
+            self.consent_status.setText(f"<b>Keine gültige Einwilligung</b> für diesen Partner und dieses "
+                                        f"Angebot{escape(why)}.")
         self.withdraw_button.setVisible(self.valid_consent is not None)
         self.record_consent.setEnabled(org_id is not None)
         self.record_consent.setText("Neue (erweiterte) Einwilligung erfassen" if self.valid_consent

@@ -283,7 +283,7 @@ class PartnersPage(QWidget):
         header.setMinimumSectionSize(50)
         count_width = header.fontMetrics().horizontalAdvance(PARTNER_COLUMNS[5].title) + 20
         self.columns = ColumnFitter(self.view, {1: 112, 3: 78, 4: 102, 5: count_width},
-                                    {0: (0.56, 140), 2: (0.44, 80)})
+                                    {0: (0.66, 160), 2: (0.34, 80)})  # names elide, with the full one as tooltip
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
         self.view.activated.connect(lambda _i: self.edit_current())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -317,7 +317,7 @@ class PartnersPage(QWidget):
 
         self._shown: int | None = None
         self._debounce = QTimer(self, singleShot=True, interval=150)
-        self._debounce.timeout.connect(self.reload)
+        self._debounce.timeout.connect(lambda: self.reload() if self.ctx.available else None)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.service.currentIndexChanged.connect(lambda _i: self.reload())
         self.inactive.toggled.connect(lambda _on: self.reload())

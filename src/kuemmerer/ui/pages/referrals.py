@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from kuemmerer.domain.enums import ReferralOutcome
-from kuemmerer.services import lists, listing, partners, persons, referral_docs, requests
+from kuemmerer.services import listing, lists, partners, persons, referral_docs, requests
 from kuemmerer.services.listing import REFERRAL_STATE_FILTERS, ReferralQuery
 
 from ..context import AppContext
 from ..dialogs.referral import ReferralDialog, consent_summary, partner_summary
-from ..formatting import date_de, number_de, relative_days
+from ..formatting import date_de, multiline_html, number_de, relative_days
 from ..models import Column
 from ..printing import print_pdf, save_pdf
 from ..widgets import ErrorLine, combo, refill_combo
@@ -91,14 +91,14 @@ class ReferralDetail(QWidget):
         grid.setColumnStretch(3, 1)
 
         consent_box = QGroupBox("Schweigepflichtentbindung")
-        consent_layout = QHBoxLayout(consent_box)
+        consent_layout = QVBoxLayout(consent_box)  # a wrapped label beside a button is cut off at 1366×768
         self.consent_label = QLabel()
         self.consent_label.setWordWrap(True)
         self.consent_label.setTextFormat(Qt.TextFormat.RichText)
         self.withdraw_button = QPushButton("Widerrufen")
         self.withdraw_button.setToolTip("Gilt ab heute: der Vermittlungsbogen gibt keine Daten mehr weiter.")
-        consent_layout.addWidget(self.consent_label, 1)
-        consent_layout.addWidget(self.withdraw_button, 0, Qt.AlignmentFlag.AlignTop)
+        consent_layout.addWidget(self.consent_label)
+        consent_layout.addWidget(self.withdraw_button, 0, Qt.AlignmentFlag.AlignRight)
 
         outcome_box = QGroupBox("Ergebnis")
         outcome_layout = QVBoxLayout(outcome_box)
@@ -183,7 +183,7 @@ class ReferralDetail(QWidget):
             f"für <a href='person'>{escape(person.full_name)}</a> · vermittelt am {date_de(r.referred_on)}"
             + (f" · Anliegen: {escape(request.title)}" if request else "")
             + f"<br>{appointment}"
-            + (f"<br>Anlass: {escape(r.reason)}" if r.reason else ""))
+            + (f"<br>Anlass: {multiline_html(r.reason)}" if r.reason else ""))
         self.where.setText(partner_summary(org))
         lines = [f"Stand: <b>{escape(r.state_label)}</b>"]
         if r.outcome_on:
@@ -195,20 +195,21 @@ class ReferralDetail(QWidget):
             text += (f"<br>Nachfrage „Ist die Person angekommen?“ am {date_de(r.follow_up_on)} "
                      f"({relative_days(r.follow_up_on, today)})")
         if r.outcome_note:
-            text += f"<br>{escape(r.outcome_note)}"
+            text += f"<br>{multiline_html(r.outcome_note)}"
         self.outcome_label.setText(text)
         for value, button in self.outcome_buttons.items():
             button.setEnabled(r.closed_on is None and r.outcome != value)
         self.close_button.setText("Wieder öffnen" if r.closed_on else "Abschließen")
         if self.consent:
-            self.consent_label.setText("<b>Gültig</b>: " + escape(consent_summary(self.consent))
+            state = self.consent.state_on(today).text
+            other = (f" Erteilt zur Vermittlung Nr. {self.consent.referral_id} für dasselbe Angebot."
+                     if self.consent.referral_id not in (None, r.id) else "")
+            self.consent_label.setText(f"<b>{escape(state[0].upper() + state[1:])}</b><br>"
+                                       + escape(consent_summary(self.consent, today, with_state=False) + other)
                                        + "<br>Der Vermittlungsbogen enthält die freigegebenen Daten.")
         else:
-            why = ""
-            if linked and linked.withdrawn_on:
-                why = f" (widerrufen am {date_de(linked.withdrawn_on)})"
-            elif linked and linked.valid_until and linked.valid_until < today:
-                why = f" (abgelaufen am {date_de(linked.valid_until)})"
+            # the same state text as on the sheet and in the person's Einwilligungen (domain rule)
+            why = f" ({linked.state_on(today).text})" if linked else ""
             self.consent_label.setText(f"<b>Keine gültige Einwilligung</b>{why}. Der Teil für die "
                                        "Beratungsstelle bleibt leer (zum Ausfüllen von Hand). Die Einwilligung "
                                        "kann unter „Bearbeiten…“ erfasst werden.")
