@@ -147,3 +147,15 @@ def test_two_backups_in_one_second_do_not_overwrite(tmp_path):
     a = bk.create_backup(db, tmp_path / "b", now=when, reason="manuell", rotate=False)
     b = bk.create_backup(db, tmp_path / "b", now=when, reason="manuell", rotate=False)
     assert a.path != b.path and a.path.exists() and b.path.exists()
+
+
+def test_a_second_backup_in_the_same_second_is_the_one_the_rotation_keeps(ws, tmp_path):
+    """A daily backup and a manual one in the same second: the rotation kept an arbitrary
+    one of the two and could delete the backup it had just written."""
+    when = dt.datetime(2026, 3, 4, 10, 0, 0)
+    target = tmp_path / "b"
+    first = bk.create_backup(ws.path, target, reason="taeglich", now=when)
+    second = bk.create_backup(ws.path, target, reason="manuell", now=when)
+    assert second.taken_at > first.taken_at
+    assert second.path.exists()
+    assert [b.path for b in bk.list_backups(ws.path, target)] == [second.path]  # the newest of the day is kept

@@ -86,10 +86,11 @@ def create_backup(db_path: Path, backup_dir: Path, *, reason: str = REGULAR,
         raise StorageError(f"Die Datenbank {db_path} gibt es nicht.")
     backup_dir.mkdir(parents=True, exist_ok=True)
     when = now or dt.datetime.now()
-    final = backup_dir / backup_name(db_path, when, reason)
-    while final.exists():  # two backups in one second
+    # two backups in one second (of any reason) get different times, so the rotation's
+    # "newest of the day" is always the one just written
+    while any(backup_dir.glob(backup_name(db_path, when, "*"))):
         when += dt.timedelta(seconds=1)
-        final = backup_dir / backup_name(db_path, when, reason)
+    final = backup_dir / backup_name(db_path, when, reason)
     tmp = final.with_name(final.name + ".tmp")
     with closing(sqlite3.connect(db_path, timeout=30)) as src:
         src.execute("PRAGMA busy_timeout=30000")

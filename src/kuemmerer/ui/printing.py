@@ -70,13 +70,20 @@ def a4_printer(title: str) -> QPrinter:
     return printer
 
 
+class _PreviewDialog(QPrintPreviewDialog):
+    """Keeps its printer alive (Qt holds only a pointer to it: a collected printer crashes)."""
+
+    def __init__(self, printer: QPrinter, parent: QWidget | None):
+        super().__init__(printer, parent)
+        self.kept_printer = printer
+
+
 def preview_dialog(parent: QWidget | None, pdf: bytes, title: str) -> QPrintPreviewDialog:
     printer = a4_printer(title)
-    dialog = QPrintPreviewDialog(printer, parent)
+    dialog = _PreviewDialog(printer, parent)
     dialog.setWindowTitle(f"Druckvorschau – {title}")
     dialog.paintRequested.connect(lambda p: paint_pdf(p, pdf))
     dialog.resize(900, 760)
-    dialog.setProperty("printer", printer)  # keep it alive with the dialog
     return dialog
 
 

@@ -32,7 +32,7 @@ def _slug(name: str) -> str:
 def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    window.resize(1280, 800)
+    window.resize(1366, 728)  # her 1366×768 laptop, maximised, less the title bar
     window.show()
     _settle()
 

@@ -35,7 +35,7 @@ class ListPage(QWidget):
         self.model.modelReset.connect(lambda: self.count_label.setText(self.count_text(self.model.total)))
         self._shown = _UNSET
         self._debounce = QTimer(self, singleShot=True, interval=150)
-        self._debounce.timeout.connect(self._apply_filter)
+        self._debounce.timeout.connect(self._debounced)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         find = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -61,6 +61,10 @@ class ListPage(QWidget):
         self.view.setSortingEnabled(True)  # sorts (and so loads) once
 
     # -- to be supplied -------------------------------------------------------------
+    def _debounced(self) -> None:
+        if self.ctx.available:  # a search typed just before the file was closed is dropped
+            self._apply_filter()
+
     def _focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
