@@ -35,14 +35,14 @@ from sqlalchemy import event, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import generate_large  # noqa: E402
+import generate_large
 
-from kuemmerer.db.engine import make_engine  # noqa: E402
-from kuemmerer.db.migrate import needs_upgrade  # noqa: E402
-from kuemmerer.db.models import District  # noqa: E402
-from kuemmerer.services import listing, today  # noqa: E402
-from kuemmerer.services.listing import PersonQuery, RequestQuery  # noqa: E402
-from kuemmerer.services.workspace import open_workspace  # noqa: E402
+from kuemmerer.db.engine import make_engine
+from kuemmerer.db.migrate import needs_upgrade
+from kuemmerer.db.models import District
+from kuemmerer.services import listing, today
+from kuemmerer.services.listing import PersonQuery, RequestQuery
+from kuemmerer.services.workspace import open_workspace
 
 PAGE = 200  # PagedModel.PAGE in the UI
 
@@ -275,8 +275,8 @@ def main(argv=None) -> None:
               "and their query plans")
         for label, statements in slow:
             print(f"\n== {label}")
-            statements = statements if len(statements) <= 10 else statements[:2] + statements[-2:]
-            explain_tree(path, statements, args.pragma)
+            shown = statements if len(statements) <= 10 else statements[:2] + statements[-2:]
+            explain_tree(path, shown, args.pragma)
 
 
 if __name__ == "__main__":

@@ -109,12 +109,12 @@ def _checkpoint(ws, mode: str) -> None:
 def main(argv: list[str]) -> int:
     db_path, ack_path = Path(argv[0]), Path(argv[1])
 
+    # import everything (also what open_workspace imports lazily) before START_N arrives
+    import alembic.command
+    import alembic.script  # noqa: F401
     from sqlalchemy import select
 
-    # import everything (also what open_workspace imports lazily) before START_N arrives
-    import alembic.command  # noqa: F401
-    import alembic.script  # noqa: F401
-    import kuemmerer.services.persons  # noqa: F401
+    import kuemmerer.services.persons
     import kuemmerer.services.requests  # noqa: F401
     from kuemmerer.db.models import Category, Person
     from kuemmerer.services.workspace import open_workspace

@@ -69,9 +69,8 @@ def test_refuses_a_database_with_persons_and_writes_nothing(db):
     before = {t: _scalar(db.path, f"SELECT count(*) FROM {t}")
               for t in ("persons", "districts", "categories", "services", "contacts",
                         "organisations", "audit_events")}
-    with UnitOfWork(db.engine) as uow:
-        with pytest.raises(ValidationError) as info:
-            demo.generate(uow, seed=1, today=TODAY)
+    with UnitOfWork(db.engine) as uow, pytest.raises(ValidationError) as info:
+        demo.generate(uow, seed=1, today=TODAY)
     assert info.value.errors == {"": demo.NOT_EMPTY}
     assert "leere Datenbank" in str(info.value)
     after = {t: _scalar(db.path, f"SELECT count(*) FROM {t}") for t in before}
@@ -231,7 +230,7 @@ def test_contacts_on_weekdays_with_plausible_durations_and_kinds(generated):
     assert all(d.weekday() < 5 for d in days)
     assert not any((d.month, d.day) in ((12, 24), (12, 25), (12, 26), (1, 1), (10, 3)) for d in days)
     low, high = _rows(path, "SELECT min(duration_minutes), max(duration_minutes) FROM contacts")[0]
-    assert 10 <= low and high <= 90
+    assert low >= 10 and high <= 90
     kinds = Counter(dict(_rows(path, "SELECT kind, count(*) FROM contacts GROUP BY kind")))
     assert kinds.most_common(1)[0][0] == "sprechzeit"
     assert {"telefon", "termin", "hausbesuch", "aufsuchend"} <= set(kinds)
@@ -327,7 +326,7 @@ def test_volunteers_tags_and_police_clearance(generated):
                             AND a.name IN ('Hausaufgabenhilfe', 'AK Naturerziehung', 'Kinderferienprogramm',
                             'Vorlesestunde in der Kita Pusteblume'))""") == 0
     minutes = _rows(path, "SELECT min(minutes), max(minutes) FROM assignments")[0]
-    assert 30 <= minutes[0] and minutes[1] <= 360
+    assert minutes[0] >= 30 and minutes[1] <= 360
 
 
 def test_meetings_monthly_but_not_in_august(generated):
@@ -345,7 +344,7 @@ def test_meetings_monthly_but_not_in_august(generated):
 
 def test_names_are_varied_with_umlauts_and_other_letters(generated):
     path, *_ = generated
-    names = " ".join(f"{f or ''} {l}" for f, l in _rows(path, "SELECT first_name, last_name FROM persons"))
+    names = " ".join(f"{first or ''} {last}" for first, last in _rows(path, "SELECT first_name, last_name FROM persons"))
     assert any(c in names for c in "äöüß")
     for letters in ("ł", "ş", "ç", "ő", "ă"):
         assert letters in names.lower(), letters

@@ -317,7 +317,7 @@ def test_main_window_has_the_ten_german_sections_and_switches_pages(qtbot, windo
 
 
 def test_go_to_menu_switches_sections(window):
-    go = [a for a in window.menuBar().actions() if a.text() == "&Gehe zu"][0].menu()
+    go = next(a for a in window.menuBar().actions() if a.text() == "&Gehe zu").menu()
     actions = go.actions()
     assert [a.text() for a in actions] == GERMAN_SECTIONS
     assert [a.shortcut().toString() for a in actions] == [f"Ctrl+{i}" for i in (1, 2, 3, 4, 5, 6, 7, 8, 9, 0)]

@@ -49,7 +49,7 @@ class MouseWatch(QObject):
         super().__init__()
         self.events: list[str] = []
 
-    def eventFilter(self, obj, event):  # noqa: N802
+    def eventFilter(self, obj, event):
         if event.type() in self.KINDS:
             self.events.append(f"{type(obj).__name__}: {event.type()}")
         return False

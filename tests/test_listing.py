@@ -10,7 +10,7 @@ import pytest
 
 from kuemmerer.domain.enums import RequestStatus
 from kuemmerer.services import listing, lists, persons, requests
-from kuemmerer.services.listing import PersonQuery, RequestQuery, UNKNOWN_DISTRICT
+from kuemmerer.services.listing import UNKNOWN_DISTRICT, PersonQuery, RequestQuery
 
 TODAY = dt.date.today()
 D = dt.date
@@ -24,8 +24,8 @@ def person(uow, last, first=None, **kw):
     return persons.create_person(uow, last_name=last, first_name=first, **kw)
 
 
-def all_persons(uow, q: PersonQuery = PersonQuery(), today=None):
-    return listing.person_page(uow, q, 0, 100_000, today=today)
+def all_persons(uow, q: PersonQuery | None = None, today=None):
+    return listing.person_page(uow, q or PersonQuery(), 0, 100_000, today=today)
 
 
 def names(rows) -> list[str]:

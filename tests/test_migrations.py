@@ -195,6 +195,5 @@ def test_0005_keeps_the_result_and_turns_old_abgeschlossen_into_a_closing_date(t
     with ws.uow(read_only=True) as uow:
         assert partners.get_referral(uow, referral).state_label == "abgeschlossen"
     ws.close()
-    with pytest.raises(sqlite3.IntegrityError):
-        with sqlite3.connect(db) as conn:
-            conn.execute("UPDATE referrals SET outcome = 'abgeschlossen'")
+    with pytest.raises(sqlite3.IntegrityError), sqlite3.connect(db) as conn:
+        conn.execute("UPDATE referrals SET outcome = 'abgeschlossen'")

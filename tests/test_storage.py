@@ -38,7 +38,7 @@ def test_writes_begin_immediate_and_reads_deferred(ws):
     seen: list[str] = []
 
     @event.listens_for(ws.db.engine, "before_cursor_execute")
-    def spy(conn, cursor, statement, *args):  # noqa: ANN001
+    def spy(conn, cursor, statement, *args):
         if statement.startswith("BEGIN"):
             seen.append(statement)
 
@@ -72,20 +72,23 @@ def test_write_transaction_blocks_a_second_writer_up_front(ws, db_path):
 def test_failed_unit_of_work_leaves_nothing(ws):
     with ws.uow() as uow:
         persons.create_person(uow, last_name="Bleibt")
-    with pytest.raises(RuntimeError), ws.uow() as uow:
-        from kuemmerer.db.models import Person
+    from kuemmerer.db.models import Person
 
-        uow.add(Person(last_name="Verloren"))
-        uow.flush()
-        raise RuntimeError("boom")
+    def fail_after_a_write() -> None:
+        with ws.uow() as uow:
+            uow.add(Person(last_name="Verloren"))
+            uow.flush()
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        fail_after_a_write()
     with ws.uow(read_only=True) as uow:
         assert [p.last_name for p in persons.list_persons(uow)] == ["Bleibt"]
 
 
 def test_second_instance_is_refused_in_german(db_path):
-    with InstanceLock(db_path):
-        with pytest.raises(DatabaseLocked, match="läuft bereits"):
-            InstanceLock(db_path).acquire()
+    with InstanceLock(db_path), pytest.raises(DatabaseLocked, match="läuft bereits"):
+        InstanceLock(db_path).acquire()
     InstanceLock(db_path).acquire().release()  # free again after release
 
 
@@ -121,7 +124,7 @@ def test_damaged_file_is_moved_aside_and_newest_backup_named(ws, db_path):
 def test_quick_check_runs_on_open(db_path, monkeypatch):
     open_workspace(db_path).close()
     calls = []
-    import kuemmerer.db.integrity as integrity
+    from kuemmerer.db import integrity
 
     original = integrity.check_file
     monkeypatch.setattr(integrity, "check_file", lambda p, quick=False: calls.append(quick) or original(p, quick=quick))
@@ -137,7 +140,7 @@ def test_network_paths_are_refused():
 
 
 def test_network_filesystem_detected_from_mounts(monkeypatch, tmp_path):
-    import kuemmerer.paths as paths
+    from kuemmerer import paths
 
     monkeypatch.setattr(paths, "_mount_fs_type", lambda p: "cifs")
     assert paths.is_network_path(tmp_path / "x.sqlite")
