@@ -14,9 +14,13 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kuemmerer import __version__
 from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, ValidationError
+
+if TYPE_CHECKING:
+    from kuemmerer.services.dto import ConsentFormData, ReferralSheet
 
 log = logging.getLogger("kuemmerer.cli")
 
@@ -35,7 +39,8 @@ _ARGPARSE_DE = {
     "argument %(argument_name)s: %(message)s": "%(message)s",
     "%(prog)s: error: %(message)s\n": "Fehler: %(message)s\n",
 }
-argparse._ = lambda text: _ARGPARSE_DE.get(text, text)  # argparse looks `_` up at call time
+# argparse looks `_` up at call time; typeshed's argparse stub omits that module-private name
+argparse._ = lambda text: _ARGPARSE_DE.get(text, text)  # type: ignore[attr-defined]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -282,6 +287,7 @@ def cmd_document(args, db_path: Path) -> int:
     db = _open(db_path)
     try:
         with db.uow(read_only=True) as uow:
+            data: ReferralSheet | ConsentFormData
             if args.command == "referral-sheet":
                 data = referral_docs.referral_sheet(uow, args.referral_id)
             else:
@@ -344,8 +350,8 @@ def _read_text_file(path: Path) -> str:
         raise KuemmererError(f"Die Datei {path} lässt sich nicht lesen.") from None
 
 
-COMMANDS = {"demo": cmd_demo, "referral-sheet": cmd_document, "consent-form": cmd_document, "check": cmd_check, "backup": cmd_backup, "backups": cmd_backups,
-            "restore": cmd_restore, "stats": cmd_stats, "lists": cmd_lists}
+COMMANDS = {"demo": cmd_demo, "referral-sheet": cmd_document, "consent-form": cmd_document, "check": cmd_check,
+            "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore, "stats": cmd_stats, "lists": cmd_lists}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -381,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Abgebrochen.", file=sys.stderr)
         return 130
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 -- last resort: message-free traceback to the log, exit 3 (module docstring)
         log_unexpected(log, f"unexpected error in command {args.command}", exc)
         where = f" Details stehen im Protokoll: {log_file}" if log_file else ""
         print(f"Fehler: Ein unerwarteter Fehler ist aufgetreten.{where}", file=sys.stderr)

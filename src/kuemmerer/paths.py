@@ -14,6 +14,7 @@ NETWORK_FILESYSTEMS = {
     "nfs", "nfs4", "cifs", "smbfs", "smb3", "sshfs", "fuse.sshfs", "afs", "9p", "ncpfs",
     "fuse.rclone", "davfs", "fuse.davfs2", "glusterfs", "ceph", "fuse.s3fs",
 }
+_DRIVE_REMOTE = 4  # GetDriveTypeW's answer for a network drive
 
 
 def data_dir() -> Path:
@@ -79,8 +80,7 @@ def is_network_path(path: Path) -> bool:
 
         drive = Path(path).absolute().drive
         if drive:
-            DRIVE_REMOTE = 4
-            return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == DRIVE_REMOTE
+            return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == _DRIVE_REMOTE
         return False
     fs = _mount_fs_type(path)
     return fs is not None and fs.lower() in NETWORK_FILESYSTEMS

@@ -52,11 +52,11 @@ def make_engine(path: Path | str, *, foreign_keys: bool = True, pooled: bool = T
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):  # noqa: ANN001
+    def on_connect(dbapi_connection, _record):
         _configure(dbapi_connection, foreign_keys)
 
     @event.listens_for(engine, "begin")
-    def on_begin(conn):  # noqa: ANN001
+    def on_begin(conn):
         if conn.get_execution_options().get(READONLY):
             conn.exec_driver_sql("BEGIN")
         else:

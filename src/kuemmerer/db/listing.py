@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session as OrmSession
@@ -332,7 +333,7 @@ def open_request_age_buckets(session: OrmSession, today: dt.date, limits: Sequen
     bounds = [today - dt.timedelta(days=n) for n in limits]
     counts = [func.count(Request.id).filter(Request.opened_on >= bounds[0])]
     counts += [func.count(Request.id).filter(Request.opened_on < hi, Request.opened_on >= lo)
-               for hi, lo in zip(bounds, bounds[1:])]
+               for hi, lo in pairwise(bounds)]
     counts.append(func.count(Request.id).filter(Request.opened_on < bounds[-1]))
     row = session.execute(select(*counts).where(Request.status.in_(OPEN_STATUSES))).one()
     return [int(n) for n in row]
@@ -390,8 +391,8 @@ def contact_rows(session: OrmSession, *, person_id: int | None = None,
 
 
 def person_referrals(session: OrmSession, person_id: int) -> Sequence:
-    stmt = (select(Referral.id, Referral.referred_on, Referral.outcome, Referral.outcome_on,
-                   Referral.follow_up_on, Referral.closed_on, Service.name.label("service"), Organisation.name.label("organisation"))
+    stmt = (select(Referral.id, Referral.referred_on, Referral.outcome, Referral.outcome_on, Referral.follow_up_on,
+                   Referral.closed_on, Service.name.label("service"), Organisation.name.label("organisation"))
             .join(Service, Service.id == Referral.service_id)
             .join(Organisation, Organisation.id == Referral.organisation_id)
             .where(Referral.person_id == person_id).order_by(Referral.referred_on.desc(), Referral.id.desc()))

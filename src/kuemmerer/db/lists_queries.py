@@ -3,11 +3,12 @@ records of one entry onto another (merge), and the streets of the districts."""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, exists, func, insert, select, update
+from sqlalchemy import CursorResult, String, and_, delete, exists, func, insert, literal, select, update
 
 from .models import (
     Activity,
     AnonymousTally,
+    Base,
     Category,
     Contact,
     District,
@@ -19,6 +20,14 @@ from .models import (
 )
 from .models import Person as PersonModel
 from .uow import UnitOfWork
+
+
+def max_length(model: type[Base], column: str = "name") -> int:
+    """The n of a ``String(n)`` column, for the form's length check."""
+    column_type = model.__table__.c[column].type
+    assert isinstance(column_type, String) and column_type.length is not None, f"{column} is a String(n)"
+    return column_type.length
+
 
 LIST_MODELS = {"districts": District, "categories": Category, "services": Service}
 
@@ -69,6 +78,7 @@ def move_references(uow: UnitOfWork, kind: str, source: int, target: int) -> dic
             continue
         result = s.execute(update(column.table).where(column == source).values({column.name: target})
                            .execution_options(synchronize_session=False))
+        assert isinstance(result, CursorResult), "a Core UPDATE returns a cursor result"
         moved[key] = result.rowcount or 0
     return moved
 
@@ -79,7 +89,7 @@ def _move_offerings(uow: UnitOfWork, source: int, target: int) -> int:
     has_source = select(os_.c.organisation_id).where(os_.c.service_id == source)
     count = s.scalar(select(func.count()).select_from(has_source.subquery())) or 0
     other = os_.alias("other")
-    missing = (select(os_.c.organisation_id, target)
+    missing = (select(os_.c.organisation_id, literal(target))
                .where(os_.c.service_id == source)
                .where(~exists().where(and_(other.c.organisation_id == os_.c.organisation_id,
                                            other.c.service_id == target))))

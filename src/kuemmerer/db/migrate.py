@@ -59,7 +59,7 @@ def _head_without_alembic(script_location: Path | None = None) -> str | None:
     opening an up-to-date database does not import Alembic (slow). None if unclear."""
     revisions, parents = set(), set()
     for script in (Path(script_location or MIGRATIONS_DIR) / "versions").glob("*.py"):
-        found = dict((k, v) for k, v in _REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
         if "revision" in found:
             revisions.add(found["revision"])
             if found.get("down_revision") not in (None, "", "None"):

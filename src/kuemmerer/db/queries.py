@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import CompoundSelect, CursorResult, Engine, Select, Table, and_, delete, func, or_, select, union_all
 from sqlalchemy.orm import Session as OrmSession
 
 from kuemmerer.domain.rules import fold
@@ -37,9 +37,13 @@ def checkpoint(session: OrmSession) -> None:
     Runs outside any transaction; if another reader holds the WAL, SQLite does what
     it can now and the rest at the next checkpoint."""
     session.close()
-    raw = session.get_bind().raw_connection()
+    engine = session.get_bind()
+    assert isinstance(engine, Engine), "UnitOfWork binds its sessions to an engine, never to a connection"
+    raw = engine.raw_connection()
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        driver = raw.driver_connection
+        assert driver is not None, "a checked-out pool connection always holds its sqlite3 connection"
+        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         raw.close()
 
@@ -67,7 +71,10 @@ def delete_unused_tags(session: OrmSession) -> int:
     from .models import Tag, volunteer_tags
 
     used = select(volunteer_tags.c.tag_id)
-    result = session.execute(Tag.__table__.delete().where(Tag.id.not_in(used)))
+    tags = Tag.__table__
+    assert isinstance(tags, Table), "a declarative class without __table__ overrides maps a Table"
+    result = session.execute(delete(tags).where(Tag.id.not_in(used)))
+    assert isinstance(result, CursorResult), "a Core DELETE returns a cursor result"
     return result.rowcount or 0
 
 
@@ -110,16 +117,17 @@ def first_participation(session: OrmSession, start: dt.date, end: dt.date, *,
                         count_attendance: bool = True) -> list[tuple]:
     """One row per participant of the period: (person_id, first date, birth_date, gender,
     district name or None). A participant has a Contact (or an Attendance) in the period."""
-    dates = select(Contact.person_id.label("person_id"), Contact.date.label("day")) \
+    contact_dates = select(Contact.person_id.label("person_id"), Contact.date.label("day")) \
         .where(_between(Contact.date, start, end))
+    all_dates: Select[int, dt.date] | CompoundSelect[int, dt.date] = contact_dates
     if count_attendance:
-        dates = union_all(
-            dates,
+        all_dates = union_all(
+            contact_dates,
             select(Attendance.person_id, Session.date)
             .join(Session, Session.id == Attendance.session_id)
             .where(_between(Session.date, start, end)),
         )
-    dates = dates.subquery()
+    dates = all_dates.subquery()
     firsts = select(dates.c.person_id, func.min(dates.c.day).label("first_day")) \
         .group_by(dates.c.person_id).subquery()
     stmt = (
@@ -128,19 +136,19 @@ def first_participation(session: OrmSession, start: dt.date, end: dt.date, *,
         .outerjoin(District, District.id == Person.district_id)
     )
     rows = []
-    for pid, first_day, birth, gender, district in session.execute(stmt):
-        if isinstance(first_day, str):  # MIN over a UNION loses the Date type in SQLite
-            first_day = dt.date.fromisoformat(first_day)
+    for pid, first_value, birth, gender, district in session.execute(stmt):
+        # MIN over a UNION loses the Date type in SQLite
+        first_day = dt.date.fromisoformat(first_value) if isinstance(first_value, str) else first_value
         rows.append((pid, first_day, birth, gender, district))
     return rows
 
 
 def anonymous_counts(session: OrmSession, start: dt.date, end: dt.date) -> tuple[int, int]:
     """(walk-ins from tallies, anonymous head counts of sessions) in the period."""
-    tallies = session.scalar(select(func.coalesce(func.sum(AnonymousTally.count), 0))
-                             .where(_between(AnonymousTally.date, start, end)))
-    heads = session.scalar(select(func.coalesce(func.sum(Session.anonymous_count), 0))
-                           .where(_between(Session.date, start, end)))
+    tallies = session.execute(select(func.coalesce(func.sum(AnonymousTally.count), 0))
+                              .where(_between(AnonymousTally.date, start, end))).scalar_one()
+    heads = session.execute(select(func.coalesce(func.sum(Session.anonymous_count), 0))
+                            .where(_between(Session.date, start, end))).scalar_one()
     return int(tallies), int(heads)
 
 
@@ -153,7 +161,7 @@ def requests_by_category(session: OrmSession, start: dt.date, end: dt.date) -> l
     stmt = (select(Category.name, func.count(Request.id))
             .select_from(Request).outerjoin(Category, Category.id == Request.category_id)
             .where(_between(Request.opened_on, start, end)).group_by(Category.name))
-    return [tuple(r) for r in session.execute(stmt)]
+    return [(name, count) for name, count in session.execute(stmt)]
 
 
 def referrals_grouped(session: OrmSession, start: dt.date, end: dt.date) -> tuple[list, list]:
@@ -172,7 +180,7 @@ def volunteer_figures(session: OrmSession, start: dt.date, end: dt.date) -> tupl
     person_ids = list(session.scalars(
         select(Volunteer.person_id).distinct().join(Assignment, Assignment.volunteer_id == Volunteer.id)
         .where(where)))
-    minutes = session.scalar(select(func.coalesce(func.sum(Assignment.minutes), 0)).where(where))
+    minutes = session.execute(select(func.coalesce(func.sum(Assignment.minutes), 0)).where(where)).scalar_one()
     return person_ids, int(minutes)
 
 

@@ -20,7 +20,7 @@ def person_search_text(first_name: str | None, last_name: str | None, phone: str
 
 @event.listens_for(Person, "before_insert")
 @event.listens_for(Person, "before_update")
-def _set_search_text(_mapper, _connection, target: Person) -> None:  # noqa: ANN001
+def _set_search_text(_mapper, _connection, target: Person) -> None:
     target.search_text = person_search_text(target.first_name, target.last_name, target.phone, target.email)
     target.sort_name = sort_key(target.last_name, target.first_name)
 
@@ -31,5 +31,5 @@ def request_search_text(title: str | None) -> str:
 
 @event.listens_for(Request, "before_insert")
 @event.listens_for(Request, "before_update")
-def _set_request_search_text(_mapper, _connection, target: Request) -> None:  # noqa: ANN001
+def _set_request_search_text(_mapper, _connection, target: Request) -> None:
     target.search_text = request_search_text(target.title)

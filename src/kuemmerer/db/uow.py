@@ -44,7 +44,7 @@ def _audit_rows(session: Session) -> list[dict]:
 
 
 @event.listens_for(Session, "after_flush")
-def _record_audit(session: Session, _ctx) -> None:  # noqa: ANN001
+def _record_audit(session: Session, _ctx) -> None:
     if session.info.get("bulk"):
         return
     rows = _audit_rows(session)
@@ -138,5 +138,6 @@ def _constraint_error(exc: IntegrityError) -> ValidationError:
     if "UNIQUE" in text:
         return ValidationError.single("", "Ein solcher Eintrag existiert bereits.")
     if "FOREIGN KEY" in text:
-        return ValidationError.single("", "Der Eintrag wird noch an anderer Stelle verwendet oder verweist auf etwas, das es nicht mehr gibt.")
+        return ValidationError.single(
+            "", "Der Eintrag wird noch an anderer Stelle verwendet oder verweist auf etwas, das es nicht mehr gibt.")
     return ValidationError.single("", "Die Eingaben verletzen eine Regel der Datenbank.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import BinaryIO
@@ -75,7 +76,7 @@ def letterhead_block(lh: Letterhead, st: dict) -> Table:
     return table
 
 
-def field_table(rows: list[tuple[str, object]], st: dict, label_width: float = 38 * mm) -> Table:
+def field_table(rows: Sequence[tuple[str, object]], st: dict, label_width: float = 38 * mm) -> Table:
     """Label/value rows; values may be strings or flowables."""
     data = [[p(label, st["label"]), value if not isinstance(value, str) else p(value, st["base"])]
             for label, value in rows]
@@ -89,7 +90,7 @@ def field_table(rows: list[tuple[str, object]], st: dict, label_width: float = 3
 
 
 def build(story: list, target: Path | BinaryIO, *, title: str, footer: str) -> None:
-    def on_page(canvas, doc) -> None:  # noqa: ANN001
+    def on_page(canvas, doc) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))

@@ -27,7 +27,7 @@ class Crud(Generic[D]):
     what: str  # German name for messages ("Person", "Anliegen"…)
     validate: Validator
     to_dto: Callable[[Any], D] | None = None
-    before_delete: Callable[[UnitOfWork, Any], None] | None = None
+    before_delete: Callable[[UnitOfWork, Any], object] | None = None  # its result is ignored
 
     def as_dto(self, obj) -> D:
         return self.to_dto(obj) if self.to_dto else from_row(self.dto, obj)

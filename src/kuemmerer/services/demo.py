@@ -881,10 +881,11 @@ class _Planner:
             if not self.cal.has_workdays(y):
                 target = 0
             roles: dict[int, str] = {}
-            for pid, role in previous.items():
-                keep = 0.55 if role != "contact" else 0.38
+            for pid, last_role in previous.items():
+                keep = 0.55 if last_role != "contact" else 0.38
                 if rng.random() < keep:
                     age = self.persons[pid].age_on(D(y, 1, 1))
+                    role = last_role
                     if rng.random() < 0.2 and (age is None or age >= 16):
                         role = rng.choice(("contact", "activity", "both"))
                     roles[pid] = role
@@ -1244,10 +1245,8 @@ class _Planner:
         load = [0] * n
         for act in self.activities:
             size = act.spec[10]
-            if act.spec[9]:  # children: volunteers with police clearance, the same few
-                pool = list(range(min(n, 12)))
-            else:
-                pool = list(range(n))
+            # children: volunteers with police clearance, the same few
+            pool = list(range(min(n, 12))) if act.spec[9] else list(range(n))
             pool.sort(key=lambda v: (load[v], rng.random()))
             team = pool[:size] if size <= len(pool) else pool
             for v in team:
@@ -1344,7 +1343,7 @@ class _Planner:
                                       "done_on": done, "owner": owner})
                     self.meetings.append((n, fields, parts, items))
             # the next two months are planned already: agenda, no minutes, nobody attended yet
-            for ahead in range(0, 3):
+            for ahead in range(3):
                 y, month = divmod(self.today.month - 1 + ahead, 12)
                 y, month = self.today.year + y, month + 1
                 day = _nth_weekday(y, month, weekday, nth)
@@ -1449,7 +1448,7 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
 
     # ------------------------------------------------------------ organisations
     orgs: list[Organisation] = []
-    unused_services = [s for s in services.values()]
+    unused_services = list(services.values())
     for i, (name, kind, district, street, offered, hours, bring, languages) in enumerate(ORGANISATIONS):
         postcode = (DISTRICTS[district][1][0] if district in DISTRICTS else rng.choice(("09111", "09113")))
         slug = ORG_MAILBOXES.get(name) or _ascii(name)

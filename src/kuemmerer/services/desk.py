@@ -117,7 +117,8 @@ def undo_walk_in(uow: UnitOfWork, walk_in: WalkIn) -> None:
     request = uow.find(Request, walk_in.request_id)
     tally = uow.find(AnonymousTally, walk_in.tally_id)
     person = uow.find(Person, walk_in.person_id) if walk_in.created_person else None
-    expected = [(walk_in.contact_id, contact), (walk_in.request_id, request), (walk_in.tally_id, tally)]
+    expected: list[tuple[int | None, object]] = [
+        (walk_in.contact_id, contact), (walk_in.request_id, request), (walk_in.tally_id, tally)]
     if walk_in.created_person:
         expected.append((walk_in.person_id, person))
     if any(ident is not None and obj is None for ident, obj in expected) or not any(obj for _i, obj in expected):

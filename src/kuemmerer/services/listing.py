@@ -92,7 +92,7 @@ def request_page(uow: UnitOfWork, q: RequestQuery, offset: int, limit: int,
     rows = listing.request_rows(uow.session, today=today or dt.date.today(), sort=q.sort,
                                 descending=q.descending, offset=offset, limit=limit, **_request_filters(q))
     return [RequestRow(r.id, r.person_id, display_name(r.last_name, r.first_name), r.title, r.category,
-                       r.status, RequestStatus(r.status).label, _date(r.opened_on), _date(r.closed_on),
+                       r.status, RequestStatus(r.status).label, _day(r.opened_on), _date(r.closed_on),
                        _date(r.follow_up_on), r.follow_up_note, _date(r.last_contact)) for r in rows]
 
 
@@ -144,7 +144,7 @@ def referral_page(uow: UnitOfWork, q: ReferralQuery, offset: int, limit: int,
                   today: dt.date | None = None) -> list[ReferralRow]:
     rows = listing.referral_rows(uow.session, today=today or dt.date.today(), sort=q.sort,
                                  descending=q.descending, offset=offset, limit=limit, **_referral_filters(q))
-    return [ReferralRow(r.id, r.person_id, display_name(r.last_name, r.first_name), _date(r.referred_on),
+    return [ReferralRow(r.id, r.person_id, display_name(r.last_name, r.first_name), _day(r.referred_on),
                         r.service, r.organisation, r.outcome, referral_state_label(r.outcome, _date(r.closed_on)),
                         _date(r.outcome_on), _date(r.closed_on), _date(r.follow_up_on), r.appointment_at,
                         r.consent_id) for r in rows]
@@ -216,3 +216,10 @@ def _date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+def _day(value) -> dt.date:
+    """``_date`` for a NOT NULL date column."""
+    day = _date(value)
+    assert day is not None, "the column is NOT NULL"
+    return day

@@ -258,7 +258,7 @@ def covering_consent(uow: UnitOfWork, referral_id: int, on: dt.date | None = Non
 
 def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
     form = Form(values, known=referrals.editable())
-    clean = {
+    clean: dict[str, Any] = {
         "person_id": check_ref(form, uow, Person, "person_id", "Diese Person gibt es nicht.", required=True),
         "request_id": check_ref(form, uow, Request, "request_id", "Dieses Anliegen gibt es nicht."),
         "service_id": check_ref(form, uow, Service, "service_id", "Unbekanntes Angebot.", required=True),
@@ -284,9 +284,9 @@ def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict
         org = uow.get(Organisation, clean["organisation_id"])
         if clean["service_id"] not in {s.id for s in org.services}:
             form.error("organisation_id", f"„{org.name}“ bietet dieses Angebot nicht an.")
-    if clean["request_id"] and clean["person_id"]:
-        if uow.get(Request, clean["request_id"]).person_id != clean["person_id"]:
-            form.error("request_id", "Das Anliegen gehört zu einer anderen Person.")
+    if clean["request_id"] and clean["person_id"] \
+            and uow.get(Request, clean["request_id"]).person_id != clean["person_id"]:
+        form.error("request_id", "Das Anliegen gehört zu einer anderen Person.")
     if clean["consent_id"] and clean["person_id"] and clean["organisation_id"]:
         consent = uow.get(Consent, clean["consent_id"])
         if consent.person_id != clean["person_id"] or consent.organisation_id != clean["organisation_id"]:
@@ -378,7 +378,7 @@ def save_referral(uow: UnitOfWork, referral_id: int | None = None, *,
                    if isinstance(owner["person_id"], int) and isinstance(owner["organisation_id"], int) else None)
         values["consent_id"] = on_file.id if on_file else None
     try:
-        saved = referrals.add(uow, **values) if current is None else referrals.change(uow, referral_id, **values)
+        saved = referrals.add(uow, **values) if referral_id is None else referrals.change(uow, referral_id, **values)
     except ValidationError as exc:
         errors = {**exc.errors, **errors}
     if errors:

@@ -12,7 +12,7 @@ from kuemmerer.domain.enums import ContactKind, DataCategory, Gender, TagKind
 from kuemmerer.domain.rules import age_band, referral_state_label
 
 from .dto import PersonDto, RequestDto, from_row
-from .listing import _date
+from .listing import _date, _day
 from .requests import list_requests
 
 
@@ -103,7 +103,7 @@ def consent_rows(uow: UnitOfWork, person_id: int, today: dt.date) -> tuple[Conse
 
 
 def contact_rows(rows) -> tuple[ContactRow, ...]:
-    return tuple(ContactRow(r.id, _date(r.date), ContactKind(r.kind).label, r.duration_minutes, r.note,
+    return tuple(ContactRow(r.id, _day(r.date), ContactKind(r.kind).label, r.duration_minutes, r.note,
                             r.request_id, r.request_title, r.category) for r in rows)
 
 
@@ -127,10 +127,11 @@ def overview(uow: UnitOfWork, person_id: int, today: dt.date | None = None) -> P
         age_band=age_band(p.birth_date, today).label,
         requests=tuple(sorted(list_requests(uow, person_id), key=lambda r: (r.opened_on, r.id), reverse=True)),
         contacts=contact_rows(q.contact_rows(s, person_id=person_id)),
-        referrals=tuple(ReferralRow(r.id, _date(r.referred_on), r.service, r.organisation,
-                                    referral_state_label(r.outcome, _date(r.closed_on)), _date(r.outcome_on), _date(r.follow_up_on))
+        referrals=tuple(ReferralRow(r.id, _day(r.referred_on), r.service, r.organisation,
+                                    referral_state_label(r.outcome, _date(r.closed_on)), _date(r.outcome_on),
+                                    _date(r.follow_up_on))
                         for r in q.person_referrals(s, person_id)),
-        attendances=tuple(AttendanceRow(r.id, _date(r.date), r.start_time, r.activity)
+        attendances=tuple(AttendanceRow(r.id, _day(r.date), r.start_time, r.activity)
                           for r in q.person_attendances(s, person_id)),
         volunteer=vol,
         consents=consent_rows(uow, person_id, today),

@@ -18,7 +18,7 @@ from .validation import Form
 
 def _validate(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
     form = Form(values, known=persons.editable())
-    clean = {
+    clean: dict[str, Any] = {
         "last_name": form.text("last_name", required=True, max_len=100),
         "first_name": form.text("first_name", max_len=100),
         "birth_date": form.date("birth_date", not_future=True, not_before=EARLIEST_BIRTH_DATE,

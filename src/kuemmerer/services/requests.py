@@ -20,7 +20,7 @@ UNKNOWN_CATEGORY = "Unbekanntes Thema."
 
 def _validate_request(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
     form = Form(values, known=requests.editable())
-    clean = {
+    clean: dict[str, Any] = {
         "person_id": check_ref(form, uow, Person, "person_id", UNKNOWN_PERSON, required=True),
         "category_id": check_ref(form, uow, Category, "category_id", UNKNOWN_CATEGORY),
         "title": form.text("title", required=True, max_len=200),
@@ -49,7 +49,7 @@ def _validate_request(uow: UnitOfWork, values: dict[str, Any], current) -> dict[
 
 def _validate_contact(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
     form = Form(values, known=contacts.editable())
-    clean = {
+    clean: dict[str, Any] = {
         "person_id": check_ref(form, uow, Person, "person_id", UNKNOWN_PERSON, required=True),
         "request_id": check_ref(form, uow, Request, "request_id", "Dieses Anliegen gibt es nicht."),
         "category_id": check_ref(form, uow, Category, "category_id", UNKNOWN_CATEGORY),

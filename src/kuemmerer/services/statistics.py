@@ -40,7 +40,7 @@ def _check_period(start: dt.date, end: dt.date) -> None:
 
 
 def _zeroed(keys) -> dict[str, int]:
-    return {k: 0 for k in keys}
+    return dict.fromkeys(keys, 0)
 
 
 def compute(uow: UnitOfWork, start: dt.date, end: dt.date,

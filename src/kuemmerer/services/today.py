@@ -78,7 +78,7 @@ def dashboard(uow: UnitOfWork, today: dt.date | None = None) -> Dashboard:
     follow_ups = tuple(FollowUp(kind, ident, pid, display_name(last, first) if last else "", what, _day(due), note)
                        for kind, ident, pid, last, first, what, due, note in q.due_follow_ups(s, today))
     limits = [days for _, days in AGE_BUCKETS if days is not None]
-    buckets = dict(zip((label for label, _ in AGE_BUCKETS), q.open_request_age_buckets(s, today, limits)))
+    buckets = dict(zip((label for label, _ in AGE_BUCKETS), q.open_request_age_buckets(s, today, limits), strict=True))
     contacts = tuple(TodayContact(r.id, r.person_id, display_name(r.last_name, r.first_name),
                                   ContactKind(r.kind).label, r.category, r.duration_minutes, r.request_id)
                      for r in q.contacts_on(s, today))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -69,11 +70,10 @@ def prepare_demo(path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
+    with contextlib.suppress(OSError):
         setup_logging()
-    except OSError:
-        pass
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication), "kuemmerer needs a QApplication, not a QCoreApplication"
     app.setApplicationName("kuemmerer")
     app.setApplicationDisplayName(APP_TITLE)
     app.setOrganizationName("kuemmerer")

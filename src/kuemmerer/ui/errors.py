@@ -62,7 +62,7 @@ def install_qt_message_handler() -> None:
               QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
               QtMsgType.QtFatalMsg: logging.CRITICAL}
 
-    def handler(mode, _context, message):  # noqa: ANN001
+    def handler(mode, _context, message):
         qt_log.log(levels.get(mode, logging.WARNING), "%s", message)
 
     qInstallMessageHandler(handler)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TypeVar
+
 from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -26,16 +29,18 @@ from .context import AppContext
 from .dialogs.quick_capture import QuickCaptureDialog
 from .errors import report_error
 from .formatting import date_de
-from .pages.settings import SettingsPage
 from .pages.partners import PartnersPage
 from .pages.persons import PersonsPage
 from .pages.placeholder import ComingSoonPage
 from .pages.referrals import ReferralsPage
 from .pages.requests import RequestsPage
+from .pages.settings import SettingsPage
 from .pages.tallies import TalliesWindow
 from .pages.today import TodayPage
 from .tasks import run_in_background
 from .widgets import confirm
+
+P = TypeVar("P", bound=QWidget)
 
 SECTIONS = ("Heute", "Personen", "Anliegen", "Vermittlungen", "Partner", "Ehrenamt", "Aktivitäten",
             "Netzwerk", "Berichte", "Einstellungen")
@@ -110,6 +115,7 @@ class MainWindow(QMainWindow):
         referrals.open_person.connect(lambda pid: self.open_person(pid, 3))
         referrals.open_organisation.connect(self.open_organisation)
         for name in SECTIONS:
+            page: QWidget
             if name == "Heute":
                 page = today
             elif name == "Personen":
@@ -190,20 +196,26 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(SECTIONS.index(name))
         return self.pages[name]
 
+    def _show_page(self, name: str, kind: type[P]) -> P:
+        """``show_section`` for a section whose page class is known (``_build_pages`` made it)."""
+        page = self.show_section(name)
+        assert isinstance(page, kind), f"the {name} section holds a {kind.__name__}"
+        return page
+
     def open_person(self, person_id: int, tab: int | None = None) -> None:
-        self.show_section("Personen").show_person(person_id, tab)
+        self._show_page("Personen", PersonsPage).show_person(person_id, tab)
 
     def open_request(self, request_id: int) -> None:
-        self.show_section("Anliegen").show_request(request_id)
+        self._show_page("Anliegen", RequestsPage).show_request(request_id)
 
     def open_referral(self, referral_id: int) -> None:
-        self.show_section("Vermittlungen").show_referral(referral_id)
+        self._show_page("Vermittlungen", ReferralsPage).show_referral(referral_id)
 
     def open_organisation(self, organisation_id: int) -> None:
-        self.show_section("Partner").show_organisation(organisation_id)
+        self._show_page("Partner", PartnersPage).show_organisation(organisation_id)
 
     def show_requests(self, follow_up: str) -> None:
-        self.show_section("Anliegen").set_filters(status="open", follow_up=follow_up or None)
+        self._show_page("Anliegen", RequestsPage).set_filters(status="open", follow_up=follow_up or None)
 
     def show_tallies(self) -> TalliesWindow:
         """The Strichliste (anonymous counts of any day) in its own window."""
@@ -316,7 +328,7 @@ class MainWindow(QMainWindow):
         self._begin_swap("Die Sicherung wird wiederhergestellt …")
 
         def restore():
-            maintenance.restore(db_path, path, backup_dir)
+            maintenance.restore(db_path, Path(path), backup_dir)
             return open_workspace(db_path)
 
         def done(new_ws: Workspace) -> None:
@@ -395,7 +407,7 @@ class MainWindow(QMainWindow):
                           "und Netzwerk – offline, alle Daten in einer Datei auf diesem Rechner.</p>"
                           f"<p>Datenbank: {self.ctx.ws.path}</p>")
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.swapping:  # the file is being swapped: closing now could leave no database
             event.ignore()
             return

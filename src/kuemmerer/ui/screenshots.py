@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kuemmerer.services import listing
 
+from .dialogs.first_start import FirstStartDialog
 from .dialogs.letterhead import LetterheadDialog
 from .dialogs.person import PersonDialog
 from .dialogs.quick_capture import QuickCaptureDialog
@@ -17,6 +18,7 @@ from .dialogs.referral import ReferralDialog
 from .dialogs.request import ContactDialog, RequestDialog
 from .main_window import SECTIONS, MainWindow
 from .pages.persons import PersonsPage
+from .pages.settings import SettingsPage
 from .widgets import GuardedDialog
 
 
@@ -49,6 +51,16 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
             if view is not None:
                 view.selectRow(0)
         grab(window, _slug(name))
+
+    settings_page = window.show_section("Einstellungen")
+    assert isinstance(settings_page, SettingsPage)
+    settings_page.show_list("districts").view.selectRow(0)
+    grab(window, "einstellungen-stadtgebiete")
+    settings_page.tabs.setCurrentIndex(0)
+
+    tallies = window.show_tallies()
+    grab(tallies, "strichliste")
+    tallies.close()
 
     persons_page = window.show_section("Personen")
     assert isinstance(persons_page, PersonsPage)
@@ -98,7 +110,8 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
         dialogs.append(("dialog-vermittlung-bearbeiten",
                         lambda: ReferralDialog(ctx, referral.person_id, ref_row.person_name, referral=referral,
                                                parent=window)))
-    dialogs.append(("dialog-briefkopf", lambda: LetterheadDialog(ctx, window, first_start=True)))
+    dialogs.append(("dialog-briefkopf", lambda: LetterheadDialog(ctx, window)))
+    dialogs.append(("dialog-erster-start", lambda: FirstStartDialog(ctx, window)))
 
     def errors_dialog() -> GuardedDialog:
         d = PersonDialog(ctx, parent=window)

@@ -48,7 +48,7 @@ class BusyDialog(QProgressDialog):
         self.hide()
         self.deleteLater()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape and self.running:
             event.accept()
             return
@@ -58,7 +58,7 @@ class BusyDialog(QProgressDialog):
         if not self.running:
             super().reject()
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self.running:
             event.ignore()
             return

@@ -324,7 +324,8 @@ class GuardedDialog(QDialog):
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self._save)
+        save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        save_shortcut.activated.connect(self._save)
 
     # -- dirty tracking --------------------------------------------------------
     def watch(self, *widgets: QObject) -> None:
@@ -351,7 +352,7 @@ class GuardedDialog(QDialog):
             self._dirty = False
             self.accept()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802
+    def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
                 and not isinstance(self.focusWidget(), (QPlainTextEdit, QAbstractButton)):
             self._save()

@@ -51,7 +51,8 @@ class NameDialog(GuardedDialog):
         if self.entry is None:
             action = lambda uow: lists.add_entry(uow, self.kind, name)  # noqa: E731
         else:
-            action = lambda uow: lists.rename(uow, self.kind, self.entry.id, name)  # noqa: E731
+            entry_id = self.entry.id
+            action = lambda uow: lists.rename(uow, self.kind, entry_id, name)  # noqa: E731
         ok, self.saved = self.form.submit(self.ctx, action, CHANGED[self.kind])
         return ok
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -135,7 +137,7 @@ class WeeklyHoursEditor(QWidget):
     def _fix_tab_order(self) -> None:
         chain = [self._anchor, *(w for r in self.rows for w in (r.weekday, r.opens, r.closes, r.note, r.remove)),
                  self.add_button]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def remove_row(self, row: HoursRow) -> None:
@@ -275,19 +277,21 @@ class OrganisationDialog(GuardedDialog):
                               (self.postcode, o.postcode), (self.city, o.city), (self.phone, o.phone),
                               (self.email, o.email), (self.website, o.website), (self.languages, o.languages)):
             widget.setText(value or "")
-        for widget, value in ((self.opening_hours, o.opening_hours), (self.what_to_bring, o.what_to_bring),
-                              (self.notes, o.notes)):
-            widget.setPlainText(value or "")
+        for text, value in ((self.opening_hours, o.opening_hours), (self.what_to_bring, o.what_to_bring),
+                            (self.notes, o.notes)):
+            text.setPlainText(value or "")
         self.active.setChecked(o.active)
         self.weekly_hours.set_hours(o.weekly_hours)
 
     def preferred_size(self) -> QSize:
         """What the two columns want (at least 940 wide), with room for the buttons."""
         hint = self._columns.sizeHint()
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        assert layout is not None, "__init__ gives the dialog its QVBoxLayout"
+        margins = layout.contentsMargins()
         return QSize(max(hint.width() + margins.left() + margins.right() + 20, 940),
                      hint.height() + self.buttons.sizeHint().height() + margins.top() + margins.bottom()
-                     + self.layout().spacing() + 4)
+                     + layout.spacing() + 4)
 
     def _fit_to_screen(self) -> None:
         """As big as the content wants, but never beyond the screen (then it scrolls)."""
@@ -333,8 +337,10 @@ class OrganisationDialog(GuardedDialog):
             def action(uow):
                 return partners.create_organisation(uow, **values)
         else:
+            organisation_id = self.organisation.id
+
             def action(uow):
-                return partners.update_organisation(uow, self.organisation.id, **values)
+                return partners.update_organisation(uow, organisation_id, **values)
         ok, self.saved = self.form.submit(self.ctx, action, "organisations")
         return ok
 

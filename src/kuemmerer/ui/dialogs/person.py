@@ -50,7 +50,10 @@ class PersonDialog(GuardedDialog):
         self.street_hint.setStyleSheet("color: #555;")
         self.street_hint.setWordWrap(True)
         self.street_hint.hide()
-        self.street.parentWidget().layout().insertWidget(1, self.street_hint)
+        street_box = self.street.parentWidget()
+        street_column = street_box.layout() if street_box is not None else None
+        assert isinstance(street_column, QVBoxLayout), "FieldForm.add puts each field in a QVBoxLayout column"
+        street_column.insertWidget(1, self.street_hint)
         self.postcode = f.add("postcode", "PLZ", QLineEdit())
         self.postcode.setMaxLength(5)
         self.city = f.add("city", "Ort", QLineEdit())
@@ -135,8 +138,9 @@ class PersonDialog(GuardedDialog):
                 return False
             ok, self.saved = self.form.submit(self.ctx, lambda uow: persons.create_person(uow, **values), "persons")
         else:
+            person_id = self.person.id
             ok, self.saved = self.form.submit(
-                self.ctx, lambda uow: persons.update_person(uow, self.person.id, **values), "persons")
+                self.ctx, lambda uow: persons.update_person(uow, person_id, **values), "persons")
         return ok
 
     @classmethod

@@ -78,7 +78,7 @@ class PersonHitModel(QAbstractListModel):
         self._new = split_new_name(text) if self.search else None
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self._new is None:
             return 0
         return self.total + 1
@@ -281,7 +281,7 @@ class QuickCaptureDialog(GuardedDialog):
         return [row for row in range(self.model.total)
                 if (m := self.model.match_at(row)) is not None and m.id in wanted]
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress or not self.model.rowCount():
             return super().eventFilter(obj, event)
         key = event.key()
@@ -325,7 +325,9 @@ class QuickCaptureDialog(GuardedDialog):
         for name, visible in (("district_id", anonymous or new_person), ("gender", anonymous or new_person),
                               ("age_band", anonymous), ("request_title", self.open_request.isChecked()),
                               ("follow_up_on", self.open_request.isChecked())):
-            self.form.fields[name].parentWidget().setVisible(visible)
+            box = self.form.fields[name].parentWidget()
+            assert box is not None, "FieldForm.add puts every field in a box"
+            box.setVisible(visible)
             self.form.labels[name].setVisible(visible)
         self.open_request.setEnabled(not anonymous)
         if anonymous and self.open_request.isChecked():
@@ -349,7 +351,9 @@ class QuickCaptureDialog(GuardedDialog):
         elif self._choice and self._choice[0] == EXISTING:
             kwargs["person_id"] = self._choice[1]
         elif self._choice and self._choice[0] == NEW:
-            last, first = self._choice[1]
+            new_name = self._choice[1]
+            assert isinstance(new_name, tuple), "a new person is chosen as (last name, first name)"
+            last, first = new_name
             kwargs.update(new_last_name=last, new_first_name=first, district_id=self.district.currentData(),
                           gender=self.gender.currentData())
         ok, self.result_walk_in = self.form.submit(self.ctx, lambda uow: desk.record_walk_in(uow, **kwargs),

@@ -27,7 +27,7 @@ from kuemmerer.services.validation import parse_date, parse_time
 
 from ..context import AppContext
 from ..formatting import date_de
-from ..widgets import DateField, FieldForm, GuardedDialog, combo, set_combo_data, text_edit
+from ..widgets import DateField, FieldForm, GuardedDialog, combo, confirm_frozen_write, set_combo_data, text_edit
 
 OUTCOME_ITEMS = [(o.label, o.value) for o in ReferralOutcome]
 
@@ -287,7 +287,7 @@ class ReferralDialog(GuardedDialog):
         if needed > self.height():
             self.resize(self.width(), needed)
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._fit_height()
 
@@ -337,6 +337,9 @@ class ReferralDialog(GuardedDialog):
         if self.referral is None:
             values["person_id"] = self.person_id
         ref_id = self.referral.id if self.referral else None
+        if not confirm_frozen_write(self, self.ctx, self.referred_on.date(),
+                                    self.referral.referred_on if self.referral else None):
+            return False
         ok, self.saved = self.form.submit(
             self.ctx, lambda uow: partners.save_referral(uow, ref_id, consent=consent, **values), "referrals")
         return ok

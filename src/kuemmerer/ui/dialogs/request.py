@@ -6,6 +6,7 @@ from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -94,12 +95,17 @@ class RequestDialog(GuardedDialog):
             "follow_up_on": self.follow_up_on.text(), "follow_up_note": self.follow_up_note.text(),
             "description": self.description.toPlainText(),
         }
+        if not confirm_frozen_write(self, self.ctx, self.opened_on.date(),
+                                    self.request.opened_on if self.request else None):
+            return False
         if self.request is None:
             def action(uow):
                 return requests.create_request(uow, person_id=self.person_id, **values)
         else:
+            request_id = self.request.id
+
             def action(uow):
-                return requests.update_request(uow, self.request.id, **values)
+                return requests.update_request(uow, request_id, **values)
         ok, self.saved = self.form.submit(self.ctx, action, "requests")
         return ok
 
@@ -118,6 +124,7 @@ class ContactDialog(GuardedDialog):
         self.saved: ContactDto | None = None
         self.moved: ContactMove | None = None
         self.move_to: tuple[int, str] | None = None
+        self.move_button: QPushButton | None = None
         f = self.form = FieldForm(self)
         self.person_label = QLabel(f"<b>{escape(person_name)}</b>")
         if contact is not None:
@@ -131,7 +138,6 @@ class ContactDialog(GuardedDialog):
             row.addWidget(self.move_button)
             f.add("person_id", "Person", person_row)
         else:
-            self.move_button = None
             f.add_row("Person:", self.person_label)
         if request_title:
             f.add_row("Anliegen:", QLabel(escape(request_title)))
@@ -187,12 +193,16 @@ class ContactDialog(GuardedDialog):
             def action(uow):
                 return requests.create_contact(uow, person_id=self.person_id, request_id=self.request_id, **values)
         elif self.move_to is not None:
+            contact_id, target_id = self.contact.id, self.move_to[0]
+
             def action(uow):
-                self.moved = requests.move_contact(uow, self.contact.id, self.move_to[0], **values)
-                return self.moved.contact
+                self.moved = moved = requests.move_contact(uow, contact_id, target_id, **values)
+                return moved.contact
         else:
+            contact_id = self.contact.id
+
             def action(uow):
-                return requests.update_contact(uow, self.contact.id, **values)
+                return requests.update_contact(uow, contact_id, **values)
         ok, self.saved = self.form.submit(self.ctx, action, "contacts")
         return ok
 
@@ -257,8 +267,8 @@ class PersonPicker(QDialog):
         self.picked = tuple(item.data(Qt.ItemDataRole.UserRole))
         self.accept()
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.search and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if key in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.results.count():
                 step = 1 if key == Qt.Key.Key_Down else -1

@@ -88,7 +88,9 @@ class TallyDialog(GuardedDialog):
             def action(uow):
                 return requests.record_anonymous(uow, **values)
         else:
+            tally_id = self.tally.id
+
             def action(uow):
-                return requests.update_anonymous(uow, self.tally.id, **values)
+                return requests.update_anonymous(uow, tally_id, **values)
         ok, self.saved = self.form.submit(self.ctx, action, "tallies")
         return ok

@@ -71,7 +71,7 @@ class ColumnFitter(QObject):
         view.horizontalHeader().sectionResized.connect(self._resized)
         self.fit()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+    def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Type.Resize and self.auto:
             self.fit()
         return False
@@ -288,7 +288,7 @@ class PartnersPage(QWidget):
         self.view.activated.connect(lambda _i: self.edit_current())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        delete_action = QAction("Löschen", self.view, shortcut=QKeySequence.StandardKey.Delete)
+        delete_action = QAction("Löschen", self.view, shortcut=QKeySequence(QKeySequence.StandardKey.Delete))
         delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete_action.triggered.connect(self.delete_current)
         self.view.addAction(delete_action)
@@ -322,15 +322,20 @@ class PartnersPage(QWidget):
         self.service.currentIndexChanged.connect(lambda _i: self.reload())
         self.inactive.toggled.connect(lambda _on: self.reload())
         self.new_button.clicked.connect(self.new_partner)
-        find = QAction(self, shortcut=QKeySequence.StandardKey.Find)
+        find = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
+        find.triggered.connect(self._focus_search)
         self.addAction(find)
         ctx.changed.connect(self._data_changed)
         self._fill_services()
         self.reload()
 
     # -- data ---------------------------------------------------------------------------
+    def _focus_search(self) -> None:
+        """Ctrl+F: into the search field, with what is there selected."""
+        self.search.setFocus()
+        self.search.selectAll()
+
     def _fill_services(self) -> None:
         with self.ctx.uow(read_only=True) as uow:
             services = lists.list_services(uow, active_only=True)

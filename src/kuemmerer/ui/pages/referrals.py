@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from kuemmerer.domain.enums import ReferralOutcome
 from kuemmerer.services import listing, lists, partners, persons, referral_docs, requests
+from kuemmerer.services.dto import ConsentDto, ConsentFormData, ReferralDto, ReferralSheet
 from kuemmerer.services.listing import REFERRAL_STATE_FILTERS, ReferralQuery
 
 from ..context import AppContext
@@ -40,8 +42,11 @@ REFERRAL_COLUMNS = [
 ]
 
 QUICK_OUTCOMES = (ReferralOutcome.ARRIVED, ReferralOutcome.NO_SHOW, ReferralOutcome.DECLINED)
-DOCUMENTS = {"sheet": ("Vermittlungsbogen", referral_docs.referral_sheet),
-             "consent": ("Schweigepflichtentbindung", referral_docs.consent_form)}
+DocumentBuilder = Callable[..., ReferralSheet | ConsentFormData]  # (uow, referral id, today); ui does not import db
+DOCUMENTS: dict[str, tuple[str, DocumentBuilder]] = {
+    "sheet": ("Vermittlungsbogen", referral_docs.referral_sheet),
+    "consent": ("Schweigepflichtentbindung", referral_docs.consent_form),
+}
 
 
 def referral_document(ctx: AppContext, referral_id: int, kind: str) -> tuple[bytes, str, str]:
@@ -62,9 +67,9 @@ class ReferralDetail(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.referral = None
+        self.referral: ReferralDto | None = None
         self.person_name = ""
-        self.consent = None
+        self.consent: ConsentDto | None = None
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -275,8 +280,8 @@ class ReferralsPage(ListPage):
             self.view.setColumnWidth(col, width)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.activated.connect(lambda _i: self.detail.edit())
         self.detail = ReferralDetail(ctx)
+        self.view.activated.connect(lambda _i: self.detail.edit())
         self.detail.open_person.connect(self.open_person.emit)
         self.detail.open_organisation.connect(self.open_organisation.emit)
         self.finish_layout([(self.search, 2), (self.state, 0), (self.service, 0), (self.count_label, 0)],
@@ -336,12 +341,21 @@ class ReferralsPage(ListPage):
         if not self.view.indexAt(pos).isValid():
             return
         d = self.detail
+
+        def open_person() -> None:
+            if d.referral:
+                self.open_person.emit(d.referral.person_id)
+
+        def open_organisation() -> None:
+            if d.referral:
+                self.open_organisation.emit(d.referral.organisation_id)
+
         menu = QMenu(self)
         menu.addAction("Bearbeiten…", d.edit)
         menu.addAction("Vermittlungsbogen drucken…", lambda: d.print_document("sheet"))
         menu.addAction("Vermittlungsbogen als PDF speichern…", lambda: d.save_document("sheet"))
         menu.addAction("Schweigepflichtentbindung drucken…", lambda: d.print_document("consent"))
         menu.addSeparator()
-        menu.addAction("Person öffnen", lambda: d.referral and self.open_person.emit(d.referral.person_id))
-        menu.addAction("Partner öffnen", lambda: d.referral and self.open_organisation.emit(d.referral.organisation_id))
+        menu.addAction("Person öffnen", open_person)
+        menu.addAction("Partner öffnen", open_organisation)
         menu.exec(self.view.viewport().mapToGlobal(pos))

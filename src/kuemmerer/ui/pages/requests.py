@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from kuemmerer.domain.enums import RequestStatus
 from kuemmerer.services import listing, person_view, persons, requests
+from kuemmerer.services.dto import RequestDto
 from kuemmerer.services.listing import RequestQuery
 
 from ..context import AppContext
@@ -56,7 +58,7 @@ class RequestDetail(QWidget):
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.request = None
+        self.request: RequestDto | None = None
         self.person_name = ""
         self.header = QLabel()
         self.header.setWordWrap(True)
@@ -225,21 +227,22 @@ class RequestDetail(QWidget):
         self.contact_notice.setText(text)
         self.contact_notice.setVisible(bool(text))
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if obj is self.timeline.viewport() and event.type() == QEvent.Type.MouseButtonDblClick:
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.timeline.viewport() and isinstance(event, QMouseEvent) \
+                and event.type() == QEvent.Type.MouseButtonDblClick:
             ident = self._contact_of(self.timeline.anchorAt(event.position().toPoint()))
             if ident is not None:
                 self.select_contact(ident)
                 self.contact_actions.edit(ident)
                 return True
-        if obj is self.timeline and event.type() == QEvent.Type.KeyPress \
+        if obj is self.timeline and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             ident = self._contact_of(self.timeline.textCursor().charFormat().anchorHref()) or self.selected_contact
             if ident is not None:
                 self.select_contact(ident)
                 self.contact_actions.edit(ident)
                 return True
-        if obj is self.timeline and event.type() == QEvent.Type.KeyPress \
+        if obj is self.timeline and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
                 and event.key() == Qt.Key.Key_Delete and self.selected_contact is not None:
             self.contact_actions.delete(self.selected_contact)
             return True
@@ -316,8 +319,8 @@ class RequestsPage(ListPage):
             self.view.setColumnWidth(col, width)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.activated.connect(lambda _i: self.detail.edit())
         self.detail = RequestDetail(ctx)
+        self.view.activated.connect(lambda _i: self.detail.edit())
         self.detail.open_person.connect(self.open_person.emit)
         self.detail.open_referral.connect(self.open_referral.emit)
         self.finish_layout([(self.search, 2), (self.status, 0), (self.category, 0), (self.district, 0),
@@ -381,10 +384,15 @@ class RequestsPage(ListPage):
     def _context_menu(self, pos) -> None:
         if not self.view.indexAt(pos).isValid():
             return
+
+        def open_person() -> None:
+            if self.detail.request:
+                self.open_person.emit(self.detail.request.person_id)
+
         menu = QMenu(self)
         menu.addAction("Kontakt hinzufügen…", self.detail.add_contact)
         menu.addAction("Bearbeiten…", self.detail.edit)
         menu.addAction("Vermitteln…", self.detail.refer)
-        menu.addAction("Person öffnen", lambda: self.detail.request and self.open_person.emit(self.detail.request.person_id))
+        menu.addAction("Person öffnen", open_person)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 

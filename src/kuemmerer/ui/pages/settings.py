@@ -95,15 +95,15 @@ class ListEditor(QWidget):
         self.delete_button.setToolTip("Nur möglich, solange nichts darauf verweist (Entf)")
         self.new_button.clicked.connect(self.new)
         self.rename_button.clicked.connect(self.rename)
-        self.up_button.clicked.connect(lambda: self.move(-1))
-        self.down_button.clicked.connect(lambda: self.move(+1))
+        self.up_button.clicked.connect(lambda: self.move_entry(-1))
+        self.down_button.clicked.connect(lambda: self.move_entry(+1))
         self.active_button.clicked.connect(self.toggle_active)
         self.merge_button.clicked.connect(self.merge)
         self.delete_button.clicked.connect(self.delete)
         for keys, slot in ((QKeySequence(Qt.Key.Key_F2), self.rename),
-                           (QKeySequence.StandardKey.Delete, self.delete),
-                           (QKeySequence("Ctrl+Up"), lambda: self.move(-1)),
-                           (QKeySequence("Ctrl+Down"), lambda: self.move(+1))):
+                           (QKeySequence(QKeySequence.StandardKey.Delete), self.delete),
+                           (QKeySequence("Ctrl+Up"), lambda: self.move_entry(-1)),
+                           (QKeySequence("Ctrl+Down"), lambda: self.move_entry(+1))):
             action = QAction(self.view, shortcut=keys)
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             action.triggered.connect(slot)
@@ -183,10 +183,11 @@ class ListEditor(QWidget):
         self.merge_button.setEnabled(has and self.model.rowCount() > 1)
         self.up_button.setEnabled(has and row > 0)
         self.down_button.setEnabled(has and row < self.model.rowCount() - 1)
-        self.delete_button.setEnabled(has and entry.uses == 0)
-        self.delete_button.setToolTip("Löschen (Entf)" if has and entry.uses == 0 else
+        unused = entry is not None and entry.uses == 0
+        self.delete_button.setEnabled(unused)
+        self.delete_button.setToolTip("Löschen (Entf)" if unused else
                                       "Wird verwendet – bitte deaktivieren oder zusammenführen.")
-        self.active_button.setText("Aktivieren" if has and not entry.active else "Deaktivieren")
+        self.active_button.setText("Aktivieren" if entry is not None and not entry.active else "Deaktivieren")
         if self.streets is not None:
             self.streets.show_district(entry)
 
@@ -223,7 +224,7 @@ class ListEditor(QWidget):
             self._changed(entry.id)
         self.view.setFocus()
 
-    def move(self, step: int) -> None:
+    def move_entry(self, step: int) -> None:
         entry = self.current()
         if entry is not None and self._run(lambda uow: lists.move(uow, self.kind, entry.id, step)):
             self._changed(entry.id)

@@ -92,7 +92,7 @@ class TodayPage(QWidget):
         self.contacts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.contacts_view.customContextMenuRequested.connect(self._captures_menu)
         self.contacts_view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._capture_selected())
-        delete_capture = QAction("Löschen", self.contacts_view, shortcut=QKeySequence.StandardKey.Delete)
+        delete_capture = QAction("Löschen", self.contacts_view, shortcut=QKeySequence(QKeySequence.StandardKey.Delete))
         delete_capture.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete_capture.triggered.connect(self.delete_capture)
         self.contacts_view.addAction(delete_capture)
@@ -122,7 +122,9 @@ class TodayPage(QWidget):
         self.follow_up_box = _box("Wiedervorlagen – fällig und überfällig", self.follow_up_view)
         self.all_due = QPushButton("Alle fälligen Anliegen anzeigen")
         self.all_due.clicked.connect(lambda: self.show_requests.emit("due"))
-        self.follow_up_box.layout().addWidget(self.all_due, 0, Qt.AlignmentFlag.AlignRight)
+        follow_up_column = self.follow_up_box.layout()
+        assert isinstance(follow_up_column, QVBoxLayout), "_box lays its widgets out in a QVBoxLayout"
+        follow_up_column.addWidget(self.all_due, 0, Qt.AlignmentFlag.AlignRight)
         self.ages_box = _box("Offene Anliegen nach Alter", self.ages_view)
         self.anonymous_label = QLabel()
         self.contacts_box = _box("Heute erfasst (neueste zuerst)", self.contacts_view, self.anonymous_label,
@@ -250,6 +252,7 @@ class TodayPage(QWidget):
             return
         self.contacts_view.selectRow(index.row())
         row = self.selected_capture()
+        assert row is not None, "the valid row under the mouse was just made current"
         menu = QMenu(self)
         menu.addAction("Bearbeiten…", self.edit_capture)
         if row.is_contact:
