@@ -11,7 +11,17 @@ from types import SimpleNamespace
 import pytest
 
 from kuemmerer import cli
-from kuemmerer.services import activities, lists, partners, persons, requests, statistics, validation, volunteers
+from kuemmerer.services import (
+    activities,
+    lists,
+    networks,
+    partners,
+    persons,
+    requests,
+    statistics,
+    validation,
+    volunteers,
+)
 
 D = dt.date
 THIS_YEAR = dt.date.today().year
@@ -126,8 +136,12 @@ def world(ws, kappel):
         att = activities.add_attendance(u, session_id=s.id, person_id=p.id)
         v = volunteers.create_volunteer(u, person_id=q.id, started_on=D(LAST_YEAR, 1, 1))
         asg = volunteers.create_assignment(u, volunteer_id=v.id, activity_id=a.id, date=LAST, hours=2)
+        n = networks.create_network(u, name="Stadtteilrunde")
+        m = networks.create_meeting(u, network_id=n.id, date=LAST)
+        other = lists.districts.create(u, name="Hutholz")
         before = year_figures(u, LAST_YEAR)
-    return SimpleNamespace(p=p, q=q, r=r, c=c, t=t, ref=ref, a=a, s=s, att=att, v=v, asg=asg, before=before)
+    return SimpleNamespace(p=p, q=q, r=r, c=c, t=t, ref=ref, a=a, s=s, att=att, v=v, asg=asg, n=n, m=m,
+                           kappel=kappel, other=other, before=before)
 
 
 ERASURES = {
@@ -141,6 +155,10 @@ ERASURES = {
     "tally": lambda u, w, files: requests.delete_anonymous(u, w.t.id),
     "request": lambda u, w, files: requests.delete_request(u, w.r.id),
     "referral": lambda u, w, files: partners.delete_referral(u, w.ref.id),
+    "meeting": lambda u, w, files: networks.delete_meeting(u, w.m.id, files),
+    "network": lambda u, w, files: networks.delete_network(u, w.n.id, files),
+    # not an erasure, but it rewrites last year's figures by district all the same
+    "district-merge": lambda u, w, files: lists.merge(u, "districts", w.kappel.id, w.other.id),
 }
 
 

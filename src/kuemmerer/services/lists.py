@@ -37,8 +37,8 @@ CONTROL_CHARS = "Bitte keine Steuerzeichen (Tabulator, Zeilenumbruch, Nullbyte â
 def _validate_named(uow: UnitOfWork, values: dict[str, Any], current, model, taken: str,
                     extra_fields=()) -> tuple[Form, dict[str, Any]]:
     form = Form(values)
-    clean = {
-        "name": form.text("name", required=True, max_len=model.__table__.c.name.type.length),
+    clean: dict[str, Any] = {
+        "name": form.text("name", required=True, max_len=lists_queries.max_length(model)),
         "active": form.boolean("active", default=True),
     }
     if clean["name"] and _CONTROL.search(clean["name"]):
@@ -97,7 +97,7 @@ services = Crud(Service, ServiceDto, "Angebot", _validate_service,
                 before_delete=_refuse_if_used("services"))
 
 KINDS = ("districts", "categories", "services")
-CRUDS = {"districts": districts, "categories": categories, "services": services}
+CRUDS: dict[str, Crud[Any]] = {"districts": districts, "categories": categories, "services": services}
 
 
 def _crud(kind: str) -> Crud:
@@ -268,8 +268,11 @@ def _merge_pair(uow: UnitOfWork, crud: Crud, source_id: int, target_id: int):
 def merge(uow: UnitOfWork, kind: str, source_id: int, target_id: int) -> MergePreview:
     """Move every record of ``source`` to ``target`` and delete ``source``, in one
     transaction; returns what moved (the same figures as ``merge_preview``)."""
+    from .statistics import freeze_before_erasure
+
     preview = merge_preview(uow, kind, source_id, target_id)
     crud = _crud(kind)
+    freeze_before_erasure(uow)  # figures by district / Thema already reported keep their old names
     lists_queries.move_references(uow, kind, source_id, target_id)
     if kind == "districts":
         lists_queries.move_streets(uow, source_id, target_id)
@@ -316,7 +319,7 @@ def _street(line: str) -> tuple[str, str] | str | None:
     name = " ".join(line.split())
     if not name:
         return None
-    max_len = DistrictStreet.__table__.c.name.type.length
+    max_len = lists_queries.max_length(DistrictStreet)
     if len(name) > max_len:
         return f"HÃ¶chstens {max_len} Zeichen (jetzt {len(name)})."
     key = street_key(name)

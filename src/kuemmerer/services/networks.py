@@ -10,8 +10,9 @@ from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import NetworkKind
 
 from .crud import Crud, check_ref, check_unique
-from .files import delete_with_files
 from .dto import ActionItemDto, MeetingDto, MeetingParticipantDto, NetworkDto
+from .files import delete_with_files
+from .statistics import freeze_before_erasure
 from .validation import Form, check_order
 
 
@@ -87,8 +88,9 @@ def _validate_action_item(uow: UnitOfWork, values: dict[str, Any], current) -> d
     return clean
 
 
-networks = Crud(Network, NetworkDto, "Netzwerk", _validate_network)
-meetings = Crud(Meeting, MeetingDto, "Sitzung", _validate_meeting)
+# meetings are counted in the funder statistics: deleting them freezes finished years first
+networks = Crud(Network, NetworkDto, "Netzwerk", _validate_network, before_delete=freeze_before_erasure)
+meetings = Crud(Meeting, MeetingDto, "Sitzung", _validate_meeting, before_delete=freeze_before_erasure)
 participants = Crud(MeetingParticipant, MeetingParticipantDto, "Teilnahme", _validate_participant)
 action_items = Crud(ActionItem, ActionItemDto, "Aufgabe", _validate_action_item)
 
