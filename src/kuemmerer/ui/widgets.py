@@ -403,6 +403,15 @@ def confirm(parent: QWidget, title: str, text: str, yes: str, no: str = "Abbrech
     return box.clickedButton() is ok
 
 
+def notice_label() -> QLabel:
+    """A blue line that says what just happened ("Kontakt verschoben …"); hidden until used."""
+    label = QLabel()
+    label.setStyleSheet("color: #0b5394;")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
 def confirm_frozen_write(parent: QWidget, ctx, *days: dt.date | None) -> bool:
     """Before saving something dated ``days``: if a day lies in a frozen year, ask once
     (DESIGN.md §3); True = go ahead."""

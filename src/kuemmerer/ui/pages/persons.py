@@ -27,7 +27,7 @@ from ..dialogs.referral import ReferralDialog
 from ..dialogs.request import ContactActions, ContactDialog, RequestDialog
 from ..formatting import EMPTY, date_de, number_de, time_de
 from ..models import Column, RowsModel
-from ..widgets import confirm, refill_combo
+from ..widgets import confirm, notice_label, refill_combo
 from .list_page import ListPage
 from .tables import table_view
 
@@ -138,10 +138,7 @@ class PersonDetail(QWidget):
                                (self.contact_move_button, self.move_contact_requested),
                                (self.contact_delete_button, self.delete_contact_requested)):
             button.clicked.connect(lambda _c=False, sig=signal: self._contact_action(sig))
-        self.contacts_notice = QLabel()
-        self.contacts_notice.setStyleSheet("color: #0b5394;")
-        self.contacts_notice.setWordWrap(True)
-        self.contacts_notice.hide()
+        self.contacts_notice = notice_label()
         contacts_tab = QWidget()
         contacts_layout = QVBoxLayout(contacts_tab)
         contacts_layout.setContentsMargins(0, 4, 0, 0)

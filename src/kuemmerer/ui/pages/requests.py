@@ -31,7 +31,7 @@ from ..dialogs.referral import ReferralDialog
 from ..dialogs.request import ContactActions, ContactDialog, RequestDialog, category_items
 from ..formatting import date_de, multiline_html, number_de, relative_days
 from ..models import Column
-from ..widgets import DateField, ErrorLine, combo, refill_combo
+from ..widgets import DateField, ErrorLine, combo, notice_label, refill_combo
 from .list_page import ListPage
 
 STATUS_FILTERS = [("Offen (alle offenen)", "open"), *((s.label, s.value) for s in RequestStatus),
@@ -108,10 +108,7 @@ class RequestDetail(QWidget):
         self.contact_move_button = QPushButton("Verschieben…")
         self.contact_move_button.setToolTip("Den Kontakt einer anderen Person zuordnen; er verlässt dieses Anliegen")
         self.contact_delete_button = QPushButton("Löschen…")
-        self.contact_notice = QLabel()
-        self.contact_notice.setStyleSheet("color: #0b5394;")
-        self.contact_notice.setWordWrap(True)
-        self.contact_notice.hide()
+        self.contact_notice = notice_label()
         self.contact_actions = ContactActions(ctx, self, self.say_about_contacts)
         self.contact_edit_button.clicked.connect(lambda: self._contact_action(self.contact_actions.edit))
         self.contact_move_button.clicked.connect(lambda: self._contact_action(self.contact_actions.move))

@@ -16,7 +16,7 @@ from ..context import AppContext
 from ..dialogs.tally import TallyDialog
 from ..formatting import date_de, number_de, relative_days
 from ..models import Column, RowsModel
-from ..widgets import DateField, ErrorLine, confirm
+from ..widgets import DateField, ErrorLine, confirm, notice_label
 from .tables import table_view
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -81,9 +81,7 @@ class TalliesPage(QWidget):
         self.edit_button = QPushButton("Bearbeiten…")
         self.delete_button = QPushButton("Löschen…")
         self.error = ErrorLine()
-        self.notice = QLabel()
-        self.notice.setStyleSheet("color: #0b5394;")
-        self.notice.hide()
+        self.notice = notice_label()
         actions = QHBoxLayout()
         actions.addWidget(self.new_button)
         actions.addWidget(self.edit_button)

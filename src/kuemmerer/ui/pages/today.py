@@ -29,6 +29,7 @@ from ..dialogs.request import ContactActions
 from ..dialogs.tally import TallyDialog
 from ..formatting import date_de, number_de, relative_days, time_de
 from ..models import Column, RowsModel
+from ..widgets import notice_label
 from .tables import table_view
 
 
@@ -104,10 +105,7 @@ class TodayPage(QWidget):
         self.capture_edit_button.clicked.connect(self.edit_capture)
         self.capture_move_button.clicked.connect(self.move_capture)
         self.capture_delete_button.clicked.connect(self.delete_capture)
-        self.capture_notice = QLabel()
-        self.capture_notice.setStyleSheet("color: #0b5394;")
-        self.capture_notice.setWordWrap(True)
-        self.capture_notice.hide()
+        self.capture_notice = notice_label()
         capture_buttons = QWidget()
         capture_row = QHBoxLayout(capture_buttons)
         capture_row.setContentsMargins(0, 0, 0, 0)
