@@ -61,7 +61,7 @@ from kuemmerer.domain.enums import (
 from kuemmerer.domain.errors import ValidationError
 from kuemmerer.domain.rules import age_on
 
-from . import lists, settings
+from . import lists, settings, validation
 
 NOT_EMPTY = ("Die Datenbank enthält schon Daten. Demodaten werden nur in eine leere "
              "Datenbank geschrieben.")
@@ -1412,7 +1412,7 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
     """
     if not isinstance(years, int) or not 1 <= years <= 20:
         raise ValidationError.single("years", "Bitte zwischen 1 und 20 Jahren wählen.")
-    today = today or dt.date.today()
+    today = today or validation.today()
     _refuse_if_not_empty(uow)
     lists.ensure_defaults(uow)
     uow.bulk()  # one DEMO audit event instead of one per row

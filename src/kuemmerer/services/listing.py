@@ -10,6 +10,8 @@ from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import ReferralOutcome, RequestStatus
 from kuemmerer.domain.rules import age_band, fold_variants, referral_state_label
 
+from . import validation
+
 UNKNOWN_DISTRICT = listing.UNKNOWN_DISTRICT
 
 
@@ -43,7 +45,7 @@ def count_persons(uow: UnitOfWork, q: PersonQuery) -> int:
 
 def person_page(uow: UnitOfWork, q: PersonQuery, offset: int, limit: int,
                 today: dt.date | None = None) -> list[PersonRow]:
-    today = today or dt.date.today()
+    today = today or validation.today()
     rows = listing.person_rows(uow.session, search=q.search, district_id=q.district_id, sort=q.sort,
                                descending=q.descending, offset=offset, limit=limit)
     return [PersonRow(r.id, display_name(r.last_name, r.first_name), r.district, r.birth_date,
@@ -84,12 +86,12 @@ def _request_filters(q: RequestQuery) -> dict:
 
 
 def count_requests(uow: UnitOfWork, q: RequestQuery, today: dt.date | None = None) -> int:
-    return listing.request_count(uow.session, today=today or dt.date.today(), **_request_filters(q))
+    return listing.request_count(uow.session, today=today or validation.today(), **_request_filters(q))
 
 
 def request_page(uow: UnitOfWork, q: RequestQuery, offset: int, limit: int,
                  today: dt.date | None = None) -> list[RequestRow]:
-    rows = listing.request_rows(uow.session, today=today or dt.date.today(), sort=q.sort,
+    rows = listing.request_rows(uow.session, today=today or validation.today(), sort=q.sort,
                                 descending=q.descending, offset=offset, limit=limit, **_request_filters(q))
     return [RequestRow(r.id, r.person_id, display_name(r.last_name, r.first_name), r.title, r.category,
                        r.status, RequestStatus(r.status).label, _day(r.opened_on), _date(r.closed_on),
@@ -137,12 +139,12 @@ def _referral_filters(q: ReferralQuery) -> dict:
 
 
 def count_referrals(uow: UnitOfWork, q: ReferralQuery, today: dt.date | None = None) -> int:
-    return listing.referral_count(uow.session, today=today or dt.date.today(), **_referral_filters(q))
+    return listing.referral_count(uow.session, today=today or validation.today(), **_referral_filters(q))
 
 
 def referral_page(uow: UnitOfWork, q: ReferralQuery, offset: int, limit: int,
                   today: dt.date | None = None) -> list[ReferralRow]:
-    rows = listing.referral_rows(uow.session, today=today or dt.date.today(), sort=q.sort,
+    rows = listing.referral_rows(uow.session, today=today or validation.today(), sort=q.sort,
                                  descending=q.descending, offset=offset, limit=limit, **_referral_filters(q))
     return [ReferralRow(r.id, r.person_id, display_name(r.last_name, r.first_name), _day(r.referred_on),
                         r.service, r.organisation, r.outcome, referral_state_label(r.outcome, _date(r.closed_on)),

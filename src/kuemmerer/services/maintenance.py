@@ -64,9 +64,9 @@ def record_restore(db: Workspace) -> None:
 def housekeeping(db: Workspace, today: dt.date | None = None) -> dict[str, object]:
     """What runs once a day when the window opens: a verified daily backup (if there is
     none from today yet) and erasure of expired police-clearance data (§72a SGB VIII)."""
-    from . import volunteers
+    from . import validation, volunteers
 
-    today = today or dt.date.today()
+    today = today or validation.today()
     done: dict[str, object] = {"backup": None, "clearances_erased": []}
     newest = _backup.list_backups(db.path, db.backup_dir)
     if not any(b.reason == _backup.REGULAR and b.taken_at.date() == today for b in newest):

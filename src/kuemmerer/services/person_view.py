@@ -11,6 +11,7 @@ from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import ContactKind, DataCategory, Gender, TagKind
 from kuemmerer.domain.rules import age_band, referral_state_label
 
+from . import validation
 from .dto import PersonDto, RequestDto, from_row
 from .listing import _date, _day
 from .requests import list_requests
@@ -108,7 +109,7 @@ def contact_rows(rows) -> tuple[ContactRow, ...]:
 
 
 def overview(uow: UnitOfWork, person_id: int, today: dt.date | None = None) -> PersonOverview:
-    today = today or dt.date.today()
+    today = today or validation.today()
     s = uow.session
     p = uow.get(Person, person_id, "Person")
     district = uow.find(District, p.district_id)

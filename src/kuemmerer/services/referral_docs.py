@@ -17,7 +17,7 @@ from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import DataCategory
 from kuemmerer.domain.rules import postal_address
 
-from . import partners, settings
+from . import partners, settings, validation
 from .dto import ConsentDto, ConsentFormData, PersonDto, ReferralSheet, ResidentPart, from_row
 
 
@@ -32,7 +32,7 @@ def consent_for_sheet(uow: UnitOfWork, referral_id: int, on: dt.date) -> Consent
 
 
 def referral_sheet(uow: UnitOfWork, referral_id: int, today: dt.date | None = None) -> ReferralSheet:
-    today = today or dt.date.today()
+    today = today or validation.today()
     r = uow.get(Referral, referral_id, "Vermittlung")
     person = from_row(PersonDto, uow.get(Person, r.person_id))
     consent = consent_for_sheet(uow, referral_id, today)
@@ -69,7 +69,7 @@ def consent_form(uow: UnitOfWork, referral_id: int, today: dt.date | None = None
     """The consent form for the referral's recipient, pre-filled: the resident signs her own
     data, so her name and address are on it; the categories of a recorded consent are ticked,
     otherwise none (she ticks with the resident)."""
-    today = today or dt.date.today()
+    today = today or validation.today()
     r = uow.get(Referral, referral_id, "Vermittlung")
     person = from_row(PersonDto, uow.get(Person, r.person_id))
     service = uow.get(Service, r.service_id).name

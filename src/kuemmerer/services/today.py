@@ -9,6 +9,7 @@ from kuemmerer.db import listing as q
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import ContactKind
 
+from . import validation
 from .listing import display_name
 
 AGE_BUCKETS = (("bis 1 Woche", 7), ("1–4 Wochen", 28), ("1–3 Monate", 91), ("über 3 Monate", None))
@@ -73,7 +74,7 @@ def _day(value) -> dt.date:
 
 
 def dashboard(uow: UnitOfWork, today: dt.date | None = None) -> Dashboard:
-    today = today or dt.date.today()
+    today = today or validation.today()
     s = uow.session
     follow_ups = tuple(FollowUp(kind, ident, pid, display_name(last, first) if last else "", what, _day(due), note)
                        for kind, ident, pid, last, first, what, due, note in q.due_follow_ups(s, today))

@@ -83,4 +83,7 @@ def backup_dir_for(db_path: Path) -> Path:
 
 
 def today() -> dt.date:
-    return dt.date.today()
+    """The one clock (``validation.today``), which tests may set."""
+    from . import validation
+
+    return validation.today()

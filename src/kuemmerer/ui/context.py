@@ -6,6 +6,7 @@ import datetime as dt
 
 from PySide6.QtCore import QObject, Signal
 
+from kuemmerer.services import validation
 from kuemmerer.services.workspace import Workspace, WorkspaceClosed
 
 
@@ -43,7 +44,7 @@ class AppContext(QObject):
         return self._ws.uow(read_only=read_only)
 
     def today(self) -> dt.date:
-        return dt.date.today()
+        return validation.today()  # the one clock the services use too
 
     def notify(self, what: str = "all") -> None:
         if self._closed:  # nobody may read now; the pages hear "all" after reopening
