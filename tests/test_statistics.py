@@ -293,3 +293,14 @@ def test_statistics_survive_the_json_round_trip(uow):
     from kuemmerer.services.dto import Statistics
 
     assert Statistics.from_json(s.as_json()) == s
+
+
+def test_figures_list_districts_themen_and_angebote_in_her_order(ws, uow):
+    """The tables for funders follow the order she set in Einstellungen, not the alphabet."""
+    names = {s.name: s.id for s in lists.list_services(uow)}
+    lists.set_order(uow, "services", [names["Suchtberatung"], names["Jobcenter"]])
+    cats = {c.name: c.id for c in lists.list_categories(uow)}
+    lists.set_order(uow, "categories", [cats["Sonstiges"]])
+    s = statistics.compute(uow, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert list(s.referrals_by_service)[:2] == ["Suchtberatung", "Jobcenter"]
+    assert next(iter(s.requests_by_category)) == "Sonstiges"

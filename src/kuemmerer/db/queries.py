@@ -198,7 +198,7 @@ def category_names(session: OrmSession) -> list[str]:
 
 
 def service_names(session: OrmSession) -> list[str]:
-    return list(session.scalars(select(Service.name).order_by(Service.name)))
+    return list(session.scalars(select(Service.name).order_by(Service.sort_order, Service.name)))
 
 
 def years_with_activity(session: OrmSession) -> list[int]:
