@@ -6,6 +6,25 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# the only SQLite error codes that mean "this file is damaged" (the others - busy, locked,
+# cannot open, permission, read-only, I/O - say nothing about the file's contents)
+_DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def read_only_uri(path: Path) -> str:
+    """A ``file:`` URI for a read-only connection, every character quoted (``# ? % & ;``,
+    spaces, umlauts), so SQLite opens exactly ``path`` and nothing else."""
+    return Path(path).absolute().as_uri() + "?mode=ro"
+
+
+def starts_like_sqlite(path: Path) -> bool:
+    """True for an empty file, a file with SQLite's header, or one whose 100-byte header
+    was zeroed (a damaged database); False for a letter, a picture, a folder…"""
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    return not head or head.startswith(SQLITE_MAGIC) or (len(head) == 100 and not any(head))
+
 
 def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
     return conn.execute(sql).fetchall()
@@ -21,11 +40,27 @@ def check_connection(conn: sqlite3.Connection, *, quick: bool = False) -> list[s
     return problems
 
 
+def is_damage(exc: sqlite3.Error) -> bool:
+    """Does this error say the file's contents are damaged (not: busy, locked, no access)?"""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and (code & 0xFF) in _DAMAGE_CODES
+
+
+def damage_of(path: Path, *, quick: bool = False) -> list[str]:
+    """Problems of the file's contents (empty list = ok). Errors that are no verdict on
+    the contents (busy, locked, cannot open, no permission) are raised, not reported."""
+    try:
+        with closing(sqlite3.connect(read_only_uri(path), uri=True)) as conn:
+            return check_connection(conn, quick=quick)
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return [f"Datei ist keine lesbare Datenbank ({exc.__class__.__name__})"]
+        raise
+
+
 def check_file(path: Path, *, quick: bool = False) -> list[str]:
     """Check the file at ``path`` without changing it (read-only connection)."""
     try:
-        uri = f"file:{Path(path).as_posix()}?mode=ro"
-        with closing(sqlite3.connect(uri, uri=True)) as conn:
-            return check_connection(conn, quick=quick)
+        return damage_of(path, quick=quick)
     except sqlite3.DatabaseError as exc:
         return [f"Datei ist keine lesbare Datenbank ({exc.__class__.__name__})"]

@@ -53,3 +53,25 @@ class DatabaseDamaged(StorageError):
         self.moved_to = moved_to
         self.newest_backup = newest_backup
         super().__init__(message)
+
+
+class NotADatabase(StorageError):
+    """The path is a folder, a device or a foreign file: refused, nothing moved or created."""
+
+
+class DatabaseUnreadable(StorageError):
+    """The file cannot be read (no permission): refused, nothing moved or created."""
+
+
+class DatabaseReadOnly(StorageError):
+    """The file or its folder cannot be written: refused before anything is written, so no
+    save can fail halfway (nothing moved or created)."""
+
+
+class MigrationBlocked(StorageError):
+    """The schema could not be brought up to date (e.g. a dangling reference); the file was
+    left as it was and ``newest_backup`` names the newest backup that passes its check."""
+
+    def __init__(self, message: str, newest_backup: str | None = None):
+        self.newest_backup = newest_backup
+        super().__init__(message)

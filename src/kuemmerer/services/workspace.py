@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kuemmerer.db.migrate import default_backup_dir
-from kuemmerer.db.storage import Database, open_database
+from kuemmerer.db.storage import Database, open_database, preflight
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.errors import StorageError
 
@@ -76,6 +76,12 @@ def open_workspace(path: Path, *, create: bool = True) -> Workspace:
         with ws.uow() as uow:
             lists.ensure_defaults(uow)
     return ws
+
+
+def check_openable(path: Path, *, write: bool = True) -> None:
+    """Refuse (German ``StorageError``) a folder, a foreign file, an unreadable file or, with
+    ``write``, a read-only file or folder - before a lock file or anything else is created."""
+    preflight(Path(path), write=write)
 
 
 def backup_dir_for(db_path: Path) -> Path:

@@ -8,13 +8,17 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 from kuemmerer import APP_TITLE
-from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError
+from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, MigrationBlocked
 from kuemmerer.logging_setup import log_unexpected, setup_logging
+
+if TYPE_CHECKING:
+    from kuemmerer.services.workspace import Workspace
 
 log = logging.getLogger("kuemmerer.ui")
 
@@ -68,6 +72,41 @@ def prepare_demo(path: Path) -> None:
         dialog.close()
 
 
+def open_or_recover(db_path: Path, parent: QWidget | None = None) -> Workspace | None:
+    """Open the database; if it is damaged (moved aside), cannot be migrated or is missing
+    although there are backups of it, offer the newest verified backup in one dialog and
+    restore it with one click. None = she quit (nothing was created in place of her database)."""
+    from kuemmerer.services import maintenance
+    from kuemmerer.services.workspace import backup_dir_for, open_workspace
+
+    from .dialogs.damaged import START_EMPTY, DamagedDialog
+
+    backup_dir = backup_dir_for(db_path)
+    offer = maintenance.recovery_offer(db_path, backup_dir) if not db_path.exists() else None
+    if offer is not None:  # e.g. moved aside at the last start: not silently a new, empty one
+        answer = DamagedDialog(
+            f"Die Datenbank {db_path} gibt es nicht (mehr) – zum Beispiel, weil sie beim letzten Start als "
+            "beschädigt beiseitegelegt wurde. Es gibt aber Sicherungen von ihr.",
+            offer, parent, allow_empty=True).exec()
+        if answer == START_EMPTY:
+            return open_workspace(db_path)
+        if answer != QDialog.DialogCode.Accepted:
+            return None
+    else:
+        try:
+            return open_workspace(db_path)
+        except (DatabaseDamaged, MigrationBlocked) as exc:
+            offer = maintenance.recovery_offer(db_path, backup_dir, exc.newest_backup)
+            if DamagedDialog(str(exc), offer, parent).exec() != QDialog.DialogCode.Accepted or offer is None:
+                return None
+    safety = maintenance.restore(db_path, offer.path, backup_dir)
+    ws = open_workspace(db_path, create=False)  # migrates an older backup
+    maintenance.record_restore(ws)
+    if safety:
+        log.info("state before the restore saved as %s", safety.path.name)
+    return ws
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     with contextlib.suppress(OSError):
@@ -86,19 +125,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from kuemmerer.instance_lock import InstanceLock
     from kuemmerer.paths import resolve_db_path
-    from kuemmerer.services.workspace import open_workspace
+    from kuemmerer.services.workspace import check_openable
 
+    lock = None
     try:
         db_path = demo_db_path() if args.demo else resolve_db_path(args.db)
+        check_openable(db_path)  # a folder, foreign, unreadable or read-only file: refused, nothing created
         lock = InstanceLock(db_path).acquire()
         if args.demo:
             prepare_demo(db_path)
-        ws = open_workspace(db_path)
-    except DatabaseDamaged as exc:
-        QMessageBox.critical(None, APP_TITLE, f"{exc}\n\nZum Wiederherstellen: kuemmerer-cli restore DATEI "
-                             "(oder nach dem Neustart im Menü Datei → Sicherung wiederherstellen).")
-        return 2
+        opened = open_or_recover(db_path)
+        if opened is None:
+            lock.release()
+            return 2
+        ws = opened
     except KuemmererError as exc:
+        if lock is not None:
+            lock.release()
         QMessageBox.critical(None, APP_TITLE, str(exc))
         return 2
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback to the user
