@@ -123,3 +123,9 @@ def test_deleting_a_network_removes_the_files_of_its_meetings(ws, uow, files_dir
     activities.add_attachment(uow, files_dir, source, meeting_id=meeting.id)
     networks.delete_network(uow, net.id, files_dir)
     assert (rows(ws), stored_files(files_dir)) == (0, [])
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="POSIX permissions")
+def test_a_new_attachment_is_readable_by_her_only(uow, files_dir, source, activity):
+    dto = activities.add_attachment(uow, files_dir, source, activity_id=activity.id)
+    assert (files_dir.stat().st_mode & 0o777, (files_dir / dto.stored_name).stat().st_mode & 0o777) == (0o700, 0o600)

@@ -7,16 +7,27 @@ import logging
 import logging.handlers
 from pathlib import Path
 
-from .paths import log_dir
+from .paths import log_dir, private_dir, private_file
 
 LOG_FILE_NAME = "kuemmerer.log"
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file (the current one and each after a rollover) is 0600."""
+
+    def _open(self):
+        stream = super()._open()
+        private_file(self.baseFilename)
+        return stream
+
+
 def setup_logging(directory: Path | None = None, level: int = logging.INFO) -> Path:
     directory = Path(directory) if directory else log_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)  # 0700, an existing one tightened (POSIX)
     path = directory / LOG_FILE_NAME
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    for old in directory.glob(LOG_FILE_NAME + "*"):
+        private_file(old)
+    handler = PrivateRotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if not isinstance(h, logging.handlers.RotatingFileHandler)]

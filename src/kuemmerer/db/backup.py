@@ -8,6 +8,7 @@ rollback-journal mode, so they can be copied to a stick as they are.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kuemmerer.domain.errors import StorageError
+from kuemmerer.paths import create_private_file, private_dir, private_file, real_path, storage_problem
 
 from .integrity import check_connection, check_file
 
@@ -68,6 +70,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _snapshot(source: sqlite3.Connection, target: Path) -> None:
+    """Write a consistent copy of ``source`` to the new file ``target`` (0600 from the start)."""
+    create_private_file(target)
     with closing(sqlite3.connect(target)) as dst:
         source.backup(dst)
         dst.execute("PRAGMA journal_mode=DELETE")
@@ -81,37 +85,77 @@ def create_backup(db_path: Path, backup_dir: Path, *, reason: str = REGULAR,
     The source is checked first (integrity + foreign keys); a damaged source is
     not backed up (it would overwrite a good backup in the rotation).
     """
-    db_path, backup_dir = Path(db_path), Path(backup_dir)
+    db_path, backup_dir = real_path(db_path), Path(backup_dir)
     if not db_path.exists():
         raise StorageError(f"Die Datenbank {db_path} gibt es nicht.")
-    backup_dir.mkdir(parents=True, exist_ok=True)
-    when = now or dt.datetime.now()
-    # two backups in one second (of any reason) get different times, so the rotation's
-    # "newest of the day" is always the one just written
-    while any(backup_dir.glob(backup_name(db_path, when, "*"))):
-        when += dt.timedelta(seconds=1)
-    final = backup_dir / backup_name(db_path, when, reason)
-    tmp = final.with_name(final.name + ".tmp")
-    with closing(sqlite3.connect(db_path, timeout=30)) as src:
-        src.execute("PRAGMA busy_timeout=30000")
-        problems = check_connection(src)
+    tmp: Path | None = None
+    try:
+        private_dir(backup_dir)
+        _remove_stale_temp_files(db_path, backup_dir)
+        when = now or dt.datetime.now()
+        # two backups in one second (of any reason) get different times, so the rotation's
+        # "newest of the day" is always the one just written
+        while any(backup_dir.glob(backup_name(db_path, when, "*"))):
+            when += dt.timedelta(seconds=1)
+        final = backup_dir / backup_name(db_path, when, reason)
+        tmp = final.with_name(final.name + ".tmp")
+        with closing(sqlite3.connect(db_path, timeout=30)) as src:
+            src.execute("PRAGMA busy_timeout=30000")
+            problems = check_connection(src)
+            if problems:
+                raise StorageError(
+                    "Die Datenbank ist beschädigt, es wurde keine Sicherung erstellt: " + problems[0]
+                )
+            _snapshot(src, tmp)
+        problems = check_file(tmp)
         if problems:
-            raise StorageError(
-                "Die Datenbank ist beschädigt, es wurde keine Sicherung erstellt: " + problems[0]
-            )
-        _snapshot(src, tmp)
-    problems = check_file(tmp)
-    if problems:
-        tmp.unlink(missing_ok=True)
-        raise StorageError("Die Sicherung ließ sich nicht prüfen und wurde verworfen: " + problems[0])
-    with open(tmp, "rb+") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, final)
-    _fsync_dir(backup_dir)
+            raise StorageError("Die Sicherung ließ sich nicht prüfen und wurde verworfen: " + problems[0])
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        tmp = None
+        _fsync_dir(backup_dir)
+    except (OSError, sqlite3.Error, StorageError) as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        error = exc if isinstance(exc, StorageError) else StorageError(
+            "Die Sicherung ist fehlgeschlagen; Ihre Daten sind unverändert. "
+            + (storage_problem(exc) or "Bitte versuchen Sie es später noch einmal."))
+        _note_failure(db_path, str(error))
+        if error is exc:
+            raise
+        log.warning("backup failed: %s", type(exc).__qualname__)
+        raise error from None
+    _last_failure.pop(db_path, None)
     log.info("backup written: %s", final.name)
     if rotate:
         rotate_backups(db_path, backup_dir, today=when.date())
     return BackupInfo(final, when, reason, final.stat().st_size)
+
+
+def _remove_stale_temp_files(db_path: Path, backup_dir: Path) -> None:
+    """Temp files an older version left after a failure (or a crash left): gone once they are
+    an hour old (a younger one may belong to a backup running right now in another process)."""
+    cutoff = dt.datetime.now().timestamp() - 3600
+    for old in backup_dir.glob(f"{db_path.stem}-*.sqlite.tmp"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+
+
+# The last failed backup of each database (real path) in this process, so the window can
+# say so (status bar, Heute) instead of failing silently; a good backup clears it.
+_last_failure: dict[Path, tuple[dt.datetime, str]] = {}
+
+
+def _note_failure(db_path: Path, message: str) -> None:
+    _last_failure[db_path] = (dt.datetime.now(), message)
+
+
+def last_failure(db_path: Path) -> tuple[dt.datetime, str] | None:
+    """When and why the last backup of ``db_path`` failed, unless one succeeded since."""
+    return _last_failure.get(real_path(db_path))
 
 
 def backups_to_keep(backups: list[BackupInfo], *, daily: int = 14, weekly: int = 8,
@@ -169,7 +213,7 @@ def restore_backup(db_path: Path, backup_file: Path, backup_dir: Path) -> Backup
     itself backed up (reason ``vor-wiederherstellung``) and returned, so a restore
     can be undone. The caller must have closed every connection to ``db_path``.
     """
-    db_path, backup_file = Path(db_path), Path(backup_file)
+    db_path, backup_file = real_path(db_path), Path(backup_file)
     problems = check_file(backup_file)
     if problems:
         raise StorageError(f"Die Sicherung {backup_file.name} ist nicht in Ordnung: {problems[0]}")
@@ -180,15 +224,26 @@ def restore_backup(db_path: Path, backup_file: Path, backup_dir: Path) -> Backup
         else:
             safety = create_backup(db_path, backup_dir, reason="vor-wiederherstellung", rotate=False)
     tmp = db_path.with_name(db_path.name + ".restore-tmp")
-    with closing(sqlite3.connect(f"file:{backup_file.as_posix()}?mode=ro", uri=True)) as src:
-        _snapshot(src, tmp)
-    if check_file(tmp):
-        tmp.unlink(missing_ok=True)
-        raise StorageError("Die wiederhergestellte Datei ließ sich nicht prüfen; nichts wurde geändert.")
-    for suffix in ("-wal", "-shm"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
-    os.replace(tmp, db_path)
-    _fsync_dir(db_path.parent)
+    try:
+        tmp.unlink(missing_ok=True)  # left by an earlier failed restore
+        # a URI (read-only) with the path quoted: '#', '?', '%' in folder names stay the path
+        with closing(sqlite3.connect(backup_file.absolute().as_uri() + "?mode=ro", uri=True)) as src:
+            _snapshot(src, tmp)
+        if check_file(tmp):
+            raise StorageError("Die wiederhergestellte Datei ließ sich nicht prüfen; nichts wurde geändert.")
+        for suffix in ("-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        os.replace(tmp, db_path)
+        _fsync_dir(db_path.parent)
+    except (OSError, sqlite3.Error, StorageError) as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, StorageError):
+            raise
+        log.warning("restore failed: %s", type(exc).__qualname__)
+        raise StorageError("Die Wiederherstellung ist fehlgeschlagen. "
+                           + (storage_problem(exc) or "Bitte versuchen Sie es noch einmal.")) from None
+    private_file(db_path)
     log.info("restored database from %s", backup_file.name)
     return safety
 

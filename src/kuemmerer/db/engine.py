@@ -11,8 +11,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
+
+from kuemmerer.paths import private_db_folder, private_dir, private_file
 
 READONLY = "kuemmerer_readonly"
 
@@ -38,6 +40,27 @@ def _configure(dbapi_connection: sqlite3.Connection, foreign_keys: bool) -> None
         cursor.close()
 
 
+SIDE_FILES = ("-wal", "-shm", "-journal")
+ATTACHMENTS_DIR = "Anhaenge"  # next to the database (storage.Database.files_dir)
+BACKUPS_DIR = "Sicherungen"  # next to the database (migrate.default_backup_dir)
+
+
+def tighten_files(path: Path) -> None:
+    """Her files readable by her only (0600; POSIX — on Windows the profile folder already
+    keeps others out): the database and its -wal/-shm/-journal, and the existing attachments
+    and backup folders (0700) with their files. SQLite gives a new -wal/-shm the mode of the database."""
+    path = Path(path)
+    if path.parent.is_dir():
+        private_db_folder(path.parent)
+    for name in ("", *SIDE_FILES):
+        private_file(Path(str(path) + name))
+    for folder in (path.parent / ATTACHMENTS_DIR, path.parent / BACKUPS_DIR):
+        if folder.is_dir():
+            private_dir(folder)
+            for entry in folder.iterdir():
+                private_file(entry)
+
+
 def make_engine(path: Path | str, *, foreign_keys: bool = True, pooled: bool = True) -> Engine:
     """An engine on the SQLite file at ``path``.
 
@@ -45,14 +68,18 @@ def make_engine(path: Path | str, *, foreign_keys: bool = True, pooled: bool = T
     (batch mode) would otherwise cascade deletes when the old table is dropped;
     the migration checks ``foreign_key_check`` itself before it commits.
     """
-    url = f"sqlite+pysqlite:///{Path(path)}"
+    # built, not parsed: '?', '#' and '%' in a folder name stay part of the path
+    url = URL.create("sqlite+pysqlite", database=str(Path(path)))
     kwargs: dict = {"hide_parameters": True}
     if not pooled:
         kwargs["poolclass"] = NullPool
     engine = create_engine(url, **kwargs)
 
+    tighten_files(Path(path))
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
+        private_file(Path(path))  # a file SQLite has just created: 0600 before any -wal exists
         _configure(dbapi_connection, foreign_keys)
 
     @event.listens_for(engine, "begin")

@@ -12,6 +12,7 @@ from kuemmerer.db.models import Activity, Attachment, Attendance, District, Meet
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import ActivityKind
 from kuemmerer.domain.errors import ValidationError
+from kuemmerer.paths import private_dir, private_file
 
 from .crud import Crud, check_ref
 from .dto import ActivityDto, AttachmentDto, AttendanceDto, SessionDto, from_row
@@ -129,7 +130,7 @@ def add_attachment(uow: UnitOfWork, files_dir: Path, source: Path, *, activity_i
     desc = form.text("description", max_len=300)
     form.done()
     files_dir = Path(files_dir)
-    files_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(files_dir)  # 0700: attachments are as private as the database
     stored = uuid.uuid4().hex + source.suffix.lower()[:10]
     target = files_dir / stored
     digest = hashlib.sha256()
@@ -137,6 +138,7 @@ def add_attachment(uow: UnitOfWork, files_dir: Path, source: Path, *, activity_i
         for chunk in iter(lambda: src.read(1 << 20), b""):
             digest.update(chunk)
             dst.write(chunk)
+    private_file(target)
     obj = Attachment(activity_id=activity_id, session_id=session_id, meeting_id=meeting_id,
                      file_name=source.name, stored_name=stored, size_bytes=target.stat().st_size,
                      sha256=digest.hexdigest(), description=desc)

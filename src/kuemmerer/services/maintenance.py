@@ -3,24 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from kuemmerer.db import backup as _backup
-from kuemmerer.db import integrity
+from kuemmerer.db import storage
 from kuemmerer.db.backup import BackupInfo
 from kuemmerer.domain.enums import AuditAction
 from kuemmerer.domain.errors import StorageError
 
 from .workspace import Workspace
 
-__all__ = ["BackupInfo", "check", "create_backup", "list_backups", "restore"]
+__all__ = ["BackupInfo", "RecoveryOffer", "check", "create_backup", "list_backups", "recovery_offer", "restore"]
+
+
+@dataclass(frozen=True)
+class RecoveryOffer:
+    """The newest backup that passes its check, as offered when the database cannot be used."""
+
+    path: Path
+    taken_at: dt.datetime
+    persons: int
 
 
 def check(db_path: Path) -> list[str]:
     """Integrity and foreign-key problems of the file (empty list = ok)."""
     if not Path(db_path).exists():
         raise StorageError(f"Die Datenbank {db_path} gibt es nicht.")
-    return integrity.check_file(Path(db_path))
+    storage.preflight(Path(db_path), write=False)
+    return storage.check_contents(Path(db_path))
+
+
+def recovery_offer(db_path: Path, backup_dir: Path, backup_file: Path | str | None = None) -> RecoveryOffer | None:
+    """``backup_file`` (or else the newest backup that passes its check) with its date and
+    how many persons it holds; None if there is no such backup."""
+    chosen = None
+    if backup_file is not None:
+        chosen = next((b for b in _backup.list_backups(db_path, backup_dir) if b.path == Path(backup_file)), None)
+    if chosen is None:
+        chosen = _backup.newest_backup(db_path, backup_dir)
+    if chosen is None:
+        return None
+    return RecoveryOffer(chosen.path, chosen.taken_at, storage.backup_contents(chosen.path)["persons"])
 
 
 def create_backup(db: Workspace, target_dir: Path | None = None, *, reason: str = _backup.REGULAR,
@@ -31,6 +55,16 @@ def create_backup(db: Workspace, target_dir: Path | None = None, *, reason: str 
         uow.audit(AuditAction.BACKUP, "database")
         uow.commit()
     return info
+
+
+def backup_failure(db_path: Path) -> str | None:
+    """If the last backup of ``db_path`` in this session failed (and none succeeded since):
+    when and why, in German, for the status bar and Heute."""
+    failed = _backup.last_failure(db_path)
+    if failed is None:
+        return None
+    when, why = failed
+    return f"Sicherung um {when:%H:%M} Uhr: {why}"
 
 
 def list_backups(db_path: Path, backup_dir: Path) -> list[BackupInfo]:
@@ -51,6 +85,9 @@ def restore(db_path: Path, backup_file: Path, backup_dir: Path) -> BackupInfo | 
     returns the safety backup of the replaced state, if there was one."""
     if not Path(backup_file).is_file():
         raise StorageError(f"Die Sicherung {backup_file} gibt es nicht.")
+    # the database itself may be missing or moved aside; a folder or foreign file is refused
+    storage.preflight(Path(db_path), backup_dir=Path(backup_dir))
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     safety = _backup.restore_backup(Path(db_path), Path(backup_file), Path(backup_dir))
     return safety
 
@@ -70,7 +107,10 @@ def housekeeping(db: Workspace, today: dt.date | None = None) -> dict[str, objec
     done: dict[str, object] = {"backup": None, "clearances_erased": []}
     newest = _backup.list_backups(db.path, db.backup_dir)
     if not any(b.reason == _backup.REGULAR and b.taken_at.date() == today for b in newest):
-        done["backup"] = create_backup(db)
+        try:
+            done["backup"] = create_backup(db)
+        except StorageError:  # shown by the window (backup_failure); the day's other work goes on
+            done["backup"] = None
     with db.uow() as uow:
         done["clearances_erased"] = volunteers.erase_expired_clearances(uow, today)
     if done["backup"] is not None:  # once a day: fresh statistics for the query planner

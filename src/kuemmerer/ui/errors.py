@@ -11,7 +11,8 @@ from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from kuemmerer.domain.errors import KuemmererError, ValidationError
-from kuemmerer.logging_setup import log_unexpected
+from kuemmerer.logging_setup import log_unexpected, safe_traceback
+from kuemmerer.paths import storage_problem
 
 log = logging.getLogger("kuemmerer.ui")
 qt_log = logging.getLogger("kuemmerer.qt")
@@ -31,13 +32,20 @@ class ErrorDialog:
 
 
 def report_error(parent: QWidget | None, exc: BaseException) -> None:
-    """Known errors (German messages of our own) are shown as they are; anything else as
-    the general message, with the traceback (no messages, no values) in the log."""
+    """Known errors (German messages of our own) are shown as they are; the disk refusing
+    (full, read-only, no permission) says what to do; anything else as the general
+    message, with the traceback (no messages, no values) in the log."""
     if isinstance(exc, ValidationError):
         ErrorDialog.show(parent, "Hinweis", "\n".join(exc.errors.values()))
         return
     if isinstance(exc, KuemmererError):
         ErrorDialog.show(parent, "Hinweis", str(exc))
+        return
+    problem = storage_problem(exc)  # disk full, read-only medium, no permission
+    if problem is not None:
+        log.warning("the disk refused a write\n%s", safe_traceback(exc))
+        ErrorDialog.show(parent, "Nicht gespeichert", problem + "\n\nIhre Eingaben sind noch da; "
+                         "Kümmerer läuft weiter.")
         return
     log_unexpected(log, "unexpected error in the window", exc)
     ErrorDialog.show(parent, "Unerwarteter Fehler", UNEXPECTED)

@@ -290,8 +290,19 @@ class MainWindow(QMainWindow):
         ws = self.ctx.ws
         self.db_label.setText(f"Datenbank: {ws.path}")
         last = maintenance.last_backup_time(ws.path, ws.backup_dir)
-        self.backup_label.setText(f"Letzte Sicherung: {date_de(last.date())} {last:%H:%M}" if last
-                                  else "Noch keine Sicherung")
+        failure = maintenance.backup_failure(ws.path)
+        if failure:  # never silent: the status bar (and Heute) say so until a backup succeeds
+            self.backup_label.setText("Sicherung fehlgeschlagen – siehe Heute")
+            self.backup_label.setStyleSheet("color: #b00020; font-weight: bold;")
+            self.backup_label.setToolTip(failure)
+        else:
+            self.backup_label.setText(f"Letzte Sicherung: {date_de(last.date())} {last:%H:%M}" if last
+                                      else "Noch keine Sicherung")
+            self.backup_label.setStyleSheet("")
+            self.backup_label.setToolTip("")
+        today_page = self.pages.get("Heute")
+        if isinstance(today_page, TodayPage):
+            today_page.show_backup_problem(failure)
 
     def create_backup(self) -> None:
         ws = self.ctx.ws
@@ -304,6 +315,7 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             self.backup_running = False
+            self.refresh_status()
             report_error(self, exc)
 
         self.backup_running = True

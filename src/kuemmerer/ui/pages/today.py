@@ -138,11 +138,22 @@ class TodayPage(QWidget):
         grid.setRowStretch(2, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 2)
+        self.backup_problem = QLabel()  # a failed backup, until one succeeds (set by the window)
+        self.backup_problem.setWordWrap(True)
+        self.backup_problem.setStyleSheet("color: #b00020; border: 1px solid #b00020; padding: 6px;")
+        self.backup_problem.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(head)
+        layout.addWidget(self.backup_problem)
         layout.addLayout(grid, 1)
         ctx.changed.connect(lambda _w: self.reload())
         self.reload()
+
+    def show_backup_problem(self, text: str | None) -> None:
+        """Say on Heute that the last backup failed (and what to do), or hide the notice."""
+        if text:
+            self.backup_problem.setText(f"<b>{escape(text)}</b> Erneut sichern: Datei → Sicherung erstellen.")
+        self.backup_problem.setVisible(bool(text))
 
     def reload(self) -> None:
         with self.ctx.uow(read_only=True) as uow:
