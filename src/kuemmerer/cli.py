@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kuemmerer import __version__
-from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, ValidationError
+from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, MigrationBlocked, ValidationError
 
 if TYPE_CHECKING:
     from kuemmerer.services.dto import ConsentFormData, ReferralSheet
@@ -59,6 +59,55 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"„{text}“: {exc.message}") from None
 
 
+def _record_id(text: str) -> int:
+    """The number of a record as shown in the program: 1 … 2⁶³−1 (SQLite's largest)."""
+    from kuemmerer.services.validation import as_id
+
+    ident = as_id(text)
+    if ident is None:
+        raise argparse.ArgumentTypeError(f"„{text[:30]}“ ist keine gültige Nummer (eine ganze Zahl ab 1).")
+    return ident
+
+
+def _os_message(exc: OSError, what: str) -> str:
+    """One German sentence for a file-system refusal (the system's English text is not shown)."""
+    import errno
+
+    reasons = {
+        errno.ENAMETOOLONG: "Der Name oder Pfad ist zu lang – bitte einen kürzeren wählen.",
+        errno.EACCES: "Keine Berechtigung – bitte einen Ordner wählen, in dem Sie schreiben dürfen.",
+        errno.EPERM: "Keine Berechtigung – bitte einen Ordner wählen, in dem Sie schreiben dürfen.",
+        errno.EROFS: "Der Datenträger ist schreibgeschützt – bitte einen anderen Ort wählen.",
+        errno.ENOSPC: "Der Datenträger ist voll – bitte Platz schaffen oder einen anderen Ort wählen.",
+        errno.EISDIR: "Das ist ein Ordner – bitte einen Dateinamen angeben.",
+        errno.ENOENT: "Den Ordner gibt es nicht.",
+        errno.ENOTDIR: "Ein Teil des Pfads ist kein Ordner.",
+    }
+    return f"{what}: {reasons.get(exc.errno or 0, f'Zugriff nicht möglich (Fehlernummer {exc.errno}).')}"
+
+
+def _check_out(text: str) -> Path:
+    """``--out``: a file name in an existing folder she may write to; nothing is created here."""
+    import os
+
+    if not text.strip():
+        raise KuemmererError("--out: Bitte einen Dateinamen angeben, z. B. bogen.pdf.")
+    out = Path(text)
+    if out.is_dir():
+        raise KuemmererError(f"--out: {out} ist ein Ordner – bitte einen Dateinamen angeben, z. B. bogen.pdf.")
+    if not out.parent.is_dir():
+        raise KuemmererError(f"Den Ordner {out.parent} gibt es nicht.")
+    try:
+        name_max = os.pathconf(out.parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        name_max = 255
+    if len(os.fsencode(out.name + ".tmp")) > name_max:
+        raise KuemmererError("--out: Der Dateiname ist zu lang – bitte einen kürzeren wählen.")
+    if not os.access(out.parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise KuemmererError(f"--out: Keine Berechtigung, {out} zu schreiben – bitte einen anderen Ort wählen.")
+    return out
+
+
 def _empty_date(text: str) -> dt.date:
     raise argparse.ArgumentTypeError("Bitte ein Datum wie 16.12.2026 angeben.")
 
@@ -90,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (("referral-sheet", "Vermittlungsbogen als PDF"),
                        ("consent-form", "Schweigepflichtentbindung als PDF (zum Unterschreiben)")):
         doc = sub.add_parser(name, help=text)
-        doc.add_argument("referral_id", type=int, metavar="VERMITTLUNG_NR")
+        doc.add_argument("referral_id", type=_record_id, metavar="VERMITTLUNG_NR")
         doc.add_argument("--out", required=True, metavar="DATEI", help="Ziel, z. B. bogen.pdf")
 
     st = sub.add_parser("stats", help="Statistik für einen Zeitraum (ohne Angabe: das laufende Jahr)")
@@ -281,9 +330,7 @@ def cmd_stats(args, db_path: Path) -> int:
 def cmd_document(args, db_path: Path) -> int:
     from kuemmerer.services import referral_docs
 
-    out = Path(args.out)
-    if not out.parent.is_dir():
-        raise KuemmererError(f"Den Ordner {out.parent} gibt es nicht.")
+    out = _check_out(args.out)
     db = _open(db_path)
     try:
         with db.uow(read_only=True) as uow:
@@ -296,7 +343,10 @@ def cmd_document(args, db_path: Path) -> int:
         db.close()
     from kuemmerer.exports.documents import referral_pdf, save_file
 
-    save_file(referral_pdf(data), out)
+    try:
+        save_file(referral_pdf(data), out)
+    except OSError as exc:
+        raise KuemmererError(_os_message(exc, f"{out} konnte nicht gespeichert werden")) from None
     print(f"Gespeichert: {out}")
     return 0
 
@@ -371,15 +421,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise KuemmererError("Bitte entweder --db oder --demo angeben.")
         db_path = demo_db_path() if args.demo else resolve_db_path(args.db)
         creates = args.command == "demo" or (args.command == "lists" and args.add is not None)
-        if not creates and not db_path.exists():
+        # restore works on a missing or moved-aside database; a folder, foreign, unreadable or
+        # read-only file is refused here, before a lock file or anything else is created
+        from kuemmerer.services.workspace import check_openable
+
+        check_openable(db_path, write=args.command not in ("check", "backups"))
+        if not creates and args.command != "restore" and not db_path.exists():
             hint = " Sie entsteht beim ersten Start mit „make run“ (kuemmerer --demo)." if args.demo else ""
             raise KuemmererError(f"Die Datenbank {db_path} gibt es nicht.{hint}")
         return COMMANDS[args.command](args, db_path)
     except ValidationError as exc:
         print("Fehler: " + " ".join(exc.errors.values()), file=sys.stderr)
         return 2
-    except DatabaseDamaged as exc:
-        print(f"Fehler: {exc} Wiederherstellen mit: kuemmerer-cli restore DATEI", file=sys.stderr)
+    except (DatabaseDamaged, MigrationBlocked) as exc:
+        backup = f"„{exc.newest_backup}“" if exc.newest_backup else "DATEI"
+        print(f"Fehler: {exc} Wiederherstellen mit: kuemmerer-cli --db „{db_path}“ restore {backup}",
+              file=sys.stderr)
         return 2
     except KuemmererError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
@@ -387,6 +444,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Abgebrochen.", file=sys.stderr)
         return 130
+    except OSError as exc:  # a path the system refuses (too long, no permission …): her input, not a bug
+        print(f"Fehler: {_os_message(exc, 'Die Datei oder der Ordner kann nicht benutzt werden')}", file=sys.stderr)
+        return 2
     except Exception as exc:  # noqa: BLE001 -- last resort: message-free traceback to the log, exit 3 (module docstring)
         log_unexpected(log, f"unexpected error in command {args.command}", exc)
         where = f" Details stehen im Protokoll: {log_file}" if log_file else ""

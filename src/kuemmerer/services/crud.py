@@ -12,8 +12,10 @@ from dataclasses import dataclass, fields
 from typing import Any, Generic, TypeVar, cast
 
 from kuemmerer.db.uow import UnitOfWork
+from kuemmerer.domain.errors import NotFound
 
 from .dto import from_row
+from .validation import as_id
 
 D = TypeVar("D")
 
@@ -38,6 +40,13 @@ class Crud(Generic[D]):
     def current_values(self, obj) -> dict[str, Any]:
         return {name: getattr(obj, name) for name in self.editable()}
 
+    def row(self, uow: UnitOfWork, ident: Any):
+        """The record, or ``NotFound`` — also for an id no record can have (``10**30``, ``inf``)."""
+        valid = as_id(ident)
+        if valid is None:
+            raise NotFound(self.what, "(ungültige Nummer)")
+        return uow.get(self.model, valid, self.what)
+
     def add(self, uow: UnitOfWork, **values: Any):
         """Validate and add without committing (for several writes in one transaction);
         returns the flushed ORM object (with its id)."""
@@ -54,7 +63,7 @@ class Crud(Generic[D]):
 
     def change(self, uow: UnitOfWork, ident: int, **changes: Any):
         """Validate and apply ``changes`` without committing; returns the flushed ORM object."""
-        obj = uow.get(self.model, ident, self.what)
+        obj = self.row(uow, ident)
         clean = self.validate(uow, {**self.current_values(obj), **changes}, obj)
         for name, value in clean.items():
             setattr(obj, name, value)
@@ -67,14 +76,14 @@ class Crud(Generic[D]):
         return self.as_dto(obj)
 
     def delete(self, uow: UnitOfWork, ident: int) -> None:
-        obj = uow.get(self.model, ident, self.what)
+        obj = self.row(uow, ident)
         if self.before_delete:
             self.before_delete(uow, obj)
         uow.delete(obj)
         uow.commit()
 
     def get(self, uow: UnitOfWork, ident: int) -> D:
-        return self.as_dto(uow.get(self.model, ident, self.what))
+        return self.as_dto(self.row(uow, ident))
 
     def list(self, uow: UnitOfWork, *order_by: str, **equals: Any) -> list[D]:
         return [self.as_dto(o) for o in uow.all(self.model, *(order_by or ("id",)), **equals)]
@@ -88,14 +97,8 @@ def check_ref(form, uow: UnitOfWork, model: type, name: str, message: str,
         if required:
             form.error(name, "Bitte auswählen.")
         return None
-    try:
-        ident = int(value)
-        if isinstance(value, bool) or (isinstance(value, float) and value != ident):
-            raise ValueError(value)
-    except (TypeError, ValueError):
-        form.error(name, message)
-        return None
-    if uow.find(model, ident) is None:
+    ident = as_id(value)
+    if ident is None or uow.find(model, ident) is None:
         form.error(name, message)
         return None
     return ident

@@ -13,7 +13,7 @@ from kuemmerer.domain.errors import ValidationError
 
 from . import persons, requests
 from .listing import display_name
-from .validation import Form, check_order, today
+from .validation import Form, as_id, check_order, today
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,12 @@ def record_walk_in(uow: UnitOfWork, *, person_id: int | None = None, new_last_na
     Errors name the dialog's fields: ``person``, ``category_id``, ``note``,
     ``request_title``, ``follow_up_on``.
     """
-    day = day or today()
-    form = Form({"follow_up_on": follow_up_on})
-    named = person_id is not None or bool((new_last_name or "").strip())
+    form = Form({"follow_up_on": follow_up_on, "person": new_last_name, "request_title": request_title,
+                 "day": day})
+    day = form.date("day") or today()
+    last_name = form.text("person", max_len=10_000)  # its length is checked with the person
+    request_title = form.text("request_title", max_len=10_000)  # … and with the request
+    named = person_id is not None or bool(last_name)
     if anonymous and named:
         form.error("person", "Anonym oder mit Namen – bitte nur eins von beidem.")
     elif not anonymous and not named:
@@ -91,7 +94,7 @@ def _write(uow, person_id, new_last_name, new_first_name, anonymous, district_id
 
 
 def _category_name(uow: UnitOfWork, category_id: int | None) -> str | None:
-    category = uow.find(Category, category_id)
+    category = uow.find(Category, as_id(category_id))  # an unknown one is refused by the validator
     return category.name if category else None
 
 

@@ -14,7 +14,7 @@ from kuemmerer.domain.errors import InUse, ValidationError
 
 from .crud import Crud, check_unique
 from .dto import CategoryDto, DistrictDto, ListEntry, MergePreview, ServiceDto, StreetDto
-from .validation import REQUIRED, Form
+from .validation import REQUIRED, Form, as_id, clean_text
 
 OUTSIDE_NAME = "außerhalb"
 
@@ -37,6 +37,8 @@ CONTROL_CHARS = "Bitte keine Steuerzeichen (Tabulator, Zeilenumbruch, Nullbyte �
 def _validate_named(uow: UnitOfWork, values: dict[str, Any], current, model, taken: str,
                     extra_fields=()) -> tuple[Form, dict[str, Any]]:
     form = Form(values)
+    if isinstance(values.get("name"), str) and _CONTROL.search(values["name"]):
+        form.error("name", CONTROL_CHARS)  # every one refused here, also those ``Form.text`` drops
     clean: dict[str, Any] = {
         "name": form.text("name", required=True, max_len=lists_queries.max_length(model)),
         "active": form.boolean("active", default=True),
@@ -170,11 +172,14 @@ def add_districts(uow: UnitOfWork, names: str | list[str], *, commit: bool = Tru
     """Several Stadtgebiete at once (first start: one name per line, blank lines skipped);
     all or none. Errors name the line under the field ``districts``. ``commit=False``
     leaves the commit to the caller (first start: together with the letterhead)."""
-    lines = names.splitlines() if isinstance(names, str) else list(names)
+    lines = _lines(names, "districts", str.splitlines)
     problems: list[str] = []
     added = []
     seen: set[str] = set()
     for number, line in enumerate(lines, 1):
+        if not isinstance(line, str):
+            problems.append(f"Zeile {number}: Bitte einen Namen eingeben.")
+            continue
         if not line.strip():
             continue
         if line.strip().casefold() in seen:
@@ -229,6 +234,9 @@ def set_order(uow: UnitOfWork, kind: str, ids: list[int]) -> list[ListEntry]:
     crud = _crud(kind)
     ordered = _ordered(uow, crud.model)
     by_id = {o.id: o for o in ordered}
+    if not isinstance(ids, (list, tuple)):
+        raise ValidationError.single("order", "Die Reihenfolge nennt unbekannte oder doppelte Einträge.")
+    ids = [as_id(i) or 0 for i in ids]
     unknown = [i for i in ids if i not in by_id]
     if unknown or len(set(ids)) != len(ids):
         raise ValidationError.single("order", "Die Reihenfolge nennt unbekannte oder doppelte Einträge.")
@@ -262,7 +270,7 @@ def _new_streets(uow: UnitOfWork, source: int, target: int) -> int:
 def _merge_pair(uow: UnitOfWork, crud: Crud, source_id: int, target_id: int):
     if source_id == target_id:
         raise ValidationError.single("target", "Bitte einen anderen Eintrag als Ziel wählen.")
-    return uow.get(crud.model, source_id, crud.what), uow.get(crud.model, target_id, crud.what)
+    return crud.row(uow, source_id), crud.row(uow, target_id)
 
 
 def merge(uow: UnitOfWork, kind: str, source_id: int, target_id: int) -> MergePreview:
@@ -271,6 +279,7 @@ def merge(uow: UnitOfWork, kind: str, source_id: int, target_id: int) -> MergePr
     from .statistics import freeze_before_erasure
 
     preview = merge_preview(uow, kind, source_id, target_id)
+    source_id, target_id = preview.source_id, preview.target_id  # the checked ids
     crud = _crud(kind)
     freeze_before_erasure(uow)  # figures by district / Thema already reported keep their old names
     lists_queries.move_references(uow, kind, source_id, target_id)
@@ -305,7 +314,7 @@ def street_key(text: str | None) -> str:
 
 
 def streets(uow: UnitOfWork, district_id: int) -> list[StreetDto]:
-    uow.get(District, district_id, "Stadtgebiet")
+    districts.row(uow, district_id)
     return [StreetDto(s.id, s.district_id, s.name) for s in uow.all(DistrictStreet, "name", district_id=district_id)]
 
 
@@ -316,6 +325,9 @@ def _street(line: str) -> tuple[str, str] | str | None:
     """(name, key) of one typed street, a German problem, or None for a blank line."""
     if _STREET_CONTROL.search(line):
         return "Bitte keine Steuerzeichen (Nullbyte …) verwenden."
+    problem = clean_text(line)[1]  # a lone surrogate
+    if problem:
+        return problem
     name = " ".join(line.split())
     if not name:
         return None
@@ -331,18 +343,27 @@ def _street(line: str) -> tuple[str, str] | str | None:
 def set_streets(uow: UnitOfWork, district_id: int, text: str | list[str]) -> list[StreetDto]:
     """Replace the streets of a district (one per line; blank lines and repeats skipped);
     all or nothing."""
-    uow.get(District, district_id, "Stadtgebiet")
+    districts.row(uow, district_id)
     _replace_streets(uow, district_id, text)
     uow.commit()
     return streets(uow, district_id)
 
 
+def _lines(value: object, field: str, split) -> list:
+    """The lines of a text (or a list of lines); a German error on ``field`` for anything else."""
+    if isinstance(value, str):
+        return split(value)  # each line is checked on its own: the message names the line
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise ValidationError.single(field, "Bitte einen Namen pro Zeile eingeben.")
+
+
 def _replace_streets(uow: UnitOfWork, district_id: int, text: str | list[str]) -> None:
-    lines = text.split("\n") if isinstance(text, str) else list(text)
+    lines = _lines(text, "streets", lambda t: t.split("\n"))
     problems: list[str] = []
     wanted: dict[str, str] = {}
     for number, line in enumerate(lines, 1):
-        parsed = _street(line.rstrip("\r"))
+        parsed = _street(line.rstrip("\r")) if isinstance(line, str) else "Bitte einen Straßennamen eingeben."
         if isinstance(parsed, str):
             problems.append(f"Zeile {number}: {parsed}")
         elif parsed and parsed[1] not in wanted:
@@ -362,8 +383,8 @@ def _replace_streets(uow: UnitOfWork, district_id: int, text: str | list[str]) -
 
 
 def add_street(uow: UnitOfWork, district_id: int, name: str) -> StreetDto:
-    uow.get(District, district_id, "Stadtgebiet")
-    parsed = _street(name or "")
+    districts.row(uow, district_id)
+    parsed = _street(name or "") if isinstance(name, str) or name is None else "Bitte einen Straßennamen eingeben."
     if parsed is None or isinstance(parsed, str):
         raise ValidationError.single("street", parsed or REQUIRED)
     if uow.exists(DistrictStreet, district_id=district_id, key=parsed[1]):

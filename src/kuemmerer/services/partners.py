@@ -17,7 +17,7 @@ from . import lists, settings
 from .crud import Crud, check_ref, check_unique
 from .dto import ConsentDto, OpeningHoursDto, OrganisationDto, ReferralDto, from_row
 from .statistics import freeze_before_erasure
-from .validation import Form, check_order, parse_time, today
+from .validation import Form, as_id, check_order, parse_time, today
 
 # --------------------------------------------------------------------------- organisations
 
@@ -35,6 +35,9 @@ def _clean_hours(form: Form) -> list[OpeningHoursDto] | None:
     raw = form.raw("weekly_hours")
     if raw is None:
         return None
+    if not isinstance(raw, (list, tuple)):
+        form.error("weekly_hours", "Jede Öffnungszeit braucht Wochentag, Beginn und Ende.")
+        return []
     out = []
     for item in raw:
         if not isinstance(item, (tuple, list)) or len(item) not in (3, 4):
@@ -78,11 +81,12 @@ def _validate_organisation(uow: UnitOfWork, values: dict[str, Any], current) -> 
                  "Eine Organisation mit diesem Namen gibt es schon.")
     if "service_ids" in values:
         chosen: list[Service] = []
-        for sid in values["service_ids"] or ():
-            try:
-                service = uow.find(Service, int(sid))
-            except (TypeError, ValueError):
-                service = None
+        sids = values["service_ids"] or ()
+        if not isinstance(sids, (list, tuple, set, frozenset)):
+            sids = [None]  # not a choice from the list
+        for sid in sids:
+            ident = as_id(sid)
+            service = uow.find(Service, ident) if ident is not None else None
             if service is None:
                 form.error("service_ids", "Unbekanntes Angebot.")
             elif service not in chosen:
@@ -373,9 +377,9 @@ def save_referral(uow: UnitOfWork, referral_id: int | None = None, *,
     elif "consent_id" not in values and (current is None or current.consent_id is None
                                          or current.organisation_id != owner["organisation_id"]):
         service_id = values.get("service_id", current.service_id if current else None)
-        on_file = (valid_consent(uow, owner["person_id"], owner["organisation_id"],
-                                 service_id=service_id if isinstance(service_id, int) else -1)
-                   if isinstance(owner["person_id"], int) and isinstance(owner["organisation_id"], int) else None)
+        pid, oid = as_id(owner["person_id"]), as_id(owner["organisation_id"])  # bad ids: the validator says so
+        on_file = (valid_consent(uow, pid, oid, service_id=as_id(service_id) or -1)
+                   if pid is not None and oid is not None else None)
         values["consent_id"] = on_file.id if on_file else None
     try:
         saved = referrals.add(uow, **values) if referral_id is None else referrals.change(uow, referral_id, **values)

@@ -12,7 +12,7 @@ from kuemmerer.domain.enums import AgeBand, ContactKind, Gender, RequestStatus
 from .crud import Crud, check_ref
 from .dto import AnonymousTallyDto, ContactDto, RequestDto
 from .statistics import freeze_before_erasure
-from .validation import Form, check_order, today
+from .validation import Form, as_id, check_order, today
 
 UNKNOWN_PERSON = "Diese Person gibt es nicht (mehr)."
 UNKNOWN_CATEGORY = "Unbekanntes Thema."
@@ -134,7 +134,7 @@ def move_contact(uow: UnitOfWork, contact_id: int, person_id: int | None, **chan
     """Move a contact to another person ("the wrong Müller"), with optional other field
     ``changes`` in the same transaction. A link to a request of the old person is dropped
     (a request never changes its person); errors name ``person_id`` or the changed fields."""
-    contact = uow.get(Contact, contact_id, contacts.what)
+    contact = contacts.row(uow, contact_id)
     old_person_id = contact.person_id
     form = Form({"person_id": person_id})
     new_person_id = check_ref(form, uow, Person, "person_id", UNKNOWN_PERSON, required=True)
@@ -144,10 +144,10 @@ def move_contact(uow: UnitOfWork, contact_id: int, person_id: int | None, **chan
     request_id = changes.pop("request_id", contact.request_id)
     unlinked = False
     if request_id is not None:
-        request = uow.find(Request, request_id)
+        request = uow.find(Request, as_id(request_id))  # an unknown one is refused by the validator
         if request is not None and request.person_id != new_person_id:
             request_id, unlinked = None, True
-    contacts.change(uow, contact_id, **changes, person_id=new_person_id, request_id=request_id)
+    contacts.change(uow, contact.id, **changes, person_id=new_person_id, request_id=request_id)
     uow.commit()
     return ContactMove(contacts.as_dto(contact), old_person_id, unlinked)
 

@@ -19,11 +19,66 @@ REQUIRED = "Bitte ausfüllen."
 BAD_DATE = "Bitte ein Datum wie 16.12.2026 eingeben."  # the parser's messages are more specific
 BAD_TIME = "Bitte eine gültige Uhrzeit eingeben (HH:MM)."
 FUTURE = NOT_IN_FUTURE
+NOT_TEXT = "Bitte einen Text eingeben."
+NUL_BYTE = "Bitte kein Nullbyte (unsichtbares Steuerzeichen) eingeben – der Text wurde wohl falsch kopiert."
+BAD_CHARACTER = ("Der Text enthält ein ungültiges Zeichen (wohl aus einer fehlerhaften Kopie). "
+                 "Bitte neu eintippen.")
+TOO_BIG = "Die Zahl ist zu groß."
+NOT_A_WHOLE_NUMBER = "Bitte eine ganze Zahl eingeben."
+
+# SQLite stores integers in 64 bits: a larger number cannot even be looked up
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+# control characters that are dropped from text: all but tab, line feed and carriage return
+# (NUL is refused instead, see ``clean_text``)
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def today() -> dt.date:
     """The one clock of the services and the UI (tests replace it)."""
     return dt.date.today()
+
+
+def clean_text(value: Any) -> tuple[str, str | None]:
+    """Text as typed, or ``("", German message)`` if ``value`` cannot be stored as text.
+
+    Refused: values that are not text or a number (lists, bytes, yes/no …), NUL bytes and
+    lone surrogates (no valid character; SQLite cannot store them). Other control
+    characters (form feed, escape, DEL, C1 …) are invisible and she cannot find them to
+    delete them, so they are silently dropped; tab and line breaks are kept.
+    """
+    if value is None:
+        return "", None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return "", NOT_TEXT
+    text = str(value)
+    if "\x00" in text:
+        return "", NUL_BYTE
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "", BAD_CHARACTER
+    return _CONTROL.sub("", text), None
+
+
+def as_id(value: Any) -> int | None:
+    """A record id from an int, a whole float or digits; None for anything else (also for
+    ``True``, ``inf``, ``nan``, ``10**30``, lists …: no record has such an id)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():  # also inf and nan
+            return None
+        number = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 19:
+            return None
+        number = int(text)
+    else:
+        return None
+    return number if 1 <= number <= INT_MAX else None
 
 
 def parse_date(value: Any, kind: DateKind = DateKind.FUTURE_ALLOWED) -> dt.date | None:
@@ -75,8 +130,11 @@ class Form:
         return self.values.get(name, default)
 
     def text(self, name: str, *, required: bool = False, max_len: int = 200) -> str | None:
-        value = self.values.get(name)
-        text = str(value).strip() if value is not None else ""
+        text, problem = clean_text(self.values.get(name))
+        if problem:
+            self.error(name, problem)
+            return None
+        text = text.strip()
         if not text:
             if required:
                 self.error(name, REQUIRED)
@@ -129,13 +187,17 @@ class Form:
             if required:
                 self.error(name, REQUIRED)
             return default
-        try:
-            number = int(str(value).strip()) if not isinstance(value, int) else value
-        except ValueError:
-            self.error(name, "Bitte eine ganze Zahl eingeben.")
+        whole_float = isinstance(value, float) and value.is_integer()
+        if (isinstance(value, bool) or not isinstance(value, (int, str))) and not whole_float:
+            self.error(name, NOT_A_WHOLE_NUMBER)
             return None
-        if isinstance(value, bool):
-            self.error(name, "Bitte eine ganze Zahl eingeben.")
+        try:
+            number = int(str(value).strip()) if not isinstance(value, (int, float)) else int(value)
+        except ValueError:  # also for a surrogate or more than 4,300 digits
+            self.error(name, NOT_A_WHOLE_NUMBER)
+            return None
+        if not INT_MIN <= number <= INT_MAX:
+            self.error(name, TOO_BIG if number > 0 else NOT_A_WHOLE_NUMBER)
             return None
         if minimum is not None and number < minimum:
             self.error(name, "Die Zahl darf nicht negativ sein." if minimum == 0 else f"Mindestens {minimum}.")
@@ -198,14 +260,21 @@ class Form:
         return None
 
     def choices(self, name: str, enum: type[LabelledEnum], *, required: bool = False) -> list[str]:
-        raw = self.values.get(name) or []
+        raw = self.values.get(name)
+        if raw is None or raw == "":
+            raw = []
         if isinstance(raw, str):
             raw = [p for p in raw.split(",") if p.strip()]
+        if not isinstance(raw, (list, tuple, set, frozenset)):
+            self.error(name, "Bitte eine Auswahl aus der Liste treffen.")
+            return []
         out: list[str] = []
         for value in raw:
-            member = next((m for m in enum if str(value).strip() in (m.value, m.label)), None)
+            member = next((m for m in enum if isinstance(value, str) and value.strip() in (m.value, m.label)),
+                          None)
             if member is None:
-                self.error(name, f"Unbekannter Wert „{value}“.")
+                shown, problem = clean_text(value)
+                self.error(name, problem or f"Unbekannter Wert „{shown}“.")
             elif member.value not in out:
                 out.append(member.value)
         if required and not out and name not in self.errors:
