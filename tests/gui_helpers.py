@@ -46,3 +46,16 @@ def click_row(qtbot, view, row: int) -> None:
 def tick(qtbot, box) -> None:
     """Click a check box on its indicator (a click right of its text does not count)."""
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(6, box.height() // 2))
+
+
+def open_window(qtbot, ws, tmp_path):
+    """The main window on ``ws``, shown, with its own settings file (no stored geometry)."""
+    from PySide6.QtCore import QSettings
+
+    from kuemmerer.ui.main_window import MainWindow
+
+    window = MainWindow(ws, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from kuemmerer.services import persons, requests, statistics
@@ -16,10 +16,9 @@ from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.dialogs.quick_capture import QuickCaptureDialog
 from kuemmerer.ui.dialogs.request import ContactActions, ContactDialog, PersonPicker
 from kuemmerer.ui.dialogs.tally import TallyDialog
-from kuemmerer.ui.main_window import MainWindow
 from kuemmerer.ui.pages.persons import PersonsPage
 from kuemmerer.ui.pages.tallies import TalliesPage
-from tests.gui_helpers import choose, click, click_row, days, de, type_text
+from tests.gui_helpers import choose, click, click_row, days, de, open_window, type_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -152,12 +151,7 @@ def test_kontakte_tab_delete_answered_no_keeps_the_contact(qtbot, ws, page, monk
 
 @pytest.fixture
 def window(qtbot, ws, tmp_path, muellers):
-    w = MainWindow(ws, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return open_window(qtbot, ws, tmp_path)
 
 
 def capture(qtbot, monkeypatch, window, name: str | None):

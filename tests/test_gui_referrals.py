@@ -22,7 +22,7 @@ from kuemmerer.ui.models import ID_ROLE
 from kuemmerer.ui.pages.persons import PersonsPage
 from kuemmerer.ui.pages.referrals import ReferralsPage, referral_document
 from kuemmerer.ui.pages.requests import RequestsPage
-from tests.gui_helpers import choose, click, days, de, tick, type_text
+from tests.gui_helpers import choose, click, days, de, open_window, tick, type_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -422,14 +422,9 @@ def test_save_as_pdf_writes_the_document(qtbot, ctx, page, made, tmp_path, monke
 
 
 def test_referral_follow_up_on_heute_opens_it_in_vermittlungen_and_leaves_when_answered(qtbot, ws, made, tmp_path):
-    from PySide6.QtCore import QSettings
 
-    from kuemmerer.ui.main_window import MainWindow
 
-    window = MainWindow(ws, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(qtbot, ws, tmp_path)
     heute = window.pages["Heute"]
     rows = [heute.follow_ups.row_at(r) for r in range(heute.follow_ups.rowCount())]
     row = next(i for i, r in enumerate(rows) if r.kind == "referral" and r.id == made["due"])

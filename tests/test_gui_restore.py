@@ -8,14 +8,14 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from sqlalchemy import event
 
 from kuemmerer.services import maintenance, persons
 from kuemmerer.services.workspace import WorkspaceClosed
 from kuemmerer.ui.errors import ErrorDialog
-from tests.gui_helpers import type_text
+from tests.gui_helpers import open_window, type_text
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")]
 
@@ -35,15 +35,11 @@ def states(ws):
 
 @pytest.fixture
 def window(qtbot, ws, tmp_path, monkeypatch, states):
-    from kuemmerer.ui.main_window import MainWindow
 
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(states.path), ""))
     monkeypatch.setattr("kuemmerer.ui.main_window.confirm", lambda *a, **k: True)
-    win = MainWindow(ws, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, ws, tmp_path)
     yield win
     if not win.ctx.ws.closed and win.ctx.ws is not ws:
         win.ctx.ws.close()

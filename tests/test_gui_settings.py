@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from kuemmerer.services import lists, persons, requests, settings, statistics
@@ -15,9 +15,8 @@ from kuemmerer.ui.dialogs.first_start import FirstStartDialog
 from kuemmerer.ui.dialogs.lists import MergeDialog, NameDialog
 from kuemmerer.ui.dialogs.person import PersonDialog
 from kuemmerer.ui.dialogs.quick_capture import QuickCaptureDialog
-from kuemmerer.ui.main_window import MainWindow
 from kuemmerer.ui.pages.settings import ListEditor, ListEntriesModel, SettingsPage
-from tests.gui_helpers import choose, click, click_row, type_text
+from tests.gui_helpers import choose, click, click_row, open_window, type_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -43,11 +42,7 @@ def shown_names(editor: ListEditor) -> list[str]:
 
 @pytest.fixture
 def window(qtbot, ws, tmp_path):
-    w = MainWindow(ws, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return open_window(qtbot, ws, tmp_path)
 
 
 @pytest.fixture

@@ -7,18 +7,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 
 from kuemmerer.services import listing, lists, persons, requests, statistics
 from kuemmerer.services import today as today_service
 from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.dialogs.quick_capture import QuickCaptureDialog, split_new_name
-from kuemmerer.ui.main_window import MainWindow
 from kuemmerer.ui.pages.requests import RequestsPage
 from kuemmerer.ui.pages.today import TodayPage
 from kuemmerer.ui.widgets import GuardedDialog
-from tests.gui_helpers import choose, days, type_text
+from tests.gui_helpers import choose, days, open_window, type_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -163,11 +162,7 @@ def test_a_follow_up_done_today_leaves_the_list_after_the_change(qtbot, ws, ctx,
 
 @pytest.fixture
 def window(qtbot, ws, tmp_path):
-    w = MainWindow(ws, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+    return open_window(qtbot, ws, tmp_path)
 
 
 def test_follow_up_on_heute_opens_the_request_in_anliegen(qtbot, follow_ups, window):

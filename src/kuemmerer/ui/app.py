@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialo
 from kuemmerer import APP_TITLE
 from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, MigrationBlocked
 from kuemmerer.logging_setup import log_unexpected, setup_logging
+from kuemmerer.paths import demo_db_path
 
 if TYPE_CHECKING:
     from kuemmerer.services.workspace import Workspace
@@ -38,12 +39,6 @@ def install_german(app: QApplication) -> None:
     translator = QTranslator(app)
     if translator.load("qtbase_de", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
-
-
-def demo_db_path() -> Path:
-    from kuemmerer.paths import data_dir
-
-    return data_dir() / "demo" / "kuemmerer-demo.sqlite"
 
 
 def prepare_demo(path: Path) -> None:
