@@ -62,7 +62,7 @@ def test_backup_round_trip_restore_equals_backup(ws, db_path):
         persons.create_person(uow, last_name="Neu")
     ws.close()
 
-    safety = maintenance.restore(db_path, info.path, ws.backup_dir)
+    safety = maintenance.restore(db_path, info.path, ws.backup_dir).safety
     assert _dump(db_path) == expected
     # the replaced state was itself backed up and holds the change
     assert safety is not None and "vor-wiederherstellung" in safety.path.name

@@ -28,3 +28,20 @@ def test_the_window_asks_the_same_clock(ws, monkeypatch):
 
     monkeypatch.setattr(validation, "today", lambda: DAY)
     assert AppContext(ws).today() == DAY
+
+
+def test_defaults_of_the_services_read_the_one_clock_too(ws, uow, monkeypatch):
+    """Dates the services fill in themselves (opened, referred, closed, withdrawn …) are the
+    clock's day, not the computer's (a module that imported ``today`` by name kept the real one)."""
+    from kuemmerer.services import lists, partners, persons
+
+    monkeypatch.setattr(validation, "today", lambda: DAY)
+    p = persons.create_person(uow, last_name="Uhr")
+    r = requests.create_request(uow, person_id=p.id, title="Ohne Datum")
+    assert r.opened_on == DAY
+    assert requests.update_request(uow, r.id, status="erledigt").closed_on == DAY
+    svc = lists.list_services(uow)[0].id
+    org = partners.create_organisation(uow, name="Uhrwerk e. V.", service_ids=[svc])
+    ref = partners.create_referral(uow, person_id=p.id, service_id=svc, organisation_id=org.id)
+    assert ref.referred_on == DAY
+    assert partners.close_referral(uow, ref.id).closed_on == DAY

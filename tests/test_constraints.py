@@ -68,6 +68,8 @@ def _build_world(ws) -> SimpleNamespace:
                          size_bytes=3, sha256="0" * 64))
         u.session.execute(text("INSERT INTO district_streets (district_id, name, key) "
                                "VALUES (:d, 'Lindenstraße', 'linden str')"), {"d": kappel.id})
+        u.session.execute(text("INSERT INTO report_texts (action_field_id, period_from, period_to, text) "
+                               "VALUES (1, '2024-01-01', '2024-12-31', 'Bericht')"))
         u.commit()
         tag = u.all(Tag, kind="sprache", name="Arabisch")[0].id
         return SimpleNamespace(kappel=kappel.id, svc=svc, svc2=svc2, org=org.id, p=p.id, q=q.id,
@@ -132,6 +134,12 @@ def valid_row(table: str, w) -> dict:
         "action_items": dict(title="Aufgabe"),
         "attachments": dict(activity_id=w.a, session_id=None, meeting_id=None, file_name="b.pdf",
                             stored_name="neu.pdf", size_bytes=1, sha256="0" * 64),
+        "erasures": dict(kind="person", entity_id=7, erased_at="2024-03-05 10:00:00.000000"),
+        "action_fields": dict(name="Neues Handlungsfeld", sort_order=0, active=1),
+        "report_texts": dict(action_field_id=1, period_from=DAY, period_to=DAY, text="Text"),
+        "issued_reports": dict(kind="sachbericht", period_from=DAY, period_to=DAY,
+                               created_at="2024-03-05 10:00:00.000000", figures="{}", file_name="bericht.pdf",
+                               sha256="0" * 64, content=b"%PDF"),
     }[table]
 
 
@@ -239,6 +247,14 @@ CHECKS = [
     ("ck_year_statistics_year_range", "year_statistics", {"year": 24}),
     ("ck_year_statistics_year_range", "year_statistics", {"year": 1899}),
     ("ck_year_statistics_year_range", "year_statistics", {"year": 2201}),
+    ("ck_erasures_kind", "erasures", {"kind": "kontakt"}),
+    ("ck_action_fields_name_not_blank", "action_fields", {"name": " "}),
+    ("ck_report_texts_period_order", "report_texts", {"period_to": DAY_BEFORE}),
+    ("ck_issued_reports_kind", "issued_reports", {"kind": "brief"}),
+    ("ck_issued_reports_period_order", "issued_reports", {"period_to": DAY_BEFORE}),
+    ("ck_issued_reports_sha256_length", "issued_reports", {"sha256": "0" * 63}),
+    ("ck_issued_reports_suppress_range", "issued_reports", {"suppress_below": 0}),
+    ("ck_issued_reports_suppress_range", "issued_reports", {"suppress_below": 101}),
 ]
 CHECKED = {name for name, _, _ in CHECKS}
 
@@ -275,6 +291,8 @@ BOUNDARIES = [
     ("attachments", {"size_bytes": 0}),
     ("year_statistics", {"year": 1900}), ("year_statistics", {"year": 2200}),
     ("district_streets", lambda w: {"key": "linden str", "district_id": w.other_district}),  # one street, two districts
+    ("issued_reports", {"suppress_below": 1}), ("issued_reports", {"suppress_below": 100}),
+    ("report_texts", {"action_field_id": 2, "period_from": DAY_BEFORE}),
 ]
 
 
@@ -386,6 +404,9 @@ UNIQUE = [
     ("organisation_services", ("organisation_id", "service_id"), lambda w: {"service_id": w.svc}),
     ("volunteer_tags", ("volunteer_id", "tag_id"), lambda w: {"tag_id": w.tag}),
     ("settings", ("key",), {"key": "test.existing"}),
+    ("action_fields", ("name",), {"name": "Ehrenamt"}),
+    ("report_texts", ("action_field_id", "period_from", "period_to"),
+     {"period_from": dt.date(2024, 1, 1), "period_to": dt.date(2024, 12, 31)}),
 ]
 
 

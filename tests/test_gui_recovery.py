@@ -106,3 +106,26 @@ def test_a_missing_database_can_still_be_started_empty(tmp_path, answer):
     assert ws is not None
     ws.close()
     assert names(db) == []
+
+
+@pytest.mark.parametrize("kind", ["folder", "foreign", "unreadable-name"])
+def test_the_window_start_refuses_a_folder_or_a_foreign_file_and_changes_nothing(qapp, tmp_path, monkeypatch, kind):
+    from PySide6.QtWidgets import QMessageBox
+
+    from kuemmerer.ui import errors
+
+    monkeypatch.setattr(errors, "install_excepthook", lambda: None)  # pytest-qt keeps its own
+    monkeypatch.setattr(errors, "install_qt_message_handler", lambda: None)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text, *a: shown.append(text))
+    home = tmp_path / "Dokumente"
+    home.mkdir()
+    (home / "brief.txt").write_text("Hallo", encoding="utf-8")
+    target = {"folder": home, "foreign": home / "brief.txt", "unreadable-name": home / ("x" * 300)}[kind]
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    assert app.main(["--db", str(target)]) == 2
+    expected = {"folder": "ist ein Ordner, keine Datenbankdatei", "foreign": "ist keine Kümmerer-Datenbank",
+                "unreadable-name": "lässt sich nicht als Datenbank verwenden"}[kind]
+    assert len(shown) == 1 and expected in shown[0] and "Unerwartet" not in shown[0]
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before  # nothing moved, no lock, no empty database
+    assert (home / "brief.txt").read_text(encoding="utf-8") == "Hallo"

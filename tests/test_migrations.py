@@ -140,7 +140,7 @@ def test_empty_database_needs_no_backup(tmp_path):
 
 @pytest.mark.parametrize("stored", sorted(REVISIONS.glob("*.sqlite")), ids=lambda p: p.stem)
 def test_stored_database_of_every_released_revision_upgrades(stored, tmp_path):
-    from tests.data.make_revision_db import EXPECTED
+    from tests.data.make_revision_db import EXPECTED, EXPECTED_SINCE
 
     db = tmp_path / "old.sqlite"
     shutil.copyfile(stored, db)
@@ -154,6 +154,10 @@ def test_stored_database_of_every_released_revision_upgrades(stored, tmp_path):
     assert _rows(db, "alembic_version") == [(migrate.head_revision(),)]
     for table, count in EXPECTED.items():
         assert len(_rows(db, table)) == count, table
+    for since, expected in EXPECTED_SINCE.items():
+        for table, count in expected.items():
+            if stored.stem >= since:
+                assert len(_rows(db, table)) == count, table
     from kuemmerer.db.integrity import check_file
     from kuemmerer.db.search_key import person_search_text
     from kuemmerer.domain.rules import sort_key

@@ -73,3 +73,13 @@ def test_clearance_data_is_erased_three_months_after_the_end(ws, uow, started, e
     assert (touched == [v.id]) is erased
     assert data == ((None, None, None) if erased else (dt.date(2024, 12, 10), dt.date(2024, 12, 1), False))
     assert (after.started_on, after.ended_on) == (started, ended)  # only the clearance goes
+
+
+@pytest.mark.parametrize("ident", [10**30, -(10**30), 2**63])
+def test_a_number_no_row_can_have_is_not_found(ws, ident):
+    from kuemmerer.domain.errors import NotFound
+
+    with ws.uow(read_only=True) as u:
+        assert u.find(Person, ident) is None
+        with pytest.raises(NotFound):
+            u.get(Person, ident, "Person")

@@ -230,15 +230,17 @@ def cmd_restore(args, db_path: Path) -> int:
     from kuemmerer.services.workspace import backup_dir_for
 
     with InstanceLock(db_path):
-        safety = maintenance.restore(db_path, Path(args.file), backup_dir_for(db_path))
+        restored = maintenance.restore(db_path, Path(args.file), backup_dir_for(db_path))
         db = _open(db_path)  # migrates an older backup to the current schema
         try:
-            maintenance.record_restore(db)
+            again = maintenance.record_restore(db, restored)
         finally:
             db.close()
     print(f"Wiederhergestellt aus {args.file}.")
-    if safety:
-        print(f"Der vorherige Stand wurde gesichert: {safety.path}")
+    if again:
+        print(maintenance.reapplied_text(again))
+    if restored.safety:
+        print(f"Der vorherige Stand wurde gesichert: {restored.safety.path}")
     return 0
 
 

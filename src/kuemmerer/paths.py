@@ -111,6 +111,21 @@ def create_private_file(path: str | os.PathLike) -> None:
     os.close(fd)
 
 
+def write_atomically(content: bytes, target: str | os.PathLike) -> None:
+    """Write to a temporary name beside ``target``, sync, then rename: a half-written file
+    never replaces a good one, and a failure leaves no temporary file behind."""
+    target = Path(target)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def _tighten(path: Path, mode: int, is_kind) -> None:
     try:
         st = os.stat(path)
@@ -172,7 +187,14 @@ def _mount_fs_type(path: Path) -> str | None:
     except OSError:
         return None
     probe = path.absolute()
-    while not probe.exists() and probe != probe.parent:
+
+    def exists(p: Path) -> bool:
+        try:  # a name too long for the file system is not there (preflight says so in German)
+            return p.exists()
+        except OSError:
+            return False
+
+    while not exists(probe) and probe != probe.parent:
         probe = probe.parent
     best, best_type = "", None
     for line in mounts:

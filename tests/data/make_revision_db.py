@@ -17,6 +17,8 @@ from kuemmerer.services.workspace import open_workspace
 
 EXPECTED = {"persons": 2, "requests": 1, "contacts": 2, "referrals": 1, "consents": 1,
             "volunteers": 1, "assignments": 1, "sessions": 1, "attendances": 1}
+# rows of tables that a revision introduced, in the stored files from that revision on
+EXPECTED_SINCE = {"0007": {"erasures": 1, "issued_reports": 1, "report_texts": 1, "action_fields": 4}}
 
 
 def build(path: Path) -> None:
@@ -42,7 +44,26 @@ def build(path: Path) -> None:
         activities.add_attendance(uow, session_id=s.id, person_id=a.id)
         volunteers.create_assignment(uow, volunteer_id=v.id, activity_id=act.id, session_id=s.id,
                                      date=dt.date(2026, 2, 1), hours=2)
+        if head_revision() >= "0007":
+            _since_0007(uow)
     ws.close()
+
+
+def _since_0007(uow) -> None:
+    """An erasure in the journal, a Handlungsfeld text and an issued report."""
+    from kuemmerer.db.models import ReportText
+    from kuemmerer.domain.enums import ReportKind
+    from kuemmerer.domain.periods import Period
+    from kuemmerer.services import archive, statistics
+
+    gone = persons.create_person(uow, last_name="Geloescht-Test")
+    persons.delete_person(uow, gone.id)
+    uow.add(ReportText(action_field_id=1, period_from=dt.date(2026, 1, 1), period_to=dt.date(2026, 12, 31),
+                       text="Beratung im Stadtteilbüro (Testtext)."))
+    uow.commit()
+    stats = statistics.compute(uow, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    archive.record_issued(uow, kind=ReportKind.SACHBERICHT, period=Period.year(2026), figures=stats.as_json(),
+                          file_name="Sachbericht_2026.pdf", content=b"%PDF-1.4 test")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ late "database is locked" on the first write); read-only ones with ``BEGIN``.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+import weakref
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event
@@ -17,6 +19,10 @@ from sqlalchemy.pool import NullPool
 from kuemmerer.paths import private_db_folder, private_dir, private_file
 
 READONLY = "kuemmerer_readonly"
+log = logging.getLogger(__name__)
+# engines whose WAL still holds erased data because a reader's snapshot kept the checkpoint
+# from finishing: every connection handed back to the pool tries again (checkpoint_later)
+_CHECKPOINT_PENDING: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -82,6 +88,11 @@ def make_engine(path: Path | str, *, foreign_keys: bool = True, pooled: bool = T
         private_file(Path(path))  # a file SQLite has just created: 0600 before any -wal exists
         _configure(dbapi_connection, foreign_keys)
 
+    @event.listens_for(engine, "checkin")
+    def on_checkin(dbapi_connection, _record):
+        if dbapi_connection is not None and engine in _CHECKPOINT_PENDING and checkpoint_now(dbapi_connection):
+            _CHECKPOINT_PENDING.discard(engine)
+
     @event.listens_for(engine, "begin")
     def on_begin(conn):
         if conn.get_execution_options().get(READONLY):
@@ -90,6 +101,36 @@ def make_engine(path: Path | str, *, foreign_keys: bool = True, pooled: bool = T
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def checkpoint_now(dbapi_connection: sqlite3.Connection) -> bool:
+    """Fold the whole WAL into the file and truncate it, without waiting for readers (a
+    reader's snapshot would make it wait ``busy_timeout``); True if nothing is left in the WAL."""
+    try:
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+        try:
+            busy, log_frames, done = dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            dbapi_connection.execute("PRAGMA busy_timeout=5000")
+    except sqlite3.Error as exc:
+        log.warning("checkpoint failed: %s", type(exc).__qualname__)
+        return False
+    return busy == 0 and log_frames == done
+
+
+def checkpoint_or_later(engine: Engine, dbapi_connection: sqlite3.Connection) -> bool:
+    """Checkpoint now; if a reader still holds an older snapshot (so erased pages would stay in
+    the main file), try again each time a connection of ``engine`` goes back to the pool —
+    that is, as soon as the readers are gone. True if done now."""
+    if checkpoint_now(dbapi_connection):
+        _CHECKPOINT_PENDING.discard(engine)
+        return True
+    _CHECKPOINT_PENDING.add(engine)
+    return False
+
+
+def checkpoint_pending(engine: Engine) -> bool:
+    return engine in _CHECKPOINT_PENDING
 
 
 def readonly(engine: Engine) -> Engine:

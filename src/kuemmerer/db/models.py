@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -32,10 +33,12 @@ from kuemmerer.domain.enums import (
     AgeBand,
     ContactKind,
     DistrictKind,
+    ErasureKind,
     Gender,
     NetworkKind,
     OrganisationKind,
     ReferralOutcome,
+    ReportKind,
     RequestStatus,
     TagKind,
 )
@@ -660,3 +663,76 @@ class Attachment(Timestamped, Base):
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
     description: Mapped[str | None] = mapped_column(String(300))
+
+
+# --------------------------------------------------------------------------- erasures and reports
+
+
+class Erasure(Base):
+    """The erasure journal: what was erased and when, by id only (no names, no values).
+    Restoring an older backup re-applies every erasure made after the backup was taken.
+    ``record_created_at`` is the erased record's own creation time, so a re-used id in a
+    backup is never mistaken for the erased record."""
+
+    __tablename__ = "erasures"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ErasureKind), name="kind"),
+        Index("ix_erasures_erased_at", "erased_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int]
+    record_created_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    erased_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class ActionField(Timestamped, Base):
+    """Handlungsfeld of her area's integrated action plan: the Sachbericht has a section
+    per field ("Beratung und Vermittlung", "Ehrenamt", …)."""
+
+    __tablename__ = "action_fields"
+    __table_args__ = (CheckConstraint(_not_blank("name"), name="name_not_blank"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    sort_order: Mapped[int] = mapped_column(default=0, server_default="0")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ReportText(Timestamped, Base):
+    """Her text on one Handlungsfeld for one report period."""
+
+    __tablename__ = "report_texts"
+    __table_args__ = (
+        UniqueConstraint("action_field_id", "period_from", "period_to"),
+        CheckConstraint("period_to >= period_from", name="period_order"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_field_id: Mapped[int] = mapped_column(fk("action_fields.id", "CASCADE"))
+    period_from: Mapped[dt.date] = mapped_column(Date)
+    period_to: Mapped[dt.date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class IssuedReport(Base):
+    """An issued report (PDF Sachbericht or Jahresstatistik): its period, the figures as
+    JSON (no personal data), the file itself and its SHA-256, so it can be reprinted
+    byte-for-byte and compared with today's figures."""
+
+    __tablename__ = "issued_reports"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ReportKind), name="kind"),
+        CheckConstraint("period_to >= period_from", name="period_order"),
+        CheckConstraint("length(sha256) = 64", name="sha256_length"),
+        CheckConstraint("suppress_below IS NULL OR suppress_below BETWEEN 1 AND 100", name="suppress_range"),
+        Index("ix_issued_reports_period", "period_from", "period_to"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    period_from: Mapped[dt.date] = mapped_column(Date)
+    period_to: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    suppress_below: Mapped[int | None]
+    figures: Mapped[str] = mapped_column(Text)
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

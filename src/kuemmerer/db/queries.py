@@ -31,11 +31,15 @@ from .models import (
 )
 
 
-def checkpoint(session: OrmSession) -> None:
+def checkpoint(session: OrmSession) -> bool:
     """Fold the WAL into the file (after erasing personal data, so no old page lingers).
 
-    Runs outside any transaction; if another reader holds the WAL, SQLite does what
-    it can now and the rest at the next checkpoint."""
+    Runs outside any transaction. If another connection (a report in the background, a
+    second program) holds a read snapshot from before the erasure, SQLite cannot yet
+    overwrite the old pages in the main file: then it is tried again as soon as a
+    connection goes back to the pool, i.e. when the readers are gone. True if done now."""
+    from .engine import checkpoint_or_later
+
     session.close()
     engine = session.get_bind()
     assert isinstance(engine, Engine), "UnitOfWork binds its sessions to an engine, never to a connection"
@@ -43,7 +47,7 @@ def checkpoint(session: OrmSession) -> None:
     try:
         driver = raw.driver_connection
         assert driver is not None, "a checked-out pool connection always holds its sqlite3 connection"
-        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return checkpoint_or_later(engine, driver)
     finally:
         raw.close()
 

@@ -109,14 +109,20 @@ class UnitOfWork:
 
     # -- reading -------------------------------------------------------------
     def get(self, model: type[T], ident: object, what: str | None = None) -> T:
-        obj = self.session.get(model, ident) if ident is not None else None
+        obj = self.find(model, ident)
         if obj is None:
             raise NotFound(what or model.__name__, ident)
         return obj
 
     def find(self, model: type[T], ident: object) -> T | None:
-        """The row with primary key ``ident`` (an id, or a key like a setting's name), or None."""
-        return self.session.get(model, ident) if ident is not None else None
+        """The row with primary key ``ident`` (an id, or a key like a setting's name), or None —
+        also for a number no row can have (beyond SQLite's 64 bits)."""
+        if ident is None:
+            return None
+        try:
+            return self.session.get(model, ident)
+        except OverflowError:
+            return None
 
     def exists(self, model: type[Base], exclude_id: int | None = None, **equals) -> bool:
         key = model.__mapper__.primary_key[0]

@@ -131,3 +131,17 @@ class AuditAction(LabelledEnum):
     RESTORE = "restore", "Sicherung wiederhergestellt"
     MIGRATE = "migrate", "Datenbank aktualisiert"
     DEMO = "demo", "Demodaten erzeugt"
+
+
+class ErasureKind(LabelledEnum):
+    """What an entry of the erasure journal erased (re-applied after a restore)."""
+
+    PERSON = "person", "Person mit allen Daten"
+    CLEARANCE = "fuehrungszeugnis", "Angaben zum Führungszeugnis"
+
+
+class ReportKind(LabelledEnum):
+    """An issued report kept in the archive."""
+
+    SACHBERICHT = "sachbericht", "Sachbericht (PDF)"
+    JAHRESSTATISTIK = "jahresstatistik", "Jahresstatistik (Excel)"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
+from kuemmerer.paths import write_atomically
 from kuemmerer.services.dto import ConsentFormData, ReferralSheet
 
 
@@ -26,12 +26,4 @@ def referral_pdf(data: ReferralSheet | ConsentFormData) -> bytes:
 def save_file(content: bytes, target: Path) -> None:
     """Write to a temporary name beside ``target``, then rename: a half-written PDF never
     replaces a good one."""
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(content)
-            f.flush()
-            os.fsync(f.fileno())
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomically(content, target)

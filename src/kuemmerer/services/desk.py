@@ -11,9 +11,9 @@ from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import AgeBand, ContactKind, Gender
 from kuemmerer.domain.errors import ValidationError
 
-from . import persons, requests
+from . import persons, requests, validation
 from .listing import display_name
-from .validation import Form, as_id, check_order, today
+from .validation import Form, as_id, check_order
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ def record_walk_in(uow: UnitOfWork, *, person_id: int | None = None, new_last_na
     """
     form = Form({"follow_up_on": follow_up_on, "person": new_last_name, "request_title": request_title,
                  "day": day})
-    day = form.date("day") or today()
+    day = form.date("day") or validation.today()
     last_name = form.text("person", max_len=10_000)  # its length is checked with the person
     request_title = form.text("request_title", max_len=10_000)  # … and with the request
     named = person_id is not None or bool(last_name)

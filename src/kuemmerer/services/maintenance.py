@@ -12,6 +12,7 @@ from kuemmerer.db.backup import BackupInfo
 from kuemmerer.domain.enums import AuditAction
 from kuemmerer.domain.errors import StorageError
 
+from . import erasures
 from .workspace import Workspace
 
 __all__ = ["BackupInfo", "RecoveryOffer", "check", "create_backup", "list_backups", "recovery_offer", "restore"]
@@ -80,22 +81,56 @@ def last_backup_time(db_path: Path, backup_dir: Path) -> dt.datetime | None:
     return found[0].taken_at if found else None
 
 
-def restore(db_path: Path, backup_file: Path, backup_dir: Path) -> BackupInfo | None:
-    """Restore ``backup_file`` over ``db_path`` (every connection must be closed);
-    returns the safety backup of the replaced state, if there was one."""
+@dataclass(frozen=True)
+class Restored:
+    """What ``restore`` did: the safety backup of the replaced state (if there was one), when
+    the restored backup was taken, and every erasure known before the restore (re-applied by
+    ``record_restore``)."""
+
+    safety: BackupInfo | None
+    backup_taken_at: dt.datetime | None  # local time, from the backup's name
+    journal: tuple[erasures.JournalEntry, ...]
+
+
+def restore(db_path: Path, backup_file: Path, backup_dir: Path) -> Restored:
+    """Restore ``backup_file`` over ``db_path`` (every connection must be closed). Before the
+    swap the erasure journal is gathered from the file being replaced, every backup and the
+    journal file, so ``record_restore`` can re-apply erasures the backup does not know."""
     if not Path(backup_file).is_file():
         raise StorageError(f"Die Sicherung {backup_file} gibt es nicht.")
     # the database itself may be missing or moved aside; a folder or foreign file is refused
     storage.preflight(Path(db_path), backup_dir=Path(backup_dir))
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    backups = [b.path for b in _backup.list_backups(db_path, backup_dir)]
+    journal = erasures.collect_for_restore(Path(db_path), Path(backup_dir), backups)
+    taken = next((b.taken_at for b in _backup.list_backups(db_path, backup_dir)
+                  if b.path.resolve() == Path(backup_file).resolve()), None)
+    # a backup from elsewhere (a stick, another name) has no known time: every journalled
+    # erasure whose record it still holds (same id and creation time) is re-applied
     safety = _backup.restore_backup(Path(db_path), Path(backup_file), Path(backup_dir))
-    return safety
+    return Restored(safety, taken, tuple(journal))
 
 
-def record_restore(db: Workspace) -> None:
+def record_restore(db: Workspace, restored: Restored | None = None) -> int:
+    """After the restored file was opened (and migrated): re-apply the erasures made after the
+    backup was taken, keep the whole journal in it, and audit the restore. Returns how many
+    erasures were re-applied (she is told)."""
+    again = 0
     with db.uow() as uow:
+        if restored is not None:
+            again = erasures.reapply(uow, restored.journal, restored.backup_taken_at)
         uow.audit(AuditAction.RESTORE, "database")
         uow.commit()
+    return again
+
+
+def reapplied_text(n: int) -> str:
+    """German, for the message after a restore."""
+    if n == 0:
+        return ""
+    noun = "Löschung" if n == 1 else "Löschungen"
+    return (f"{n} {noun} aus der Zeit nach dieser Sicherung {'wurde' if n == 1 else 'wurden'} erneut "
+            "ausgeführt, damit gelöschte Personen gelöscht bleiben.")
 
 
 def housekeeping(db: Workspace, today: dt.date | None = None) -> dict[str, object]:

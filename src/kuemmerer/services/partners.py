@@ -9,15 +9,16 @@ from typing import Any
 from kuemmerer.db import queries
 from kuemmerer.db.models import Consent, OpeningHours, Organisation, Person, Referral, Request, Service
 from kuemmerer.db.uow import UnitOfWork
+from kuemmerer.domain.dates import FIRST_YEAR, LAST_YEAR, YEAR_RANGE
 from kuemmerer.domain.enums import DataCategory, OrganisationKind, ReferralOutcome
 from kuemmerer.domain.rules import WEEKDAYS, fold, matches_words, sort_key
 from kuemmerer.domain.rules import covering_consent as covering_consent_rule
 
-from . import lists, settings
+from . import lists, settings, validation
 from .crud import Crud, check_ref, check_unique
 from .dto import ConsentDto, OpeningHoursDto, OrganisationDto, ReferralDto, from_row
 from .statistics import freeze_before_erasure
-from .validation import Form, as_id, check_order, parse_time, today
+from .validation import Form, as_id, check_order, parse_time
 
 # --------------------------------------------------------------------------- organisations
 
@@ -227,7 +228,7 @@ def get_consent(uow: UnitOfWork, consent_id: int) -> ConsentDto:
 
 def withdraw_consent(uow: UnitOfWork, consent_id: int, on: dt.date | None = None) -> ConsentDto:
     """Withdrawing is one click: from ``on`` (default today) no data passes any more."""
-    return update_consent(uow, consent_id, withdrawn_on=on or today())
+    return update_consent(uow, consent_id, withdrawn_on=on or validation.today())
 
 
 def list_consents(uow: UnitOfWork, person_id: int) -> list[ConsentDto]:
@@ -239,7 +240,7 @@ def valid_consent(uow: UnitOfWork, person_id: int, organisation_id: int,
     """The newest consent of the person for that recipient that is valid on ``on``; with
     ``service_id``, only one a new referral to that Angebot may use: given for a referral
     to the same Angebot, or not used by any referral yet (it then becomes that one's)."""
-    day = on or today()
+    day = on or validation.today()
     found = [c for c in list_consents(uow, person_id)
              if c.organisation_id == organisation_id and c.is_valid_on(day)
              and (service_id is None or c.service_id in (None, service_id))]
@@ -254,7 +255,7 @@ def covering_consent(uow: UnitOfWork, referral_id: int, on: dt.date | None = Non
     r = uow.get(Referral, referral_id, "Vermittlung")
     return covering_consent_rule(list_consents(uow, r.person_id), person_id=r.person_id,
                                  organisation_id=r.organisation_id, service_id=r.service_id,
-                                 own_consent_id=r.consent_id, day=on or today())
+                                 own_consent_id=r.consent_id, day=on or validation.today())
 
 
 # --------------------------------------------------------------------------- referrals
@@ -270,7 +271,7 @@ def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict
                                      "Unbekannte Organisation.", required=True),
         "consent_id": check_ref(form, uow, Consent, "consent_id", "Diese Einwilligung gibt es nicht."),
         "referred_on": form.date("referred_on", not_future=True) or (
-            None if "referred_on" in form.errors else today()),
+            None if "referred_on" in form.errors else validation.today()),
         "reason": form.text("reason", max_len=5000),
         "appointment_at": form.raw("appointment_at") or None,
         "outcome": form.choice("outcome", ReferralOutcome, ReferralOutcome.REFERRED),
@@ -281,6 +282,8 @@ def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict
     }
     if clean["appointment_at"] is not None and not isinstance(clean["appointment_at"], dt.datetime):
         form.error("appointment_at", "Bitte Datum und Uhrzeit des Termins angeben.")
+    elif clean["appointment_at"] is not None and not FIRST_YEAR <= clean["appointment_at"].year <= LAST_YEAR:
+        form.error("appointment_at", YEAR_RANGE)
     pair_changed = current is None or (clean["service_id"], clean["organisation_id"]) != (
         current.service_id, current.organisation_id)
     if clean["service_id"] and clean["organisation_id"] and pair_changed:
@@ -318,7 +321,7 @@ def _validate_referral(uow: UnitOfWork, values: dict[str, Any], current) -> dict
     elif outcome is not None:
         clean["follow_up_on"] = None  # the question "angekommen?" is answered
         if clean["outcome_on"] is None and "outcome_on" not in form.errors:
-            clean["outcome_on"] = today()
+            clean["outcome_on"] = validation.today()
     form.done()
     return clean
 
@@ -334,13 +337,13 @@ get_referral = referrals.get
 def record_outcome(uow: UnitOfWork, referral_id: int, outcome: ReferralOutcome | str,
                    on: dt.date | None = None, note: str | None = None) -> ReferralDto:
     """vermittelt → angekommen / nicht wahrgenommen / abgelehnt (on ``on``, default today)."""
-    return referrals.update(uow, referral_id, outcome=outcome, outcome_on=on or today(),
+    return referrals.update(uow, referral_id, outcome=outcome, outcome_on=on or validation.today(),
                             outcome_note=note)
 
 
 def close_referral(uow: UnitOfWork, referral_id: int, on: dt.date | str | None = None) -> ReferralDto:
     """→ abgeschlossen: the result stays as it is; the follow-up question is gone."""
-    return referrals.update(uow, referral_id, closed_on=on or today())
+    return referrals.update(uow, referral_id, closed_on=on or validation.today())
 
 
 def reopen_referral(uow: UnitOfWork, referral_id: int) -> ReferralDto:

@@ -8,7 +8,7 @@ from kuemmerer.db import queries
 from kuemmerer.db.models import District, Person
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.dates import DateKind
-from kuemmerer.domain.enums import AuditAction, Gender
+from kuemmerer.domain.enums import AuditAction, ErasureKind, Gender
 from kuemmerer.domain.rules import EARLIEST_BIRTH_DATE
 
 from .crud import Crud, check_ref
@@ -52,16 +52,19 @@ def delete_person(uow: UnitOfWork, person_id: int) -> dict[str, int]:
     Returns how many linked records went with them (for the log and the UI's
     confirmation). Audit keeps the id and the action only.
     """
+    from . import erasures
     from .statistics import freeze_before_erasure
 
     person = uow.get(Person, person_id, "Person")
     linked = queries.person_linked_counts(uow.session, person_id)
     freeze_before_erasure(uow)  # reported years keep their figures (DESIGN.md §3)
+    entry = erasures.journal(uow, ErasureKind.PERSON, person.id, person.created_at)  # re-applied after a restore
     uow.delete(person)
     uow.flush()
     queries.delete_unused_tags(uow.session)
     uow.audit(AuditAction.ERASE, "persons", person_id)
     uow.commit()
+    erasures.publish(uow, [entry])
     queries.checkpoint(uow.session)
     return linked
 

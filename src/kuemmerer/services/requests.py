@@ -9,10 +9,11 @@ from kuemmerer.db.models import AnonymousTally, Category, Contact, District, Per
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import AgeBand, ContactKind, Gender, RequestStatus
 
+from . import validation
 from .crud import Crud, check_ref
 from .dto import AnonymousTallyDto, ContactDto, RequestDto
 from .statistics import freeze_before_erasure
-from .validation import Form, as_id, check_order, today
+from .validation import Form, as_id, check_order
 
 UNKNOWN_PERSON = "Diese Person gibt es nicht (mehr)."
 UNKNOWN_CATEGORY = "Unbekanntes Thema."
@@ -26,7 +27,7 @@ def _validate_request(uow: UnitOfWork, values: dict[str, Any], current) -> dict[
         "title": form.text("title", required=True, max_len=200),
         "description": form.text("description", max_len=20000),
         "status": form.choice("status", RequestStatus, RequestStatus.OPEN),
-        "opened_on": form.date("opened_on", not_future=True) or (None if "opened_on" in form.errors else today()),
+        "opened_on": form.date("opened_on", not_future=True) or (None if "opened_on" in form.errors else validation.today()),
         "closed_on": form.date("closed_on", not_future=True),
         "follow_up_on": form.date("follow_up_on"),
         "follow_up_note": form.text("follow_up_note", max_len=200),
@@ -36,7 +37,7 @@ def _validate_request(uow: UnitOfWork, values: dict[str, Any], current) -> dict[
     status = RequestStatus(clean["status"]) if clean["status"] else None
     if status is not None and status.is_closed:
         if clean["closed_on"] is None and "closed_on" not in form.errors:
-            clean["closed_on"] = max(today(), clean["opened_on"] or today())
+            clean["closed_on"] = max(validation.today(), clean["opened_on"] or validation.today())
         clean["follow_up_on"] = None  # nothing to follow up on a closed request
         clean["follow_up_note"] = None
     elif status is not None:

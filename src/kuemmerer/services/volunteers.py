@@ -12,7 +12,7 @@ from typing import Any
 
 from kuemmerer.db.models import Activity, Assignment, Person, Session, Tag, Volunteer
 from kuemmerer.db.uow import UnitOfWork
-from kuemmerer.domain.enums import TagKind
+from kuemmerer.domain.enums import ErasureKind, TagKind
 
 from .crud import Crud, check_ref
 from .dto import AssignmentDto, VolunteerDto, from_row
@@ -100,12 +100,21 @@ def clearance_due_for_erasure(v: VolunteerDto, today: dt.date) -> bool:
 def erase_expired_clearances(uow: UnitOfWork, today: dt.date) -> list[int]:
     """Erase clearance data of volunteers who stopped more than three months ago
     (or never started); returns the volunteer ids touched."""
+    from kuemmerer.db import queries
+
+    from . import erasures
+
     done = []
+    entries = []
     for obj in uow.all(Volunteer, "id"):
         if clearance_due_for_erasure(_volunteer_dto(obj), today):
             obj.clearance_seen_on = obj.clearance_issued_on = obj.clearance_relevant_entry = None
             done.append(obj.id)
+            entries.append(erasures.journal(uow, ErasureKind.CLEARANCE, obj.id, obj.created_at))
     uow.commit()
+    if entries:
+        erasures.publish(uow, entries)
+        queries.checkpoint(uow.session)
     return done
 
 

@@ -94,11 +94,13 @@ def open_or_recover(db_path: Path, parent: QWidget | None = None) -> Workspace |
             offer = maintenance.recovery_offer(db_path, backup_dir, exc.newest_backup)
             if DamagedDialog(str(exc), offer, parent).exec() != QDialog.DialogCode.Accepted or offer is None:
                 return None
-    safety = maintenance.restore(db_path, offer.path, backup_dir)
+    restored = maintenance.restore(db_path, offer.path, backup_dir)
     ws = open_workspace(db_path, create=False)  # migrates an older backup
-    maintenance.record_restore(ws)
-    if safety:
-        log.info("state before the restore saved as %s", safety.path.name)
+    again = maintenance.record_restore(ws, restored)
+    if again:
+        QMessageBox.information(parent, "Wiederhergestellt", maintenance.reapplied_text(again))
+    if restored.safety:
+        log.info("state before the restore saved as %s", restored.safety.path.name)
     return ws
 
 

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from kuemmerer.domain.dates import DateError, DateKind
 from kuemmerer.domain.errors import ValidationError
-from kuemmerer.services.validation import parse_date, today
+from kuemmerer.services import validation
+from kuemmerer.services.validation import parse_date
 
 from .formatting import date_de
 
@@ -105,7 +106,7 @@ class DateField(QWidget):
         self.setFocusProxy(self.edit)
 
     def _prepare_calendar(self) -> None:
-        day = self.date() or today()
+        day = self.date() or validation.today()
         self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
 
     def _picked(self, qdate: QDate) -> None:
