@@ -296,13 +296,18 @@ class Generator:
         # opened, then one every few (working) days until it was closed (at most 120 days)
         linked_target = int(self.n_contacts * 0.4)
         spans = sum(min(120, (end - opened).days) for _r, _p, _c, opened, end in self.requests_plan)
-        gap = spans / max(1, linked_target - len(self.requests_plan))
+        # (with fewer contacts than requests the gap is as long as all spans together: each
+        # request keeps only its first contact)
+        gap = spans / max(1, linked_target - len(self.requests_plan)) or 1.0
         for rid, person, category, opened, end in self.requests_plan:
             last = min(end, opened + dt.timedelta(days=120))
             day = opened
             while day <= last:
                 plan.append((day, person, rid, category))
-                day = _workday(day + dt.timedelta(days=max(1, round(rng.expovariate(1 / gap)))))
+                step = max(1, round(rng.expovariate(1 / gap)))
+                if step > (last - day).days:  # past the end; a huge step would overflow the date
+                    break
+                day = _workday(day + dt.timedelta(days=step))
         # on a weekend there would be no contacts today: add a few, so "Heute" has something
         today_count = 40 if today.weekday() >= 5 else 0
         for _ in range(max(0, self.n_contacts - len(plan) - today_count)):
@@ -364,15 +369,17 @@ class Generator:
             referred = self.start + dt.timedelta(days=rng.randint(0, self.days))
             recent = (today - referred).days < 60
             outcome = "vermittelt" if recent or rng.random() < 0.02 else rng.choice(
-                ("angekommen", "angekommen", "nicht_wahrgenommen", "abgelehnt", "abgeschlossen"))
+                ("angekommen", "angekommen", "nicht_wahrgenommen", "abgelehnt"))
             outcome_on = None if outcome == "vermittelt" else min(today, referred + dt.timedelta(rng.randint(1, 60)))
             follow_up = referred + dt.timedelta(days=14) if outcome == "vermittelt" and rng.random() < 0.7 else None
+            closed_on = outcome_on if outcome_on and rng.random() < 0.6 else None  # finished with its result
             rows.append((person, req_by_person.get(person) if rng.random() < 0.5 else None,
                          rng.choice(offered[org]), org, self._day(referred), outcome,
-                         outcome_on and self._day(outcome_on), follow_up and self._day(follow_up)))
+                         outcome_on and self._day(outcome_on), follow_up and self._day(follow_up),
+                         closed_on and self._day(closed_on)))
         rows.sort(key=lambda r: r[4])
         self._bulk("referrals", ("person_id", "request_id", "service_id", "organisation_id", "referred_on",
-                                 "outcome", "outcome_on", "follow_up_on"), rows)
+                                 "outcome", "outcome_on", "follow_up_on", "closed_on"), rows)
         # networks with a meeting a month, action items
         meetings = []
         for name, kind in (("Stadtteilrunde Süd", "stadtteilrunde"), ("AK Naturerziehung", "arbeitskreis"),

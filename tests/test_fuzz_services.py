@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kuemmerer.domain.errors import NotFound, ValidationError
+from kuemmerer.domain.periods import Period
 from kuemmerer.services import lists, partners, persons
 from kuemmerer.services.crud import Crud
 from kuemmerer.services.workspace import open_workspace
@@ -85,6 +86,7 @@ BASELINES: dict[str, Callable[[Any], Call]] = {
     "partners.withdraw_consent": call(CONSENT, on=PAST),
     "persons.create_person": call(last_name="Muster", first_name="Anna", birth_date="01.02.1980"),
     "persons.update_person": call(Q, last_name="Beispiel"),
+    "reports.save_text": call(1, Period.year(2025), "Beratung im Stadtteilbüro"),
     "requests.create_contact": call(person_id=P, date=PAST, request_id=R),
     "requests.create_request": call(person_id=P, title="Miete", opened_on=PAST),
     "requests.move_contact": call(None, Q),  # the contact id is filled in below

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from kuemmerer.domain.enums import ReferralOutcome, RequestStatus
 from kuemmerer.domain.errors import ValidationError
+from kuemmerer.domain.periods import Period
 from kuemmerer.services import (
     activities,
     desk,
@@ -21,6 +22,7 @@ from kuemmerer.services import (
     networks,
     partners,
     persons,
+    reports,
     requests,
     settings,
     volunteers,
@@ -206,6 +208,13 @@ def hours(*items):
 
 
 REJECTED = [
+    pytest.param(C(reports.save_text, action_field_id=999999, period=Period.year(2025), text="x"),
+                 "action_field_id", id="report-text-unknown-field"),
+    pytest.param(C(reports.save_text, action_field_id=1, period=Period.year(2025), text="Bö\x00se"), "text",
+                 id="report-text-nul"),
+    pytest.param(C(reports.save_text, action_field_id=1, period="2025", text="Text"), "period",
+                 id="report-text-no-period"),
+    pytest.param(C(lists.add_entry, kind="action_fields", name="Ehrenamt"), "name", id="list-add-action-field-twice"),
     pytest.param(C(lists.add_entry, kind="districts", name="kappel"), "name", id="list-add-duplicate-case"),
     pytest.param(C(lists.add_entry, kind="categories", name="Ka\x00ffee"), "name", id="list-add-nul"),
     pytest.param(C(lists.add_with_streets, kind="districts", name="Hutholz", streets_text="Gut\nBö\x00se"),
@@ -370,6 +379,8 @@ REJECTED = [
                  id="referral-outcome-before-referral"),
     pytest.param(referral(outcome="angekommen", outcome_on=FUTURE), "outcome_on", id="referral-outcome-future"),
     pytest.param(referral(appointment_at="morgen 10 Uhr"), "appointment_at", id="referral-appointment-text"),
+    pytest.param(referral(appointment_at=dt.datetime(9999, 12, 31, 10)), "appointment_at",
+                 id="referral-appointment-year-9999"),
     pytest.param(referral(closed_on=BEFORE_PAST), "closed_on", id="referral-closed-before-referral"),
     pytest.param(referral(closed_on=FUTURE), "closed_on", id="referral-closed-future"),
     pytest.param(referral(outcome="angekommen", outcome_on="20.03.2024", closed_on="15.03.2024"), "closed_on",
@@ -534,6 +545,13 @@ NO_USER_INPUT = {
     "lists.move": "takes an id and a step from a button; tested in test_lists",
     "desk.undo_walk_in": "takes what the quick capture returned; its refusals are tested in test_records",
     "volunteers.erase_expired_clearances": "a retention job over a date; tested in test_uow_errors",
+    "exports.save_jahresstatistik": "writes to a file chosen in a save dialog or given as --out (the CLI checks it "
+                                    "first); a period from the picker; refusals tested in test_cli_export and "
+                                    "test_xlsx_export",
+    "reports.record_sachbericht": "archives a Sachbericht the program just drew (refuses anything else); "
+                                  "tested in test_sachbericht",
+    "archive.record_issued": "keeps a report the program just generated (figures, bytes, a generated name); "
+                             "tested in test_archive",
 }
 
 

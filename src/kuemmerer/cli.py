@@ -114,7 +114,7 @@ def _empty_date(text: str) -> dt.date:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="kuemmerer-cli", description="Kümmerer ohne Fenster: Demodaten, Prüfung, "
-                "Sicherung, Wiederherstellung und Statistik.")
+                "Sicherung, Wiederherstellung, Statistik, Excel-Export und Sachbericht.")
     p.add_argument("--db", metavar="PFAD", help="Datenbankdatei (sonst KUEMMERER_DB oder der Standardordner)")
     p.add_argument("--demo", action="store_true",
                    help="die Demodatenbank verwenden, die „make run“ (kuemmerer --demo) angelegt hat")
@@ -148,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--year", type=int, metavar="JJJJ", help="ganzes Kalenderjahr (Standard: das laufende)")
     st.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
+    _add_export_parser(sub)
+    from kuemmerer import cli_report
+
+    cli_report.add_parser(sub, _date)
+
     ls = sub.add_parser("lists", help="Stadtgebiete, Themen oder Angebote anzeigen oder ergänzen")
     ls.add_argument("list_kind", choices=("districts", "categories", "services"), metavar="LISTE",
                     help="districts (Stadtgebiete), categories (Themen) oder services (Angebote)")
@@ -155,6 +160,24 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--streets", metavar="DATEI",
                     help="mit --add bei districts: Textdatei (UTF-8) mit einer Straße je Zeile")
     return p
+
+
+def _add_export_parser(sub) -> None:
+    ex = sub.add_parser("export", help="Excel-Datei: Jahresstatistik oder eine Liste")
+    what = ex.add_subparsers(dest="export_what", required=True, metavar="WAS", parser_class=_Parser)
+    es = what.add_parser("stats", help="Jahresstatistik (xlsx) für einen Zeitraum; wird im Berichtsarchiv abgelegt")
+    ls = what.add_parser("list", help="eine Liste als Tabelle (xlsx): persons (Personen), requests (Anliegen), "
+                         "contacts (Kontakte eines Zeitraums), referrals (Vermittlungen), partners (Partner)")
+    ls.add_argument("kind", metavar="LISTE", help="persons, requests, contacts, referrals oder partners")
+    for p in (es, ls):
+        contacts = " (nur bei contacts; Standard: das laufende Jahr)" if p is ls else ""
+        p.add_argument("--year", type=int, metavar="JJJJ", help=f"ganzes Kalenderjahr{contacts}")
+        p.add_argument("--from", dest="start", type=_date, metavar="TT.MM.JJJJ", help=f"erster Tag{contacts}")
+        p.add_argument("--to", dest="end", type=_date, metavar="TT.MM.JJJJ", help=f"letzter Tag{contacts}")
+    ls.add_argument("--search", default="", metavar="TEXT",
+                    help="nur Einträge, die den Text enthalten (wie das Suchfeld der Liste)")
+    for p in (es, ls):
+        p.add_argument("--out", required=True, metavar="DATEI", help="Ziel, z. B. liste.xlsx")
 
 
 # --------------------------------------------------------------------------- commands
@@ -353,6 +376,71 @@ def cmd_document(args, db_path: Path) -> int:
     return 0
 
 
+def _export_period(args, *, required: bool):
+    """``--year`` or ``--from`` with ``--to`` as a ``Period`` (named: "2025", "2. Quartal 2025" …)."""
+    from kuemmerer.domain.periods import Period
+
+    if required and args.year is None and not args.start and not args.end:
+        raise ValidationError.single("period", "Bitte den Zeitraum angeben: --year JJJJ oder --from und --to.")
+    return Period.between(*_period(args))
+
+
+def _list_query(args):
+    from kuemmerer.services import exports, listing
+
+    kind = args.kind
+    if kind not in exports.KINDS:
+        raise ValidationError.single("kind", f"Unbekannte Liste „{kind[:30]}“ – möglich sind: {', '.join(exports.KINDS)}.")
+    search = args.search.strip()
+    if kind == "contacts":
+        return exports.ContactQuery(_export_period(args, required=False), search)
+    if args.year is not None or args.start or args.end:
+        raise ValidationError.single("period", "--year, --from und --to gibt es nur bei contacts (Kontakte).")
+    # without a list window there is no filter to keep: everything the search finds
+    return {"persons": listing.PersonQuery(search),
+            "requests": listing.RequestQuery(search, status=None),
+            "referrals": listing.ReferralQuery(search, state=None),
+            "partners": exports.PartnerQuery(search, include_inactive=True)}[kind]
+
+
+def cmd_export(args, db_path: Path) -> int:
+    """``export stats`` (Jahresstatistik, archived) and ``export list KIND`` (a list as xlsx)."""
+    from kuemmerer.exports import xlsx
+    from kuemmerer.services import exports
+
+    if args.export_what == "stats":
+        period = _export_period(args, required=True)
+        out = _check_out(args.out)
+        from kuemmerer.instance_lock import InstanceLock
+
+        with InstanceLock(db_path):
+            db = _open(db_path)
+            try:
+                with db.uow() as uow:
+                    try:
+                        exports.save_jahresstatistik(uow, period, out, xlsx.jahresstatistik_bytes)
+                    except OSError as exc:
+                        raise KuemmererError(_os_message(exc, f"{out} konnte nicht gespeichert werden")) from None
+            finally:
+                db.close()
+        print(f"Gespeichert: {out} (Jahresstatistik {period.label}, im Berichtsarchiv abgelegt).")
+        return 0
+    query = _list_query(args)
+    out = _check_out(args.out)
+    db = _open(db_path)
+    try:
+        with db.uow(read_only=True) as uow:
+            export = exports.list_export(uow, args.kind, query)
+            try:
+                rows = xlsx.save_table(out, export)
+            except OSError as exc:
+                raise KuemmererError(_os_message(exc, f"{out} konnte nicht gespeichert werden")) from None
+    finally:
+        db.close()
+    print(f"Gespeichert: {out} ({rows} {'Zeile' if rows == 1 else 'Zeilen'}).")
+    return 0
+
+
 def cmd_lists(args, db_path: Path) -> int:
     """``lists KIND`` prints a list; ``lists KIND --add NAME [--streets FILE]`` adds one entry."""
     from kuemmerer.services import lists
@@ -403,7 +491,14 @@ def _read_text_file(path: Path) -> str:
 
 
 COMMANDS = {"demo": cmd_demo, "referral-sheet": cmd_document, "consent-form": cmd_document, "check": cmd_check,
-            "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore, "stats": cmd_stats, "lists": cmd_lists}
+            "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore, "stats": cmd_stats, "lists": cmd_lists,
+            "export": cmd_export, "report": lambda args, db: _cli_report().run(args, db)}
+
+
+def _cli_report():
+    from kuemmerer import cli_report
+
+    return cli_report
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,11 +1,12 @@
-"""SQL for her lists (Stadtgebiete, Themen, Angebote): who uses an entry, moving the
-records of one entry onto another (merge), and the streets of the districts."""
+"""SQL for her lists (Stadtgebiete, Themen, Angebote, Handlungsfelder): who uses an entry,
+moving the records of one entry onto another (merge), and the streets of the districts."""
 
 from __future__ import annotations
 
 from sqlalchemy import CursorResult, String, and_, delete, exists, func, insert, literal, select, update
 
 from .models import (
+    ActionField,
     Activity,
     AnonymousTally,
     Base,
@@ -14,6 +15,7 @@ from .models import (
     District,
     DistrictStreet,
     Referral,
+    ReportText,
     Request,
     Service,
     organisation_services,
@@ -29,7 +31,7 @@ def max_length(model: type[Base], column: str = "name") -> int:
     return column_type.length
 
 
-LIST_MODELS = {"districts": District, "categories": Category, "services": Service}
+LIST_MODELS = {"districts": District, "categories": Category, "services": Service, "action_fields": ActionField}
 
 # (key, German label, column referring to the entry) per list; the order is the order shown
 REFERENCES = {
@@ -41,6 +43,7 @@ REFERENCES = {
                    ("tallies", "anonyme Besuche (Strichliste)", AnonymousTally.category_id)),
     "services": (("referrals", "Vermittlungen", Referral.service_id),
                  ("partners", "Partner mit diesem Angebot", organisation_services.c.service_id)),
+    "action_fields": (("report_texts", "Berichtstexte", ReportText.action_field_id),),
 }
 
 
@@ -76,6 +79,9 @@ def move_references(uow: UnitOfWork, kind: str, source: int, target: int) -> dic
         if column.table is organisation_services:
             moved[key] = _move_offerings(uow, source, target)
             continue
+        if column.table is ReportText.__table__:
+            moved[key] = _move_report_texts(uow, source, target)
+            continue
         result = s.execute(update(column.table).where(column == source).values({column.name: target})
                            .execution_options(synchronize_session=False))
         assert isinstance(result, CursorResult), "a Core UPDATE returns a cursor result"
@@ -96,6 +102,25 @@ def _move_offerings(uow: UnitOfWork, source: int, target: int) -> int:
     s.execute(insert(os_).from_select(["organisation_id", "service_id"], missing))
     s.execute(delete(os_).where(os_.c.service_id == source))
     return count
+
+
+def _move_report_texts(uow: UnitOfWork, source: int, target: int) -> int:
+    """Her texts of ``source`` go to ``target``; where ``target`` has a text for the same
+    period too, both are kept: the target's text, a blank line, then the source's."""
+    s = uow.session
+    theirs = {(t.period_from, t.period_to): t
+              for t in s.scalars(select(ReportText).where(ReportText.action_field_id == target))}
+    moved = 0
+    for text in list(s.scalars(select(ReportText).where(ReportText.action_field_id == source))):
+        kept = theirs.get((text.period_from, text.period_to))
+        if kept is None:
+            text.action_field_id = target
+        else:
+            kept.text = "\n\n".join(t for t in (kept.text.rstrip(), text.text.strip()) if t)
+            s.delete(text)
+        moved += 1
+    s.flush()
+    return moved
 
 
 def move_streets(uow: UnitOfWork, source: int, target: int) -> int:

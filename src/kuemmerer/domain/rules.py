@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .enums import AgeBand, ReferralOutcome
@@ -49,6 +50,59 @@ def suppress_small(value: int, threshold: int) -> int | None:
     if threshold and 0 < value < threshold:
         return None
     return value
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """A published table after ``suppress_table``: ``None`` where a cell is hidden."""
+
+    cells: tuple[int | None, ...]
+    secondary: frozenset[int]  # indexes hidden only so the small ones cannot be recomputed
+    total: int | None
+
+    def is_secondary(self, index: int) -> bool:
+        return index in self.secondary
+
+
+def suppress_table(values: Sequence[int], threshold: int) -> SuppressedTable:
+    """Suppression of small numbers in one published table with its total (the sum of
+    ``values``). The rule, for threshold N (0 or 1 = nothing hidden):
+
+    1. Primary: every cell and the total with 0 < value < N is hidden (shown as "<N").
+       Zeros are shown: "nobody" reveals nothing about a person.
+    2. Secondary: if a cell is hidden and the total is shown, the hidden cells could be
+       recomputed (or narrowed) from the total. So further cells are hidden, smallest
+       non-zero first, until every hidden small cell could still be anything from 1 to
+       N-1 given the total and the shown cells: with P small hidden cells, Q secondary
+       hidden cells (each known to be at least N) and S = total - shown cells, that holds
+       when Q > 0 and S >= (P-1) + N*Q + N-1. If no non-zero cell is left to hide, the
+       total is hidden too.
+
+    Each table is protected on its own; the tables by district, gender and age band share
+    their total (the named participants, shown as a key figure).
+    """
+    cells: list[int | None] = [int(v) for v in values]
+    total = sum(int(v) for v in values)
+    if threshold <= 1:
+        return SuppressedTable(tuple(cells), frozenset(), total)
+    small = [i for i, v in enumerate(values) if 0 < v < threshold]
+    for i in small:
+        cells[i] = None
+    shown_total: int | None = suppress_small(total, threshold)
+    secondary: set[int] = set()
+    if small and shown_total is not None:
+        while True:
+            hidden_sum = total - sum(v for v in cells if v is not None)
+            if secondary and hidden_sum >= (len(small) - 1) + threshold * len(secondary) + threshold - 1:
+                break
+            candidates = [(v, i) for i, v in enumerate(cells) if v]
+            if not candidates:
+                shown_total = None
+                break
+            _v, index = min(candidates)
+            cells[index] = None
+            secondary.add(index)
+    return SuppressedTable(tuple(cells), frozenset(secondary), shown_total)
 
 
 _FOLD_MAP = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})

@@ -102,3 +102,44 @@ def build(story: list, target: Path | BinaryIO, *, title: str, footer: str) -> N
                             leftMargin=18 * mm, rightMargin=17 * mm, topMargin=14 * mm, bottomMargin=18 * mm,
                             title=title, author="Kümmerer", creator="Kümmerer")
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+
+
+def _numbered_canvas(footer: str) -> type:
+    """A canvas that holds its pages back until the end, then stamps each with the footer
+    and "Seite x von y" (the number of pages is known only then)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 -- reportlab's name
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._held)
+            for number, state in enumerate(self._held, 1):
+                self.__dict__.update(state)
+                self.saveState()
+                self.setFont(FONT, 7.5)
+                self.setFillColor(colors.HexColor("#555555"))
+                self.drawString(18 * mm, 10 * mm, footer)
+                self.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Seite {number} von {total}")
+                self.restoreState()
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+def build_numbered(story: list, target: Path | BinaryIO, *, title: str, footer: str,
+                   on_page=None) -> None:
+    """Like ``build``, with "Seite x von y" on every page (two passes over the pages)."""
+    register_fonts()
+    doc = SimpleDocTemplate(str(target) if isinstance(target, Path) else target, pagesize=A4,
+                            leftMargin=18 * mm, rightMargin=17 * mm, topMargin=14 * mm, bottomMargin=18 * mm,
+                            title=title, author="Kümmerer", creator="Kümmerer")
+    kwargs = {"onFirstPage": on_page, "onLaterPages": on_page} if on_page else {}
+    doc.build(story, canvasmaker=_numbered_canvas(footer), **kwargs)

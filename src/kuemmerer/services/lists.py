@@ -1,13 +1,19 @@
-"""Configurable lists: districts (Stadtgebiete), categories (Themen), services (Angebote)."""
+"""Configurable lists: districts (Stadtgebiete), categories (Themen), services (Angebote) and
+action fields (Handlungsfelder: the sections of the Sachbericht).
+
+Merging two Handlungsfelder moves her report texts to the target; where the target has a
+text for the same period too, nothing is lost: the texts are joined (target first, a blank
+line, then the merged one)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from kuemmerer.db import lists_queries
-from kuemmerer.db.models import Category, District, DistrictStreet, Service
+from kuemmerer.db.models import ActionField, Category, District, DistrictStreet, Service
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import AuditAction, DistrictKind
 from kuemmerer.domain.errors import InUse, ValidationError
@@ -71,6 +77,23 @@ def _validate_category(uow, values, current):
     return clean
 
 
+@dataclass(frozen=True)
+class ActionFieldDto:
+    """A Handlungsfeld: one section of the Sachbericht."""
+
+    id: int
+    name: str
+    sort_order: int
+    active: bool
+
+
+def _validate_action_field(uow, values, current):
+    form, clean = _validate_named(uow, values, current, ActionField,
+                                  "Dieses Handlungsfeld gibt es schon.", ("sort_order",))
+    form.done()
+    return clean
+
+
 def _validate_service(uow, values, current):
     form, clean = _validate_named(uow, values, current, Service,
                                   "Dieses Angebot gibt es schon.", ("description", "sort_order"))
@@ -89,7 +112,8 @@ def _refuse_if_used(kind: str):
     return before_delete
 
 
-WHAT = {"districts": "Das Stadtgebiet", "categories": "Das Thema", "services": "Das Angebot"}
+WHAT = {"districts": "Das Stadtgebiet", "categories": "Das Thema", "services": "Das Angebot",
+        "action_fields": "Das Handlungsfeld"}
 
 districts = Crud(District, DistrictDto, "Stadtgebiet", _validate_district,
                  before_delete=_refuse_if_used("districts"))
@@ -98,8 +122,12 @@ categories = Crud(Category, CategoryDto, "Thema", _validate_category,
 services = Crud(Service, ServiceDto, "Angebot", _validate_service,
                 before_delete=_refuse_if_used("services"))
 
-KINDS = ("districts", "categories", "services")
-CRUDS: dict[str, Crud[Any]] = {"districts": districts, "categories": categories, "services": services}
+action_fields = Crud(ActionField, ActionFieldDto, "Handlungsfeld", _validate_action_field,
+                     before_delete=_refuse_if_used("action_fields"))
+
+KINDS = ("districts", "categories", "services", "action_fields")
+CRUDS: dict[str, Crud[Any]] = {"districts": districts, "categories": categories, "services": services,
+                               "action_fields": action_fields}
 
 
 def _crud(kind: str) -> Crud:
@@ -122,6 +150,12 @@ def list_categories(uow: UnitOfWork, *, active_only: bool = False) -> list[Categ
 def list_services(uow: UnitOfWork, *, active_only: bool = False) -> list[ServiceDto]:
     items = services.list(uow, "sort_order", "name")
     return [s for s in items if s.active or not active_only]
+
+
+def list_action_fields(uow: UnitOfWork, *, active_only: bool = False) -> list[ActionFieldDto]:
+    """The Handlungsfelder in her order (the order of the Sachbericht's sections)."""
+    items = action_fields.list(uow, "sort_order", "name")
+    return [a for a in items if a.active or not active_only]
 
 
 # --------------------------------------------------------------------------- Einstellungen
@@ -162,7 +196,7 @@ def _add(uow: UnitOfWork, kind: str, name: str):
 
 
 def add_entry(uow: UnitOfWork, kind: str, name: str):
-    """A new Stadtgebiet, Thema or Angebot at the end of her order; its DTO."""
+    """A new Stadtgebiet, Thema, Angebot or Handlungsfeld at the end of her order; its DTO."""
     obj = _add(uow, kind, name)
     uow.commit()
     return _crud(kind).as_dto(obj)
@@ -281,7 +315,8 @@ def merge(uow: UnitOfWork, kind: str, source_id: int, target_id: int) -> MergePr
     preview = merge_preview(uow, kind, source_id, target_id)
     source_id, target_id = preview.source_id, preview.target_id  # the checked ids
     crud = _crud(kind)
-    freeze_before_erasure(uow)  # figures by district / Thema already reported keep their old names
+    if kind != "action_fields":  # Handlungsfelder carry texts, not counted figures
+        freeze_before_erasure(uow)  # figures by district / Thema already reported keep their old names
     lists_queries.move_references(uow, kind, source_id, target_id)
     if kind == "districts":
         lists_queries.move_streets(uow, source_id, target_id)

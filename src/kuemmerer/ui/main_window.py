@@ -33,10 +33,14 @@ from .pages.partners import PartnersPage
 from .pages.persons import PersonsPage
 from .pages.placeholder import ComingSoonPage
 from .pages.referrals import ReferralsPage
+from .pages.report_archive import ArchiveTab
+from .pages.report_sachbericht import SachberichtTab
+from .pages.reports import ReportsPage
 from .pages.requests import RequestsPage
 from .pages.settings import SettingsPage
 from .pages.tallies import TalliesWindow
 from .pages.today import TodayPage
+from .pages.trends import TrendsTab
 from .tasks import run_in_background
 from .widgets import confirm
 
@@ -48,8 +52,6 @@ COMING = {
     "Ehrenamt": "Ehrenamtliche, ihre Einsätze und Stunden, Ehrenamtsnachweise.",
     "Aktivitäten": "Projekte, Kurse und Veranstaltungen mit Terminen, Teilnahmen und Teilnehmerlisten.",
     "Netzwerk": "Arbeitskreise und Stadtteilrunden mit Sitzungen, Protokollen und Aufgaben.",
-    "Berichte": "Jahresstatistik für Fördermittelgeber als Excel und PDF. "
-                "Bis dahin: kuemmerer-cli stats --year JJJJ.",
 }
 
 
@@ -128,10 +130,21 @@ class MainWindow(QMainWindow):
                 page = partner_page
             elif name == "Einstellungen":
                 page = SettingsPage(ctx)
+            elif name == "Berichte":
+                page = self._build_reports()
             else:
                 page = ComingSoonPage(name, COMING[name])
             self.pages[name] = page
             self.stack.addWidget(page)
+
+    def _build_reports(self) -> ReportsPage:
+        """Berichte: one period on top; Übersicht, Sachbericht, Archiv and Entwicklung below."""
+        reports = ReportsPage(self.ctx)
+        reports.open_person.connect(self.open_person)
+        reports.add_tab("&Sachbericht", SachberichtTab(self.ctx))
+        reports.add_tab("&Archiv", ArchiveTab(self.ctx))
+        reports.add_tab("&Entwicklung", TrendsTab(self.ctx))
+        return reports
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("&Datei")
@@ -340,16 +353,21 @@ class MainWindow(QMainWindow):
         self._begin_swap("Die Sicherung wird wiederhergestellt …")
 
         def restore():
-            maintenance.restore(db_path, Path(path), backup_dir)
-            return open_workspace(db_path)
+            restored = maintenance.restore(db_path, Path(path), backup_dir)
+            new_ws = open_workspace(db_path)
+            try:  # before the pages come back: erased persons never show up again
+                return new_ws, maintenance.record_restore(new_ws, restored), None
+            except Exception as exc:  # noqa: BLE001 - the restore itself succeeded; shown below
+                return new_ws, 0, exc
 
-        def done(new_ws: Workspace) -> None:
+        def done(result) -> None:
+            new_ws, again, problem = result
             self._end_swap(new_ws)  # first: the window must come back whatever follows
-            try:
-                maintenance.record_restore(new_ws)
-            except Exception as exc:  # noqa: BLE001 - the restore itself succeeded
-                report_error(self, exc)
-            QMessageBox.information(self, "Wiederhergestellt", "Die Sicherung wurde wiederhergestellt.")
+            if problem is not None:
+                report_error(self, problem)
+            text = " ".join(t for t in ("Die Sicherung wurde wiederhergestellt.",
+                                        maintenance.reapplied_text(again)) if t)
+            QMessageBox.information(self, "Wiederhergestellt", text)
 
         def failed(exc: BaseException) -> None:
             try:  # the file as it was (never a new empty one in its place)
@@ -365,6 +383,7 @@ class MainWindow(QMainWindow):
     # (``ctx.uow()`` refuses, change notices wait), the pages are hidden behind a notice,
     # their pending timers (search-as-you-type) wait, and a blocking dialog covers the app.
     def _begin_swap(self, text: str) -> None:
+        self._stop_reports()
         self.swapping = True
         self._held_timers = [t for t in self.findChildren(QTimer) if t.isActive()]
         for timer in self._held_timers:
@@ -424,4 +443,12 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self._stop_reports()
         super().closeEvent(event)
+
+    def _stop_reports(self) -> None:
+        """No report computation may hold the file (closing, or a restore swapping it)."""
+        reports = self.pages.get("Berichte")
+        if isinstance(reports, ReportsPage):
+            reports.cancel()
+            reports.wait_idle()

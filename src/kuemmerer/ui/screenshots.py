@@ -18,6 +18,7 @@ from .dialogs.referral import ReferralDialog
 from .dialogs.request import ContactDialog, RequestDialog
 from .main_window import SECTIONS, MainWindow
 from .pages.persons import PersonsPage
+from .pages.reports import ReportsPage
 from .pages.settings import SettingsPage
 from .widgets import GuardedDialog
 
@@ -57,6 +58,14 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
     settings_page.show_list("districts").view.selectRow(0)
     grab(window, "einstellungen-stadtgebiete")
     settings_page.tabs.setCurrentIndex(0)
+
+    reports = window.show_section("Berichte")
+    assert isinstance(reports, ReportsPage)
+    for i in range(reports.tabs.count()):
+        reports.tabs.setCurrentIndex(i)
+        reports.wait_idle()
+        grab(window, "berichte-" + _slug(reports.tabs.tabText(i).replace("&", "")))
+    reports.tabs.setCurrentIndex(0)
 
     tallies = window.show_tallies()
     grab(tallies, "strichliste")

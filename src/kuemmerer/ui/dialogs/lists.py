@@ -19,8 +19,10 @@ WORDS = {
     "districts": ("Stadtgebiet", "Neues Stadtgebiet", "Stadtgebiete"),
     "categories": ("Thema", "Neues Thema", "Themen"),
     "services": ("Angebot", "Neues Angebot", "Angebote"),
+    "action_fields": ("Handlungsfeld", "Neues Handlungsfeld", "Handlungsfelder"),
 }
-CHANGED = {"districts": "districts", "categories": "categories", "services": "services"}
+CHANGED = {"districts": "districts", "categories": "categories", "services": "services",
+           "action_fields": "action_fields"}
 
 
 class NameDialog(GuardedDialog):

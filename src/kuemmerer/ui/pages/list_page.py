@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from ..context import AppContext
 from ..models import ID_ROLE, Column, PagedModel
@@ -18,7 +18,11 @@ _UNSET = object()
 
 class ListPage(QWidget):
     """Subclasses supply ``_count``, ``_fetch``, ``_sort``, ``_apply_filter``,
-    ``show_detail(id | None)`` and ``count_text(n)``; they call ``finish_layout``."""
+    ``show_detail(id | None)`` and ``count_text(n)``; they call ``finish_layout``. A list that
+    can be exported names its kind in ``EXPORT_KIND`` (services.exports.KINDS), keeps its
+    filter and sort in ``self.query`` and puts ``export_button`` into its bar."""
+
+    EXPORT_KIND: str | None = None
 
     def __init__(self, ctx: AppContext, columns: Sequence[Column], *, placeholder: str,
                  stretch: int = 0, parent: QWidget | None = None):
@@ -42,6 +46,9 @@ class ListPage(QWidget):
         find.triggered.connect(self._focus_search)
         self.addAction(find)
         ctx.changed.connect(self._data_changed)
+        self.export_button = QPushButton("Exportieren…")
+        self.export_button.setToolTip("Die Liste, so wie sie gefiltert und sortiert ist, als Excel-Datei speichern")
+        self.export_button.clicked.connect(self.export)
 
     def finish_layout(self, top: Sequence[tuple[QWidget, int]], detail: QWidget, sizes: tuple[int, int],
                       sort_column: int, sort_order: Qt.SortOrder) -> None:
@@ -91,6 +98,17 @@ class ListPage(QWidget):
         self.reload()
 
     # -- shared ---------------------------------------------------------------------------
+    def export(self) -> None:
+        """„Exportieren…“: the rows as shown (current filter and sort) into an Excel file."""
+        if self.EXPORT_KIND is None:
+            return
+        if self._debounce.isActive():  # a search typed a moment ago counts
+            self._debounce.stop()
+            self._apply_filter()
+        from .. import export_actions
+
+        export_actions.export_list(self, self.ctx, self.EXPORT_KIND, getattr(self, "query", None))
+
     def current_id(self) -> int | None:
         return self._id_at(self.view.currentIndex())
 

@@ -274,6 +274,8 @@ class PartnersPage(QWidget):
         self.new_button = QPushButton("Neuer Partner")
         self.new_button.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.new_button.setToolTip("Neuen Partner anlegen (Strg+Umschalt+N)")
+        self.export_button = QPushButton("Exportieren…")
+        self.export_button.setToolTip("Die Liste, so wie sie gefiltert und sortiert ist, als Excel-Datei speichern")
 
         self.model = PartnerModel(PARTNER_COLUMNS, parent=self)
         self.view = table_view(self.model, stretch=len(PARTNER_COLUMNS))
@@ -305,6 +307,7 @@ class PartnersPage(QWidget):
         bar.addWidget(self.inactive)
         bar.addWidget(self.count_label)
         bar.addWidget(self.new_button)
+        bar.addWidget(self.export_button)
         splitter = QSplitter()
         splitter.addWidget(self.view)
         splitter.addWidget(self.detail)
@@ -322,6 +325,7 @@ class PartnersPage(QWidget):
         self.service.currentIndexChanged.connect(lambda _i: self.reload())
         self.inactive.toggled.connect(lambda _on: self.reload())
         self.new_button.clicked.connect(self.new_partner)
+        self.export_button.clicked.connect(self.export)
         find = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.triggered.connect(self._focus_search)
@@ -414,7 +418,22 @@ class PartnersPage(QWidget):
         menu.addAction("Bearbeiten…", self.edit_current)
         menu.addSeparator()
         menu.addAction("Löschen…", self.delete_current)
+        menu.addSeparator()
+        menu.addAction("Liste exportieren…", self.export)
         menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def export(self) -> None:
+        """„Exportieren…“: the directory as shown (search, offer, inactive ones, sort order)."""
+        from kuemmerer.services.exports import PartnerQuery
+
+        from .. import export_actions
+
+        if self._debounce.isActive():  # a search typed a moment ago counts
+            self.reload()
+        header = self.view.horizontalHeader()
+        query = PartnerQuery(self.search.text().strip(), self.service.currentData(), self.inactive.isChecked(),
+                             header.sortIndicatorSection(), header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder)
+        export_actions.export_list(self, self.ctx, "partners", query)
 
     def new_partner(self) -> None:
         dialog = OrganisationDialog(self.ctx, parent=self)

@@ -339,6 +339,7 @@ def _html(text: str | None) -> str:
 
 
 class PersonsPage(ListPage):
+    EXPORT_KIND = "persons"
     open_request = Signal(int)
     open_referral = Signal(int)
 
@@ -376,7 +377,8 @@ class PersonsPage(ListPage):
         delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete_action.triggered.connect(self.delete_current)
         self.view.addAction(delete_action)
-        self.finish_layout([(self.search, 3), (self.district, 1), (self.count_label, 0), (self.new_button, 0)],
+        self.finish_layout([(self.search, 3), (self.district, 1), (self.count_label, 0), (self.new_button, 0),
+                            (self.export_button, 0)],
                            self.detail, (700, 480), 0, Qt.SortOrder.AscendingOrder)
 
     # -- data -----------------------------------------------------------------------
@@ -438,6 +440,8 @@ class PersonsPage(ListPage):
         menu.addAction("Vermitteln…", self.new_referral)
         menu.addSeparator()
         menu.addAction("Löschen…", self.delete_current)
+        menu.addSeparator()
+        menu.addAction("Liste exportieren…", self.export)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def new_person(self) -> None:

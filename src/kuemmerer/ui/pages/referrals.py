@@ -262,6 +262,7 @@ class ReferralDetail(QWidget):
 
 
 class ReferralsPage(ListPage):
+    EXPORT_KIND = "referrals"
     open_person = Signal(int)
     open_organisation = Signal(int)
 
@@ -284,7 +285,8 @@ class ReferralsPage(ListPage):
         self.view.activated.connect(lambda _i: self.detail.edit())
         self.detail.open_person.connect(self.open_person.emit)
         self.detail.open_organisation.connect(self.open_organisation.emit)
-        self.finish_layout([(self.search, 2), (self.state, 0), (self.service, 0), (self.count_label, 0)],
+        self.finish_layout([(self.search, 2), (self.state, 0), (self.service, 0), (self.count_label, 0),
+                            (self.export_button, 0)],
                            self.detail, (720, 400), 0, Qt.SortOrder.DescendingOrder)
 
     def _fill_services(self) -> None:
@@ -358,4 +360,6 @@ class ReferralsPage(ListPage):
         menu.addSeparator()
         menu.addAction("Person öffnen", open_person)
         menu.addAction("Partner öffnen", open_organisation)
+        menu.addSeparator()
+        menu.addAction("Liste exportieren…", self.export)
         menu.exec(self.view.viewport().mapToGlobal(pos))

@@ -296,6 +296,7 @@ class RequestDetail(QWidget):
 
 
 class RequestsPage(ListPage):
+    EXPORT_KIND = "requests"
     open_person = Signal(int)
     open_referral = Signal(int)
 
@@ -307,10 +308,10 @@ class RequestsPage(ListPage):
         self.district = QComboBox()
         self.follow_up = combo(FOLLOW_UP_FILTERS)
         self._fill_lists()
-        self.search.setMinimumWidth(220)
+        self.search.setMinimumWidth(180)
         for w in (self.status, self.category, self.district, self.follow_up):
             w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            w.setMinimumContentsLength(12)
+            w.setMinimumContentsLength(10)
             w.currentIndexChanged.connect(lambda _i: self._apply_filter())
         for col, width in ((0, 82), (1, 150), (3, 115), (4, 105), (5, 95)):
             self.view.setColumnWidth(col, width)
@@ -321,7 +322,7 @@ class RequestsPage(ListPage):
         self.detail.open_person.connect(self.open_person.emit)
         self.detail.open_referral.connect(self.open_referral.emit)
         self.finish_layout([(self.search, 2), (self.status, 0), (self.category, 0), (self.district, 0),
-                            (self.follow_up, 0), (self.count_label, 0)],
+                            (self.follow_up, 0), (self.count_label, 0), (self.export_button, 0)],
                            self.detail, (720, 400), 0, Qt.SortOrder.DescendingOrder)
 
     def _fill_lists(self) -> None:
@@ -391,5 +392,7 @@ class RequestsPage(ListPage):
         menu.addAction("Bearbeiten…", self.detail.edit)
         menu.addAction("Vermitteln…", self.detail.refer)
         menu.addAction("Person öffnen", open_person)
+        menu.addSeparator()
+        menu.addAction("Liste exportieren…", self.export)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 

@@ -1,5 +1,5 @@
-"""Einstellungen: Briefkopf, ihre Listen (Stadtgebiete mit Straßen, Themen, Angebote) und
-wo die Daten liegen."""
+"""Einstellungen: Briefkopf, ihre Listen (Stadtgebiete mit Straßen, Themen, Angebote,
+Handlungsfelder) und wo die Daten liegen."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ from ..widgets import ErrorLine, FieldForm, text_edit
 from .tables import table_view
 
 INACTIVE_COLOR = QColor("#777777")
-
 
 def _uses(e: ListEntry) -> str:
     return number_de(e.uses) if e.uses else "–"
@@ -328,6 +327,10 @@ INTROS = {
                  "Kümmerer beim Eintragen einer Adresse das Stadtgebiet vor.",
     "categories": "Die Themen, nach denen Anliegen und Kontakte eingeordnet und gezählt werden.",
     "services": "Die Angebote, die Partner machen und an die Sie vermitteln.",
+    "action_fields": "Die Handlungsfelder Ihres Handlungskonzepts, in Ihrer Reihenfolge: Im Sachbericht steht "
+                     "zu jedem aktiven Handlungsfeld Ihr Text für den Berichtszeitraum (Berichte › Sachbericht). "
+                     "Zusammenführen überträgt die Texte; hat das Ziel für denselben Zeitraum schon einen Text, "
+                     "werden beide aneinandergehängt.",
 }
 
 
@@ -362,6 +365,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.editors["districts"], "&Stadtgebiete")
         self.tabs.addTab(self.editors["categories"], "&Themen")
         self.tabs.addTab(self.editors["services"], "&Angebote")
+        self.tabs.addTab(self.editors["action_fields"], "&Handlungsfelder")
 
         data_tab = QWidget()
         self.info = QLabel()

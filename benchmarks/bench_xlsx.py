@@ -1,0 +1,129 @@
+"""Speed of the list export: „Exportieren…“ of the Personen list (all persons) against raw
+openpyxl ``write_only`` writing the same cells, in the same run.
+
+    .venv/bin/python benchmarks/bench_xlsx.py [--db PATH] [--persons 100000] [--contacts 1000000]
+        [--repeat 3] [--max-ratio 1.2]
+
+If the database does not exist it is generated first with ``generate_large.py``. The app side
+runs as the window does: ``services.exports.list_export`` (rows paged from SQL, 2,000 a page)
+into ``exports.xlsx.save_table`` (escaping, widths, a defined table, temporary name, fsync,
+rename). The reference side gets the same rows already in memory (not timed) and writes the
+same cells (header, text, dates as "DD.MM.YYYY", integers) with plain openpyxl ``write_only``
+and ``Workbook.save``. Both files are checked to hold the same values first. Prints the
+medians and their ratio; exits 1 if the ratio is above ``--max-ratio``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics as pystats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+DEFAULT_DB = Path("/tmp/kuemmerer-bench-xlsx.sqlite")
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--db", type=Path, default=DEFAULT_DB)
+    p.add_argument("--persons", type=int, default=100_000)
+    p.add_argument("--contacts", type=int, default=1_000_000)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--max-ratio", type=float, default=1.2)
+    return p.parse_args(argv)
+
+
+def ensure_db(args: argparse.Namespace) -> None:
+    if args.db.exists():
+        return
+    import generate_large
+
+    generate_large.main(["--persons", str(args.persons), "--contacts", str(args.contacts),
+                         "--out", str(args.db), "--no-analyze"])
+
+
+def app_export(ws, target: Path) -> int:
+    from kuemmerer.exports import xlsx
+    from kuemmerer.services import exports
+
+    with ws.uow(read_only=True) as uow:
+        return xlsx.save_table(target, exports.list_export(uow, "persons"))
+
+
+def raw_openpyxl(header: tuple[str, ...], rows: list[tuple], target: Path) -> int:
+    """The floor: openpyxl write_only writing the same cells, nothing else."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Personen")
+    bold = []
+    for title in header:
+        cell = WriteOnlyCell(ws, title)
+        cell.font = Font(bold=True)
+        bold.append(cell)
+    ws.append(bold)
+    for name, district, band, last, open_requests in rows:
+        day = None
+        if last is not None:
+            day = WriteOnlyCell(ws, last)
+            day.number_format = "DD.MM.YYYY"
+        ws.append([name, district, band, day, open_requests])
+    wb.save(target)
+    return len(rows)
+
+
+def read_back(path: Path) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    out = [tuple(c.date() if isinstance(c, dt.datetime) else c for c in row) for row in wb.active.iter_rows(values_only=True)]
+    wb.close()
+    return out
+
+
+def main(argv=None) -> float:
+    args = parse_args(argv)
+    ensure_db(args)
+    from kuemmerer.services import exports
+    from kuemmerer.services.workspace import open_workspace
+
+    ws = open_workspace(args.db)
+    try:
+        with ws.uow(read_only=True) as uow:
+            export = exports.list_export(uow, "persons")
+            header = tuple(c.title for c in export.columns)
+            rows = export.rows()
+        with tempfile.TemporaryDirectory() as folder:
+            app_file, raw_file = Path(folder) / "app.xlsx", Path(folder) / "raw.xlsx"
+            app_export(ws, app_file)
+            raw_openpyxl(header, rows, raw_file)
+            if read_back(app_file) != read_back(raw_file):
+                sys.exit("the two files do not hold the same cells")
+            app_times, raw_times = [], []
+            for _ in range(args.repeat):
+                t = time.perf_counter()
+                raw_openpyxl(header, rows, raw_file)
+                raw_times.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                app_export(ws, app_file)
+                app_times.append(time.perf_counter() - t)
+    finally:
+        ws.close()
+    app, raw = pystats.median(app_times), pystats.median(raw_times)
+    ratio = app / raw
+    print(f"{len(rows):,} persons: export {app:.2f} s, raw openpyxl write_only {raw:.2f} s, ratio {ratio:.2f} "
+          f"(limit {args.max_ratio})")
+    if ratio > args.max_ratio:
+        sys.exit(1)
+    return ratio
+
+
+if __name__ == "__main__":
+    main()

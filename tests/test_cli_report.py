@@ -1,0 +1,116 @@
+"""``kuemmerer-cli report``: the Sachbericht as a file, archived; bad input exits 2 with one
+German line and leaves no file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import errno
+import hashlib
+import shutil
+
+import pytest
+
+from kuemmerer import cli, cli_report
+from kuemmerer.services import archive, demo, workspace
+
+YEAR = 2025
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """``cli.main`` with the report command (registered here until cli.py does it)."""
+    if "report" not in cli.COMMANDS:
+        original = cli.build_parser
+
+        def build_parser():
+            parser = original()
+            sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+            cli_report.add_parser(sub, cli._date)
+            return parser
+
+        monkeypatch.setattr(cli, "build_parser", build_parser)
+        monkeypatch.setitem(cli.COMMANDS, "report", cli_report.run)
+    return cli.main
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "k.sqlite"
+    ws = workspace.open_workspace(path)
+    with ws.uow() as uow:
+        demo.generate(uow, years=1, seed=2, today=dt.date(YEAR, 12, 31))
+    ws.close()
+    return path
+
+
+@pytest.fixture
+def db(template, tmp_path):
+    path = tmp_path / "k.sqlite"
+    shutil.copyfile(template, path)
+    return path
+
+
+def archived(db):
+    ws = workspace.open_workspace(db)
+    try:
+        with ws.uow(read_only=True) as uow:
+            return archive.list_reports(uow)
+    finally:
+        ws.close()
+
+
+def test_report_writes_and_archives_the_pdf(run, db, tmp_path, capsys):
+    out = tmp_path / "bericht.pdf"
+    assert run(["--db", str(db), "report", "--year", str(YEAR), "--suppress-below", "5", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    [report] = archived(db)
+    assert report.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert (report.period.label, report.suppress_below, report.file_name) == ("2025", 5, "Sachbericht_2025.pdf")
+    assert "Gespeichert:" in capsys.readouterr().out
+    half = tmp_path / "h1.pdf"
+    assert run(["--db", str(db), "report", "--from", "1.1.2025", "--to", "30.6.2025", "--out", str(half)]) == 0
+    assert archived(db)[0].period.label == "1. Halbjahr 2025" and archived(db)[0].suppress_below is None
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--year", "1800"], "--year 1800"),
+    (["--year", "zwanzig"], "Jahreszahl"),
+    (["--year", str(YEAR), "--from", "1.1.2025"], "entweder --year"),
+    (["--from", "1.1.2025"], "--from und --to"),
+    ([], "Zeitraum"),
+    (["--from", "1.7.2025", "--to", "1.1.2025"], "--to liegt vor --from"),
+    (["--year", str(YEAR), "--suppress-below", "0"], "1 bis 100"),
+    (["--year", str(YEAR), "--suppress-below", "101"], "1 bis 100"),
+    (["--year", str(YEAR), "--suppress-below", "fünf"], "1 bis 100"),
+])
+def test_bad_input_exits_2_and_writes_nothing(run, db, tmp_path, capsys, args, words):
+    out = tmp_path / "bericht.pdf"
+    assert run(["--db", str(db), "report", *args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith("Fehler:") and words in err
+    assert not out.exists() and list(tmp_path.glob("bericht*")) == []
+    assert archived(db) == []
+
+
+def test_unwritable_targets_exit_2(run, db, tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "ordner"
+    folder.mkdir()
+    for target, words in ((folder, "ist ein Ordner"), (tmp_path / "fehlt" / "b.pdf", "gibt es nicht"),
+                          (tmp_path / ("x" * 300 + ".pdf"), "zu lang")):
+        assert run(["--db", str(db), "report", "--year", str(YEAR), "--out", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and words in err, err
+    assert list(folder.iterdir()) == []
+
+    from kuemmerer.exports import documents
+
+    def disk_full(content, target):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(documents, "save_file", disk_full)
+    out = tmp_path / "voll.pdf"
+    assert run(["--db", str(db), "report", "--year", str(YEAR), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Der Datenträger ist voll" in err and "No space" not in err
+    assert not out.exists() and archived(db) == []
