@@ -5,12 +5,13 @@ openpyxl ``write_only`` writing the same cells, in the same run.
         [--repeat 3] [--max-ratio 1.2]
 
 If the database does not exist it is generated first with ``generate_large.py``. The app side
-runs as the window does: ``services.exports.list_export`` (rows paged from SQL, 2,000 a page)
-into ``exports.xlsx.save_table`` (escaping, widths, a defined table, temporary name, fsync,
-rename). The reference side gets the same rows already in memory (not timed) and writes the
-same cells (header, text, dates as "DD.MM.YYYY", integers) with plain openpyxl ``write_only``
-and ``Workbook.save``. Both files are checked to hold the same values first. Prints the
-medians and their ratio; exits 1 if the ratio is above ``--max-ratio``.
+runs as the window does: ``services.exports.list_export`` (rows streamed from one SQL
+statement, 2,000 a page) into ``exports.xlsx.save_table`` (escaping, widths, a defined table,
+temporary name, fsync, rename). The reference side gets the same rows already in memory (not
+timed) and writes the same cells (bold header, text, dates as "DD.MM.YYYY", integers) with
+plain openpyxl ``write_only`` and ``Workbook.save``. Both files are checked first to hold the
+same cells (value, number format, bold). Prints the medians and their ratio; exits 1 if the
+ratio is above ``--max-ratio``.
 """
 
 from __future__ import annotations
@@ -80,10 +81,13 @@ def raw_openpyxl(header: tuple[str, ...], rows: list[tuple], target: Path) -> in
 
 
 def read_back(path: Path) -> list[tuple]:
+    """Every cell as (value, number format, bold): the two files must agree in all three."""
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True)
-    out = [tuple(c.date() if isinstance(c, dt.datetime) else c for c in row) for row in wb.active.iter_rows(values_only=True)]
+    out = [tuple((c.value.date() if isinstance(c.value, dt.datetime) else c.value, c.number_format, bool(c.font.b))
+                 for c in row if c.value is not None)
+           for row in wb.active.iter_rows()]
     wb.close()
     return out
 

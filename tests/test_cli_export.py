@@ -8,32 +8,25 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 
 import openpyxl
 import pytest
 
 from kuemmerer import cli
-from kuemmerer.services import archive, demo, listing, workspace
+from kuemmerer.services import archive, listing, workspace
+from tests.demo_data import copy_of, demo_template
 
 YEAR = 2025
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "k.sqlite"
-    ws = workspace.open_workspace(path)
-    with ws.uow() as uow:
-        demo.generate(uow, years=1, seed=5, today=dt.date(YEAR, 12, 31))
-    ws.close()
-    return path
+    return demo_template(tmp_path_factory, years=1, seed=5, today=dt.date(YEAR, 12, 31))
 
 
 @pytest.fixture
 def db(template, tmp_path):
-    path = tmp_path / "k.sqlite"
-    shutil.copyfile(template, path)
-    return path
+    return copy_of(template, tmp_path)
 
 
 def run(db, *args: str) -> int:

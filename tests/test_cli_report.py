@@ -3,52 +3,32 @@ German line and leaves no file."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import errno
 import hashlib
-import shutil
 
 import pytest
 
-from kuemmerer import cli, cli_report
-from kuemmerer.services import archive, demo, workspace
+from kuemmerer import cli
+from kuemmerer.services import archive, workspace
+from tests.demo_data import copy_of, demo_template
 
 YEAR = 2025
 
 
 @pytest.fixture
-def run(monkeypatch):
-    """``cli.main`` with the report command (registered here until cli.py does it)."""
-    if "report" not in cli.COMMANDS:
-        original = cli.build_parser
-
-        def build_parser():
-            parser = original()
-            sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-            cli_report.add_parser(sub, cli._date)
-            return parser
-
-        monkeypatch.setattr(cli, "build_parser", build_parser)
-        monkeypatch.setitem(cli.COMMANDS, "report", cli_report.run)
+def run():
     return cli.main
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "k.sqlite"
-    ws = workspace.open_workspace(path)
-    with ws.uow() as uow:
-        demo.generate(uow, years=1, seed=2, today=dt.date(YEAR, 12, 31))
-    ws.close()
-    return path
+    return demo_template(tmp_path_factory, years=1, seed=2, today=dt.date(YEAR, 12, 31))
 
 
 @pytest.fixture
 def db(template, tmp_path):
-    path = tmp_path / "k.sqlite"
-    shutil.copyfile(template, path)
-    return path
+    return copy_of(template, tmp_path)
 
 
 def archived(db):

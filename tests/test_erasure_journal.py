@@ -17,19 +17,14 @@ from kuemmerer.db import erasure_journal
 from kuemmerer.db.engine import checkpoint_pending
 from kuemmerer.services import erasures, maintenance, persons, requests, volunteers
 from kuemmerer.services.workspace import open_workspace
+from tests.demo_data import last_names
 from tests.gui_helpers import open_window
 
 DAY = dt.date(2026, 3, 2)
 MARKER = "Zyxwvutsrq"  # a synthetic name, easy to find in the file's bytes
 
 
-def _person_names(path: Path) -> list[str]:
-    ws = open_workspace(path, create=False)
-    try:
-        with ws.uow(read_only=True) as uow:
-            return sorted(p.last_name for p in persons.list_persons(uow))
-    finally:
-        ws.close()
+_person_names = last_names
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ and sort), a cancel leaves the old file untouched, and the Jahresstatistik is ar
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import tempfile
 
 import openpyxl
@@ -12,13 +11,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from kuemmerer.domain.periods import Period
-from kuemmerer.services import archive, demo, lists, persons, workspace
+from kuemmerer.services import archive, lists, persons, workspace
 from kuemmerer.ui import export_actions
 from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.pages.partners import PartnersPage
 from kuemmerer.ui.pages.persons import PersonsPage
 from kuemmerer.ui.pages.referrals import ReferralsPage
 from kuemmerer.ui.pages.requests import RequestsPage
+from tests.demo_data import copy_of, demo_template
 from tests.gui_helpers import choose, click
 
 pytestmark = [pytest.mark.gui]
@@ -28,19 +28,12 @@ YEAR = 2025
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "k.sqlite"
-    ws = workspace.open_workspace(path)
-    with ws.uow() as uow:
-        demo.generate(uow, years=1, seed=7, today=dt.date(YEAR, 12, 31))
-    ws.close()
-    return path
+    return demo_template(tmp_path_factory, years=1, seed=7, today=dt.date(YEAR, 12, 31))
 
 
 @pytest.fixture
 def ctx(template, tmp_path):
-    path = tmp_path / "k.sqlite"
-    shutil.copyfile(template, path)
-    w = workspace.open_workspace(path)
+    w = workspace.open_workspace(copy_of(template, tmp_path))
     yield AppContext(w)
     w.close()
 

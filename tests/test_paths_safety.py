@@ -13,17 +13,12 @@ from kuemmerer.instance_lock import InstanceLock
 from kuemmerer.paths import resolve_db_path
 from kuemmerer.services import maintenance, persons
 from kuemmerer.services.workspace import open_workspace
+from tests.demo_data import last_names
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="symlinks need extra rights on Windows")
 
 
-def names(db_path) -> list[str]:
-    ws = open_workspace(db_path, create=False)
-    try:
-        with ws.uow(read_only=True) as uow:
-            return sorted(p.last_name for p in persons.list_persons(uow))
-    finally:
-        ws.close()
+names = last_names
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from kuemmerer.db import backup
 from kuemmerer.domain.errors import DatabaseDamaged, MigrationBlocked
 from kuemmerer.services import maintenance, persons
 from kuemmerer.services.workspace import backup_dir_for, open_workspace
+from tests.demo_data import last_names
 
 REVISIONS = Path(__file__).parent / "data" / "revisions"
 
@@ -68,13 +69,7 @@ def damaged_with_backup(db: Path, how: str) -> Path:
     return taken.path
 
 
-def names(db: Path) -> list[str]:
-    ws = open_workspace(db, create=False)
-    try:
-        with ws.uow(read_only=True) as uow:
-            return sorted(p.last_name for p in persons.list_persons(uow))
-    finally:
-        ws.close()
+names = last_names
 
 
 @pytest.mark.parametrize("how", DAMAGE)

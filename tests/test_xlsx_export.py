@@ -23,7 +23,8 @@ from kuemmerer.domain.enums import ReportKind
 from kuemmerer.domain.errors import ValidationError
 from kuemmerer.domain.periods import Period
 from kuemmerer.exports import xlsx
-from kuemmerer.services import archive, demo, exports, listing, lists, persons, requests, workspace
+from kuemmerer.services import archive, exports, listing, lists, persons, requests, workspace
+from tests.demo_data import copy_of, demo_template
 
 YEAR = 2025
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -37,19 +38,12 @@ PERIODS = [
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "k.sqlite"
-    ws = workspace.open_workspace(path)
-    with ws.uow() as uow:
-        demo.generate(uow, years=2, seed=3, today=dt.date(YEAR + 1, 3, 31))
-    ws.close()
-    return path
+    return demo_template(tmp_path_factory, years=2, seed=3, today=dt.date(YEAR + 1, 3, 31))
 
 
 @pytest.fixture
 def db(template, tmp_path):
-    path = tmp_path / "k.sqlite"
-    shutil.copyfile(template, path)
-    return path
+    return copy_of(template, tmp_path)
 
 
 @pytest.fixture
@@ -228,6 +222,51 @@ def test_person_list_is_a_real_table_with_the_rows_of_the_list(demo_ws, tmp_path
     widths = [ws.column_dimensions[c].width for c in "ABCDE"]
     assert all(6 <= w <= 60 for w in widths) and widths[0] > 12  # names are wider than the default
     assert re.fullmatch(r"Personen_\d{4}-\d\d-\d\d\.xlsx", export.file_name)
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["auf", "ab"])
+@pytest.mark.parametrize("sort", ["name", "district", "age", "last_contact", "open_requests"])
+def test_person_export_has_the_rows_and_order_of_the_list_for_every_sort(demo_ws, sort, descending):
+    """The export streams the persons from its own statement: its rows and order must be the
+    list's, for every sort, with and without a filter."""
+    with demo_ws.uow(read_only=True) as uow:
+        district = lists.list_districts(uow)[1].id
+        for query in (listing.PersonQuery(sort=sort, descending=descending),
+                      listing.PersonQuery(district_id=district, sort=sort, descending=descending),
+                      listing.PersonQuery(district_id=listing.UNKNOWN_DISTRICT, sort=sort, descending=descending),
+                      listing.PersonQuery(search="a", sort=sort, descending=descending)):
+            shown = listing.person_page(uow, query, 0, 100_000, dt.date(YEAR + 1, 3, 31))
+            exported = exports.list_export(uow, "persons", query, today=dt.date(YEAR + 1, 3, 31), page_size=10).rows()
+            assert exported == [(p.name, p.district or "unbekannt", p.age_band, p.last_contact, p.open_requests)
+                                for p in shown]
+            assert len(shown) > 10  # several pages
+    assert len({r[3] for r in exported}) > 10 and len({r[4] for r in exported}) > 1  # the sorts have something to sort
+
+
+def test_cells_of_several_date_and_formula_columns_keep_their_own_values(tmp_path):
+    """Styled cells are reused column by column: each row and column still holds its own value."""
+    class Source:
+        sheet_title = table_name = "Mehrfach"
+        columns = (exports.ExportColumn("Von", "date"), exports.ExportColumn("Bis", "date"),
+                   exports.ExportColumn("Zeit", "datetime"), exports.ExportColumn("A"), exports.ExportColumn("B"),
+                   exports.ExportColumn("Zahl", "int"))
+        total = 40
+
+        def pages(self):
+            for start in range(0, 40, 7):
+                yield [(dt.date(YEAR, 1, 1) + dt.timedelta(n), dt.date(YEAR, 6, 1) + dt.timedelta(n),
+                        dt.datetime(YEAR, 2, 1, 8, 30) + dt.timedelta(hours=n), f"=A{n}", f"-{n}", True if n == 3 else n)
+                       for n in range(start, min(start + 7, 40))]
+
+    assert xlsx.save_table(tmp_path / "m.xlsx", Source()) == 40
+    ws = openpyxl.load_workbook(tmp_path / "m.xlsx")["Mehrfach"]
+    rows = list(ws.iter_rows(min_row=2))
+    assert [[c.value for c in r] for r in rows] == [
+        [dt.datetime(YEAR, 1, 1) + dt.timedelta(n), dt.datetime(YEAR, 6, 1) + dt.timedelta(n),
+         dt.datetime(YEAR, 2, 1, 8, 30) + dt.timedelta(hours=n), f"=A{n}", f"-{n}", 1 if n == 3 else n]
+        for n in range(40)]
+    assert {(c.number_format, c.data_type, c.quotePrefix) for r in rows for c in r[:5]} == {
+        ("DD.MM.YYYY", "d", False), ("DD.MM.YYYY HH:MM", "d", False), ("General", "s", True)}
 
 
 def add_contact_with(ws, note: str, last_name: str = "Formelfrau"):

@@ -5,12 +5,12 @@ what the first does), and the whole Personen list streamed from one statement.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
-from .listing import _last_contact, _open_requests, _person_filter, search_condition
+from .listing import _last_contact, _open_requests, _person_filter, person_order, search_condition
 from .models import Category, Contact, District, Person, Request
 
 
@@ -47,26 +47,14 @@ def contact_rows(session: OrmSession, start: dt.date, end: dt.date, search: str 
 
 
 def person_rows(session: OrmSession, *, search: str = "", district_id: int | None = None, sort: str = "name",
-                descending: bool = False, batch: int = 2000) -> Iterator[Sequence]:
+                descending: bool = False, batch: int = 2000) -> Generator[Sequence, None, None]:
     """Every person of the Personen list for this filter, in exactly the list's order
     (``listing.person_rows``), as batches of ``batch`` rows (last_name, first_name,
     birth_date, district, last_contact, open_requests) from one statement: no OFFSET paging,
     no ORM rows. Iterate it while the session is open; closing the iterator ends the read."""
-    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
     last_contact = _last_contact().label("last_contact")
     open_requests = _open_requests().label("open_requests")
-    name_order = [Person.sort_name, Person.id]
-    if sort == "district":
-        order = [District.name.is_(None), direction(District.sort_order), direction(District.name), *name_order]
-    elif sort == "age":  # age ascending = birth date descending; unknown last
-        order = [Person.birth_date.is_(None), (Person.birth_date.asc() if descending else Person.birth_date.desc()),
-                 *name_order]
-    elif sort == "last_contact":
-        order = [direction(last_contact).nulls_last(), *name_order]
-    elif sort == "open_requests":
-        order = [direction(open_requests), *name_order]
-    else:
-        order = [direction(Person.sort_name), direction(Person.id)]
+    order = person_order(sort, descending, last_contact, open_requests)
     stmt = _person_filter(select(Person.last_name, Person.first_name, Person.birth_date,
                                  District.name.label("district"), last_contact, open_requests)
                           .outerjoin(District, District.id == Person.district_id), search, district_id)

@@ -95,24 +95,30 @@ def person_count(session: OrmSession, *, search: str = "", district_id: int | No
 PERSON_SORTS = ("name", "district", "age", "last_contact", "open_requests")
 
 
+def person_order(sort: str, descending: bool, last_contact, open_requests) -> list:
+    """The ORDER BY of the Personen list (one of PERSON_SORTS; the district sort needs
+    ``districts`` joined); ties go by German name order, then id. Shared with the export."""
+    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
+    name_order = [Person.sort_name, Person.id]
+    if sort == "district":
+        return [District.name.is_(None), direction(District.sort_order), direction(District.name), *name_order]
+    if sort == "age":  # age ascending = birth date descending; unknown last
+        return [Person.birth_date.is_(None), (Person.birth_date.asc() if descending else Person.birth_date.desc()),
+                *name_order]
+    if sort == "last_contact":
+        return [direction(last_contact).nulls_last(), *name_order]
+    if sort == "open_requests":
+        return [direction(open_requests), *name_order]
+    return [direction(Person.sort_name), direction(Person.id)]
+
+
 def person_rows(session: OrmSession, *, search: str = "", district_id: int | None = None,
                 sort: str = "name", descending: bool = False, offset: int = 0,
                 limit: int = 200) -> Sequence:
-    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
-    name_order = [Person.sort_name, Person.id]
     ids = select(Person.id)
     if sort == "district":
         ids = ids.outerjoin(District, District.id == Person.district_id)
-        order = [District.name.is_(None), direction(District.sort_order), direction(District.name), *name_order]
-    elif sort == "age":  # age ascending = birth date descending; unknown last
-        order = [Person.birth_date.is_(None), (Person.birth_date.asc() if descending else Person.birth_date.desc()),
-                 *name_order]
-    elif sort == "last_contact":
-        order = [direction(_last_contact()).nulls_last(), *name_order]
-    elif sort == "open_requests":
-        order = [direction(_open_requests()), *name_order]
-    else:
-        order = [direction(Person.sort_name), direction(Person.id)]
+    order = person_order(sort, descending, _last_contact(), _open_requests())
     # 1) the ids of the page, with only what filter and order need: OFFSET then skips index
     #    entries instead of joined rows with computed figures
     page = _person_filter(ids, search, district_id).order_by(*order).offset(offset).limit(limit).subquery("page")

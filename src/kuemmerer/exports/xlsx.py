@@ -25,7 +25,6 @@ import shutil
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from copy import copy
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -102,7 +101,12 @@ def clean_text(text: str) -> str:
 
 
 class _Cells:
-    """Makes the cells of one write-only sheet; one style object per kind, copied per cell."""
+    """Makes the cells of one write-only sheet.
+
+    Most values go in as they are; only a date (number format) or text that looks like a
+    formula (quote prefix) needs a styled cell. A write-only sheet writes each row out before
+    ``append`` returns, so every column reuses its own few styled cells: a styled value costs
+    setting one attribute, not a new ``Cell`` with its own style array."""
 
     def __init__(self, ws) -> None:
         self.ws = ws
@@ -121,49 +125,76 @@ class _Cells:
             cell.font = Font(bold=True)
         return cell._style
 
-    def _styled(self, style, value, data_type: str) -> Cell:
-        cell = Cell(self.ws, 1, 1, style_array=copy(style))  # row/column are set when appended
-        # the value is ours and already checked: set it without openpyxl guessing its type
-        # (a string beginning with "=" would become a formula)
-        cell._value = value
+    def _cell(self, style, data_type: str) -> Cell:
+        cell = Cell(self.ws, 1, 1, style_array=style)  # a copy of the style; row/column are set when appended
+        # values are ours and already checked: they are set as ``_value`` without openpyxl
+        # guessing their type (a string beginning with "=" would become a formula)
         cell.data_type = data_type
         return cell
 
     def header(self, title: str) -> Cell:
-        return self._styled(self._bold, clean_text(title), "s")
+        cell = self._cell(self._bold, "s")
+        cell._value = clean_text(title)
+        return cell
 
-    def text(self, value: Any) -> Any:
-        if value.__class__ is str and value.isprintable() and len(value) <= MAX_CELL_TEXT \
-                and not value.startswith(FORMULA_STARTS):
-            return value or None  # the common case, quickly
-        if value is None:
-            return None
-        text = clean_text(str(value))
-        if not text:
-            return None
-        if text.startswith(FORMULA_STARTS):
-            return self._styled(self._quoted, text, "s")
+    def _text(self) -> Callable[[Any], Any]:
+        quoted = self._cell(self._quoted, "s")
+
+        def text(value: Any) -> Any:
+            if value.__class__ is str and value.isprintable() and len(value) <= MAX_CELL_TEXT \
+                    and not value.startswith(FORMULA_STARTS):
+                return value or None  # the common case, quickly
+            if value is None:
+                return None
+            text = clean_text(str(value))
+            if not text:
+                return None
+            if text.startswith(FORMULA_STARTS):
+                quoted._value = text
+                return quoted
+            return text
         return text
 
-    def date(self, value: Any) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, dt.datetime):
-            return self._styled(self._datetime, value.replace(tzinfo=None), "d")
-        if isinstance(value, dt.date):
-            return self._styled(self._date, value, "d")
-        return self.text(value)
+    def _date_or_time(self) -> Callable[[Any], Any]:
+        day_cell, time_cell, text = self._cell(self._date, "d"), self._cell(self._datetime, "d"), self._text()
+        date_class, datetime_class = dt.date, dt.datetime
 
-    def number(self, value: Any) -> Any:
-        if value is None or isinstance(value, bool):
-            return None if value is None else int(value)
-        if isinstance(value, int | float):
-            return value
-        return self.text(value)
+        def date(value: Any) -> Any:
+            if value is None:
+                return None
+            kind = value.__class__
+            if kind is date_class:  # the common case, quickly
+                day_cell._value = value
+                return day_cell
+            if isinstance(value, datetime_class):
+                time_cell._value = value.replace(tzinfo=None)
+                return time_cell
+            if isinstance(value, date_class):
+                day_cell._value = value
+                return day_cell
+            return text(value)
+        return date
+
+    def _number(self) -> Callable[[Any], Any]:
+        text = self._text()
+
+        def number(value: Any) -> Any:
+            kind = value.__class__
+            if kind is int or kind is float or value is None:  # the common case, quickly
+                return value
+            if isinstance(value, bool):
+                return int(value)
+            if isinstance(value, int | float):
+                return value
+            return text(value)
+        return number
 
     def converters(self, columns: Sequence[ColumnLike]) -> list[Callable[[Any], Any]]:
-        by_kind = {TEXT: self.text, DATE: self.date, DATETIME: self.date, INT: self.number, NUMBER: self.number}
-        return [by_kind.get(c.kind, self.text) for c in columns]
+        """One converter per column, each with its own cells (two date columns in one row
+        must not share a cell)."""
+        by_kind = {TEXT: self._text, DATE: self._date_or_time, DATETIME: self._date_or_time, INT: self._number,
+                   NUMBER: self._number}
+        return [by_kind.get(c.kind, self._text)() for c in columns]
 
 
 def _shown_width(value: Any, kind: str) -> int:

@@ -56,6 +56,27 @@ _DATE_HINTS = {
 }
 
 
+class LazyReloadWidget(QWidget):
+    """A tab that follows change notices only while she can see it: visible, it reloads at
+    once; hidden, it notes that it is stale and reloads when shown again."""
+
+    _stale = False
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def _data_changed(self, _what: str) -> None:
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+
 class DateField(QWidget):
     """A date typed as Germans type it (``16.12.2026``, ``16.12.``, ``12.03.55``, ``heute``,
     ``+14``: see ``domain.dates``) or picked from a calendar; may stay empty.

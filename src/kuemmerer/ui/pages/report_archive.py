@@ -37,7 +37,7 @@ from ..errors import report_error
 from ..formatting import number_de
 from ..models import Column, RowsModel
 from ..printing import a4_printer, paint_pdf, preview_dialog
-from ..widgets import ErrorLine, notice_label
+from ..widgets import ErrorLine, LazyReloadWidget, notice_label
 from .tables import table_view
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def ask_reprint_path(parent: QWidget | None, report: ArchivedReport) -> Path | N
     return target if target.suffix.lower() == suffix.lower() else target.with_name(target.name + suffix)
 
 
-class ArchiveTab(QWidget):
+class ArchiveTab(LazyReloadWidget):
     """The archive of issued reports. ``set_period(period)``: the page's current period,
     used by "nur dieser Zeitraum"."""
 
@@ -233,17 +233,6 @@ class ArchiveTab(QWidget):
             b.setToolTip(NO_PRINT_XLSX if report is not None and not report.is_pdf else
                          "Den archivierten Bericht unverändert " + ("ansehen" if b is self.preview_button else "drucken"))
         self.show_differences()
-
-    def _data_changed(self, _what: str) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
 
     # ------------------------------------------------------------------ differences
 

@@ -30,6 +30,7 @@ from kuemmerer.services.trends import Dimension, Measure, TrendRow, TrendTable
 from ..context import AppContext
 from ..errors import report_error
 from ..formatting import number_de
+from ..widgets import LazyReloadWidget
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -128,7 +129,7 @@ class TrendModel(QAbstractTableModel):
         return None
 
 
-class TrendsTab(QWidget):
+class TrendsTab(LazyReloadWidget):
     """Entwicklung. ``set_period`` is accepted but not used: the table always shows the
     last 24 months up to today."""
 
@@ -248,14 +249,6 @@ class TrendsTab(QWidget):
         bar = self.view.horizontalScrollBar()
         bar.setValue(bar.maximum())
 
-    def _data_changed(self, _what: str) -> None:
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if self._stale:
-            self.reload()
         QTimer.singleShot(0, self.show_latest)
