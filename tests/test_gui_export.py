@@ -155,3 +155,24 @@ def archive_bytes(ctx, report_id: int) -> bytes:
 def test_no_file_chosen_no_export(qtbot, ctx, monkeypatch):
     monkeypatch.setattr(export_actions, "ask_path", lambda parent, title, suggested: None)
     assert export_actions.export_list(None, ctx, "persons", None) is None
+
+
+def test_contacts_of_the_reports_period_export_from_berichte(qtbot, ctx, saved):
+    """Kontakte have no list page: Berichte exports those of the chosen period."""
+    from kuemmerer.domain.periods import Period
+    from kuemmerer.services import statistics
+    from kuemmerer.ui.pages.reports import ReportsPage
+
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.set_period(Period.quarter(YEAR, 2))
+    assert page.wait_idle()
+    click(qtbot, page.contacts_button)
+    title, _text = wait_for_notice(qtbot, saved)
+    assert title == "Exportiert"
+    assert saved["asked"] == [f"Kontakte_{YEAR}-Q2.xlsx"]
+    with ctx.uow(read_only=True) as uow:
+        expected = statistics.compute(uow, dt.date(YEAR, 4, 1), dt.date(YEAR, 6, 30)).contacts
+    rows = exported(saved["target"])[1:]
+    assert expected > 5 and len(rows) == expected
+    assert all(dt.date(YEAR, 4, 1) <= r[0].date() <= dt.date(YEAR, 6, 30) for r in rows)

@@ -397,6 +397,9 @@ class ReportsPage(QWidget):
         self.export_button = QPushButton("Jahresstatistik (Excel)…")
         self.export_button.setToolTip("Die Zahlen des gewählten Zeitraums als Excel-Datei für Fördermittelgeber")
         self.export_button.clicked.connect(self.export_jahresstatistik)
+        self.contacts_button = QPushButton("Kontakte (Excel)…")
+        self.contacts_button.setToolTip("Alle Kontakte des gewählten Zeitraums als Excel-Tabelle (mit Namen: nur für Sie)")
+        self.contacts_button.clicked.connect(self.export_contacts)
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setMaximumWidth(180)
@@ -411,6 +414,7 @@ class ReportsPage(QWidget):
             w.hide()
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.export_button)
+        toolbar.addWidget(self.contacts_button)
         toolbar.addSpacing(16)
         toolbar.addWidget(self.busy_bar)
         toolbar.addWidget(self.busy_label)
@@ -486,6 +490,12 @@ class ReportsPage(QWidget):
     def export_jahresstatistik(self) -> None:
         actions = importlib.import_module("kuemmerer.ui.export_actions")  # slow (openpyxl): only when asked
         actions.export_jahresstatistik(self, self.ctx, self.period)
+
+    def export_contacts(self) -> None:
+        """The Kontakte list of the chosen period (it has no list page of its own)."""
+        actions = importlib.import_module("kuemmerer.ui.export_actions")
+        exports = importlib.import_module("kuemmerer.services.exports")
+        actions.export_list(self, self.ctx, "contacts", exports.ContactQuery(self.period))
 
     def show_drill(self, drill: Drill, value: int | float | None = None) -> DrillDialog:
         """Open the list of records behind a count (not modal: she can keep it open)."""
