@@ -86,6 +86,8 @@ BASELINES: dict[str, Callable[[Any], Call]] = {
     "partners.withdraw_consent": call(CONSENT, on=PAST),
     "persons.create_person": call(last_name="Muster", first_name="Anna", birth_date="01.02.1980"),
     "persons.update_person": call(Q, last_name="Beispiel"),
+    "retention.erase_due": call(ids=[P]),  # P is not due: nothing is erased
+    "retention.set_years": call(years=5),
     "reports.save_text": call(1, Period.year(2025), "Beratung im Stadtteilbüro"),
     "requests.create_contact": call(person_id=P, date=PAST, request_id=R),
     "requests.create_request": call(person_id=P, title="Miete", opened_on=PAST),

@@ -24,6 +24,7 @@ from kuemmerer.services import (
     persons,
     reports,
     requests,
+    retention,
     settings,
     volunteers,
 )
@@ -208,6 +209,9 @@ def hours(*items):
 
 
 REJECTED = [
+    pytest.param(C(retention.set_years, years=0), "years", id="retention-years-zero"),
+    pytest.param(C(retention.set_years, years="drei"), "years", id="retention-years-word"),
+    pytest.param(C(retention.erase_due, ids=[]), "ids", id="retention-erase-nothing"),
     pytest.param(C(reports.save_text, action_field_id=999999, period=Period.year(2025), text="x"),
                  "action_field_id", id="report-text-unknown-field"),
     pytest.param(C(reports.save_text, action_field_id=1, period=Period.year(2025), text="Bö\x00se"), "text",

@@ -149,9 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
     _add_export_parser(sub)
-    from kuemmerer import cli_report
+    from kuemmerer import cli_auskunft, cli_report
 
     cli_report.add_parser(sub, _date)
+    cli_auskunft.add_parser(sub, _record_id)
 
     ls = sub.add_parser("lists", help="Stadtgebiete, Themen oder Angebote anzeigen oder ergänzen")
     ls.add_argument("list_kind", choices=("districts", "categories", "services"), metavar="LISTE",
@@ -492,13 +493,20 @@ def _read_text_file(path: Path) -> str:
 
 COMMANDS = {"demo": cmd_demo, "referral-sheet": cmd_document, "consent-form": cmd_document, "check": cmd_check,
             "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore, "stats": cmd_stats, "lists": cmd_lists,
-            "export": cmd_export, "report": lambda args, db: _cli_report().run(args, db)}
+            "export": cmd_export, "report": lambda args, db: _cli_report().run(args, db),
+            "auskunft": lambda args, db: _cli_auskunft().run(args, db)}
 
 
 def _cli_report():
     from kuemmerer import cli_report
 
     return cli_report
+
+
+def _cli_auskunft():
+    from kuemmerer import cli_auskunft
+
+    return cli_auskunft
 
 
 def main(argv: Sequence[str] | None = None) -> int:

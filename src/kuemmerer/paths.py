@@ -113,11 +113,13 @@ def create_private_file(path: str | os.PathLike) -> None:
 
 def write_atomically(content: bytes, target: str | os.PathLike) -> None:
     """Write to a temporary name beside ``target``, sync, then rename: a half-written file
-    never replaces a good one, and a failure leaves no temporary file behind."""
+    never replaces a good one, and a failure leaves no temporary file behind. The file is
+    readable by her only (0600): what Kümmerer writes out holds residents' data."""
     target = Path(target)
     tmp = target.with_name(target.name + ".tmp")
     try:
-        with open(tmp, "wb") as f:
+        tmp.unlink(missing_ok=True)
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE), "wb") as f:
             f.write(content)
             f.flush()
             os.fsync(f.fileno())

@@ -19,7 +19,6 @@ from .validation import Form
 
 DEFAULTS: dict[str, Any] = {
     "referrals.follow_up_days": 14,
-    "retention.years_after_last_contact": 3,
     "counting.count_attendance": True,
     "counting.suppress_below": 5,
 }

@@ -9,7 +9,7 @@ from kuemmerer.db import listing as q
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import ContactKind
 
-from . import validation
+from . import retention, validation
 from .listing import display_name
 
 AGE_BUCKETS = (("bis 1 Woche", 7), ("1–4 Wochen", 28), ("1–3 Monate", 91), ("über 3 Monate", None))
@@ -63,6 +63,7 @@ class Dashboard:
     contacts_today: tuple[TodayContact, ...]
     anonymous_today: int
     next_meetings: tuple[UpcomingMeeting, ...]
+    retention_note: str | None = None  # Aufbewahrung, once a month (services.retention.reminder)
 
     @property
     def open_requests(self) -> int:
@@ -85,4 +86,5 @@ def dashboard(uow: UnitOfWork, today: dt.date | None = None) -> Dashboard:
                      for r in q.contacts_on(s, today))
     meetings = tuple(UpcomingMeeting(r.id, r.network, r.date, r.start_time, r.location, r.agenda)
                      for r in q.next_meetings(s, today))
-    return Dashboard(today, follow_ups, tuple(buckets.items()), contacts, q.anonymous_on(s, today), meetings)
+    return Dashboard(today, follow_ups, tuple(buckets.items()), contacts, q.anonymous_on(s, today), meetings,
+                     retention.reminder(uow, today))

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         today.open_person.connect(self.open_person)
         today.show_requests.connect(self.show_requests)
         today.quick_capture.connect(self.quick_capture)
+        today.show_retention.connect(self.show_retention)
         today.show_tallies.connect(self.show_tallies)
         self.tallies_window: TalliesWindow | None = None
         persons.open_request.connect(self.open_request)
@@ -217,6 +218,10 @@ class MainWindow(QMainWindow):
 
     def open_person(self, person_id: int, tab: int | None = None) -> None:
         self._show_page("Personen", PersonsPage).show_person(person_id, tab)
+
+    def show_retention(self) -> None:
+        """Heute's reminder: Einstellungen → Aufbewahrung."""
+        self._show_page("Einstellungen", SettingsPage).show_retention()
 
     def open_request(self, request_id: int) -> None:
         self._show_page("Anliegen", RequestsPage).show_request(request_id)

@@ -57,6 +57,10 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
     assert isinstance(settings_page, SettingsPage)
     settings_page.show_list("districts").view.selectRow(0)
     grab(window, "einstellungen-stadtgebiete")
+    settings_page.show_retention()
+    grab(window, "einstellungen-aufbewahrung")
+    settings_page.tabs.setCurrentWidget(settings_page.audit_log)
+    grab(window, "einstellungen-protokoll")
     settings_page.tabs.setCurrentIndex(0)
 
     reports = window.show_section("Berichte")

@@ -438,6 +438,7 @@ class PersonsPage(ListPage):
         menu.addAction("Kontakt erfassen…", self.new_contact)
         menu.addAction("Neues Anliegen…", self.new_request)
         menu.addAction("Vermitteln…", self.new_referral)
+        menu.addAction("Auskunft (Art. 15)…", self.auskunft_current)
         menu.addSeparator()
         menu.addAction("Löschen…", self.delete_current)
         menu.addSeparator()
@@ -448,6 +449,13 @@ class PersonsPage(ListPage):
         dialog = PersonDialog(self.ctx, parent=self)
         if dialog.exec() and dialog.saved:
             self.show_person(dialog.saved.id)
+
+    def auskunft_current(self):
+        """Everything stored about the selected person, to hand over (GDPR Art. 15)."""
+        from ..dialogs.auskunft import open_auskunft
+
+        o = self.detail.overview
+        return open_auskunft(self, self.ctx, o.person.id) if o is not None else None
 
     def edit_current(self) -> None:
         o = self.detail.overview

@@ -28,6 +28,8 @@ from ..dialogs.lists import CHANGED, WORDS, MergeDialog, NameDialog
 from ..formatting import number_de
 from ..models import ID_ROLE, Column, RowsModel
 from ..widgets import ErrorLine, FieldForm, text_edit
+from .audit_log import AuditLogTab
+from .retention import RetentionTab
 from .tables import table_view
 
 INACTIVE_COLOR = QColor("#777777")
@@ -376,6 +378,10 @@ class SettingsPage(QWidget):
         data_box.addWidget(self.info)
         data_box.addStretch(1)
         self.tabs.addTab(data_tab, "&Daten")
+        self.retention = RetentionTab(ctx)
+        self.tabs.addTab(self.retention, "A&ufbewahrung")
+        self.audit_log = AuditLogTab(ctx)
+        self.tabs.addTab(self.audit_log, "&Protokoll")
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Einstellungen</h2>"))
@@ -402,6 +408,9 @@ class SettingsPage(QWidget):
         ws = self.ctx.ws
         self.info.setText(f"<h3>Wo die Daten liegen</h3>Datenbank: {escape(str(ws.path))}<br>"
                           f"Sicherungen: {escape(str(ws.backup_dir))}<br>Anhänge: {escape(str(ws.files_dir))}")
+
+    def show_retention(self) -> None:
+        self.tabs.setCurrentWidget(self.retention)
 
     def show_list(self, kind: str) -> ListEditor:
         editor = self.editors[kind]

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kuemmerer.domain.errors import KuemmererError
-from kuemmerer.services import desk, requests, statistics
+from kuemmerer.services import desk, requests, retention, statistics
 from kuemmerer.services import today as today_service
 from kuemmerer.services.desk import Capture
 from kuemmerer.services.today import Dashboard
@@ -40,6 +40,7 @@ class TodayPage(QWidget):
     show_requests = Signal(str)  # follow-up filter
     quick_capture = Signal()
     show_tallies = Signal()
+    show_retention = Signal()  # "Aufbewahrung öffnen": the window shows Einstellungen › Aufbewahrung
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
@@ -142,9 +143,25 @@ class TodayPage(QWidget):
         self.backup_problem.setWordWrap(True)
         self.backup_problem.setStyleSheet("color: #b00020; border: 1px solid #b00020; padding: 6px;")
         self.backup_problem.hide()
+        self.retention_note = QLabel()  # once a month while residents are due (services.retention)
+        self.retention_note.setWordWrap(True)
+        self.retention_open = QPushButton("Aufbewahrung öffnen")
+        self.retention_open.clicked.connect(self.show_retention.emit)
+        self.retention_hide = QPushButton("Ausblenden")
+        self.retention_hide.setToolTip("Erst im nächsten Monat wieder erinnern")
+        self.retention_hide.clicked.connect(self.hide_retention_note)
+        self.retention_box = QWidget()
+        self.retention_box.setStyleSheet("QWidget#retention { border: 1px solid #0b5394; }")
+        self.retention_box.setObjectName("retention")
+        retention_row = QHBoxLayout(self.retention_box)
+        retention_row.addWidget(self.retention_note, 1)
+        retention_row.addWidget(self.retention_open)
+        retention_row.addWidget(self.retention_hide)
+        self.retention_box.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.backup_problem)
+        layout.addWidget(self.retention_box)
         layout.addLayout(grid, 1)
         ctx.changed.connect(lambda _w: self.reload())
         self.reload()
@@ -155,9 +172,17 @@ class TodayPage(QWidget):
             self.backup_problem.setText(f"<b>{escape(text)}</b> Erneut sichern: Datei → Sicherung erstellen.")
         self.backup_problem.setVisible(bool(text))
 
+    def hide_retention_note(self) -> None:
+        """Seen: no Aufbewahrung reminder until next month."""
+        with self.ctx.uow() as uow:
+            retention.mark_reminded(uow, self.ctx.today())
+        self.ctx.notify("retention")
+
     def reload(self) -> None:
         with self.ctx.uow(read_only=True) as uow:
             d = self.dashboard = today_service.dashboard(uow, self.ctx.today())
+        self.retention_note.setText(d.retention_note or "")
+        self.retention_box.setVisible(bool(d.retention_note))
         weekday = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")[d.today.weekday()]
         overdue = sum(1 for f in d.follow_ups if f.due_on < d.today)
         self.title.setText(f"<h2 style='margin:0'>Heute, {weekday}, {date_de(d.today)}</h2>"
