@@ -74,6 +74,7 @@ def test_retention_with_preview(qtbot, ws, residents, tab, monkeypatch, qtmodelt
 
     click_row(qtbot, tab.view, 1)  # Bergfeld
     click(qtbot, tab.preview_button)
+    qtbot.waitUntil(lambda: not tab.working, timeout=10_000)
     text = tab.preview_text.toPlainText()
     assert "Gelöscht würden: 1 Person, 2 Kontakte." in text
     assert "Statistik 2022 (abgeschlossen: wird vor dem Löschen eingefroren" in text
@@ -84,6 +85,7 @@ def test_retention_with_preview(qtbot, ws, residents, tab, monkeypatch, qtmodelt
     asked: list[str] = []
     monkeypatch.setattr(page, "confirm", lambda _p, title, text, yes, no="Abbrechen": asked.append(text) or True)
     click(qtbot, tab.erase_button)
+    qtbot.waitUntil(lambda: not tab.working, timeout=10_000)
     assert len(asked) == 1 and asked[0].startswith("1 Person mit 2 verknüpften Einträgen endgültig löschen?")
     assert tab.result.text() == "1 Person gelöscht."
     assert [row[0] for row in shown(tab)] == ["Altmann, Testa"]
@@ -98,6 +100,7 @@ def test_saying_no_erases_nothing(qtbot, ws, residents, tab, monkeypatch):
     monkeypatch.setattr(page, "confirm", lambda *_a, **_k: False)
     click(qtbot, tab.all_button)
     click(qtbot, tab.erase_button)
+    qtbot.waitUntil(lambda: not tab.working, timeout=10_000)
     assert tab.result.isHidden()
     assert len(shown(tab)) == 2
     with ws.uow(read_only=True) as uow:
@@ -121,6 +124,7 @@ def test_a_new_contact_after_listing_keeps_her(qtbot, ws, residents, tab, monkey
     with ws.uow() as uow:  # meanwhile, elsewhere: Altmann came by
         requests.create_contact(uow, person_id=residents["Altmann"], date=DAY)
     click(qtbot, tab.erase_button)
+    qtbot.waitUntil(lambda: not tab.working, timeout=10_000)
     assert tab.result.text() == "1 Person gelöscht."
     with ws.uow(read_only=True) as uow:
         assert sorted(p.last_name for p in persons.list_persons(uow)) == ["Altmann", "Cremer"]

@@ -48,6 +48,7 @@ class RetentionTab(LazyReloadWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.preview: Preview | None = None
+        self.working = False  # a preview or an erasure runs on a worker
         self._stale = True  # read when first shown
 
         self.rule_label = QLabel()
@@ -162,27 +163,49 @@ class RetentionTab(LazyReloadWidget):
                 self.reload()
 
     # -- preview and erasure -----------------------------------------------------------------
-    def _compute_preview(self) -> Preview | None:
+    def _in_background(self, label: str, work, done) -> None:
+        """Preview and erasure compute the statistics of every open year twice: on ten years
+        of data that takes seconds, so it runs on a worker with the busy dialog."""
+        from ..errors import report_error
+        from ..tasks import run_in_background
+
         self.error.hide()
-        try:
+        self.result.hide()
+        self.working = True
+
+        def finished(result) -> None:
+            self.working = False
+            done(result)
+
+        def failed(exc: BaseException) -> None:
+            self.working = False
+            if isinstance(exc, ValidationError):
+                self.error.say(" ".join(exc.errors.values()))
+            else:
+                report_error(self, exc)
+
+        self.job = run_in_background(self, label, work, finished, failed)
+
+    def _preview_work(self, ids: list[int]):
+        today = self.ctx.today()
+
+        def work() -> Preview:
             with self.ctx.uow() as uow:  # the "after" figures come from a rolled-back deletion
-                preview = retention.statistics_preview(uow, self.selected_ids(), self.ctx.today())
-        except ValidationError as exc:
-            self.error.say(" ".join(exc.errors.values()))
-            return None
+                return retention.statistics_preview(uow, ids, today)
+        return work
+
+    def _show(self, preview: Preview) -> None:
         self.preview = preview
         self.preview_text.setPlainText(preview.summary())
-        return preview
 
     def show_preview(self) -> None:
-        self.result.hide()
-        self._compute_preview()
+        self._in_background("Vorschau wird berechnet …", self._preview_work(self.selected_ids()), self._show)
 
     def erase(self) -> None:
-        self.result.hide()
-        preview = self._compute_preview()
-        if preview is None:
-            return
+        self._in_background("Vorschau wird berechnet …", self._preview_work(self.selected_ids()), self._ask_and_erase)
+
+    def _ask_and_erase(self, preview: Preview) -> None:
+        self._show(preview)
         if not preview.persons:
             self.error.say("Keine der ausgewählten Personen ist (noch) zur Löschung fällig.")
             return
@@ -194,12 +217,15 @@ class RetentionTab(LazyReloadWidget):
                 "Das lässt sich nicht rückgängig machen.")
         if not confirm(self, "Personen endgültig löschen?", text, f"{_persons(n)} löschen"):
             return
-        try:
+        ids, today = [p.id for p in preview.persons], self.ctx.today()
+
+        def work() -> int:
             with self.ctx.uow() as uow:
-                erased = retention.erase_due(uow, [p.id for p in preview.persons], self.ctx.today())
-        except ValidationError as exc:
-            self.error.say(" ".join(exc.errors.values()))
-            return
+                return retention.erase_due(uow, ids, today)
+
+        self._in_background("Personen werden gelöscht …", work, lambda erased: self._erased(n, erased))
+
+    def _erased(self, n: int, erased: int) -> None:
         kept = n - erased
         line = f"{_persons(erased)} gelöscht."
         if kept:
