@@ -111,6 +111,17 @@ def create_private_file(path: str | os.PathLike) -> None:
     os.close(fd)
 
 
+def fsync_dir(folder: str | os.PathLike) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows has no directory handles to sync)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_atomically(content: bytes, target: str | os.PathLike) -> None:
     """Write to a temporary name beside ``target``, sync, then rename: a half-written file
     never replaces a good one, and a failure leaves no temporary file behind. The file is

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kuemmerer.domain.errors import StorageError
-from kuemmerer.paths import create_private_file, private_dir, private_file, real_path, storage_problem
+from kuemmerer.paths import create_private_file, fsync_dir, private_dir, private_file, real_path, storage_problem
 
 from .integrity import check_connection, check_file
 
@@ -59,14 +59,6 @@ def list_backups(db_path: Path, backup_dir: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _snapshot(source: sqlite3.Connection, target: Path) -> None:
@@ -114,7 +106,7 @@ def create_backup(db_path: Path, backup_dir: Path, *, reason: str = REGULAR,
             os.fsync(fh.fileno())
         os.replace(tmp, final)
         tmp = None
-        _fsync_dir(backup_dir)
+        fsync_dir(backup_dir)
     except (OSError, sqlite3.Error, StorageError) as exc:
         if tmp is not None:
             with contextlib.suppress(OSError):
@@ -234,7 +226,7 @@ def restore_backup(db_path: Path, backup_file: Path, backup_dir: Path) -> Backup
         for suffix in ("-wal", "-shm"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)
         os.replace(tmp, db_path)
-        _fsync_dir(db_path.parent)
+        fsync_dir(db_path.parent)
     except (OSError, sqlite3.Error, StorageError) as exc:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)

@@ -55,6 +55,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kuemmerer.domain.errors import StorageError, ValidationError
+from kuemmerer.paths import fsync_dir
 
 SUFFIX = ".schluessel"
 FORMAT = "kuemmerer-schluessel"
@@ -340,14 +341,6 @@ def _unwrap_parsed(path: Path, parsed: _Parsed, password: str, field: str) -> by
 
 # ---------------------------------------------------------------------------------- atomic write
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def is_temp_file(path: Path | str, keyfile: Path | str) -> bool:
@@ -397,7 +390,7 @@ def _atomic_write(path: Path, data: bytes, *, overwrite: bool) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_dir(folder)
+    fsync_dir(folder)
 
 
 # ------------------------------------------------------------------------------------ public API
