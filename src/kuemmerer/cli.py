@@ -418,10 +418,7 @@ def cmd_export(args, db_path: Path) -> int:
             db = _open(db_path)
             try:
                 with db.uow() as uow:
-                    try:
-                        exports.save_jahresstatistik(uow, period, out, xlsx.jahresstatistik_bytes)
-                    except OSError as exc:
-                        raise KuemmererError(_os_message(exc, f"{out} konnte nicht gespeichert werden")) from None
+                    _saved(out, lambda: exports.save_jahresstatistik(uow, period, out, xlsx.jahresstatistik_bytes))
             finally:
                 db.close()
         print(f"Gespeichert: {out} (Jahresstatistik {period.label}, im Berichtsarchiv abgelegt).")
@@ -432,14 +429,19 @@ def cmd_export(args, db_path: Path) -> int:
     try:
         with db.uow(read_only=True) as uow:
             export = exports.list_export(uow, args.kind, query)
-            try:
-                rows = xlsx.save_table(out, export)
-            except OSError as exc:
-                raise KuemmererError(_os_message(exc, f"{out} konnte nicht gespeichert werden")) from None
+            rows = _saved(out, lambda: xlsx.save_table(out, export))
     finally:
         db.close()
     print(f"Gespeichert: {out} ({rows} {'Zeile' if rows == 1 else 'Zeilen'}).")
     return 0
+
+
+def _saved(out: Path, write):
+    """Run ``write`` (which saves to ``out``); a refusal of the file system becomes one German line."""
+    try:
+        return write()
+    except OSError as exc:
+        raise KuemmererError(_os_message(exc, f"{out} konnte nicht gespeichert werden")) from None
 
 
 def cmd_lists(args, db_path: Path) -> int:
