@@ -168,6 +168,15 @@ _BY_SQLITE = (("SQLITE_FULL", DISK_FULL), ("SQLITE_READONLY", READ_ONLY), ("SQLI
               ("SQLITE_IOERR", IO_ERROR))
 
 
+def _is_sqlite_error(exc: BaseException) -> bool:
+    """An error of either SQLite driver: the stdlib's or SQLCipher's (``sqlcipher3``, not
+    imported here: only ``db/`` talks to the drivers). SQLCipher's ``Connection.backup``
+    raises its errors without ``sqlite_errorname`` (a full disk is only "database or disk is
+    full"), so the driver is recognised by the exception's module."""
+    return (isinstance(exc, sqlite3.Error) or hasattr(exc, "sqlite_errorname")
+            or type(exc).__module__.split(".")[0] == "sqlcipher3")
+
+
 def storage_problem(exc: BaseException) -> str | None:
     """A German message that says what to do, if ``exc`` (or what it wraps: SQLAlchemy's
     ``orig``, a cause or context) is the disk refusing: full, read-only, no permission,
@@ -181,7 +190,7 @@ def storage_problem(exc: BaseException) -> str | None:
         seen.add(id(current))
         if isinstance(current, OSError) and current.errno in _BY_ERRNO:
             return _BY_ERRNO[current.errno]
-        if isinstance(current, sqlite3.Error):
+        if _is_sqlite_error(current):
             name = getattr(current, "sqlite_errorname", "") or ""
             for prefix, message in _BY_SQLITE:
                 if name.startswith(prefix):

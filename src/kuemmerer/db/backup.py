@@ -4,6 +4,11 @@ A backup never copies the file: SQLite's online backup API writes a consistent
 snapshot to a temporary name, the snapshot is reopened and checked, and only
 then renamed to its final ``.sqlite`` name. Backups are single files in
 rollback-journal mode, so they can be copied to a stick as they are.
+
+A backup of an encrypted database is encrypted with the same key, and the key file
+(wrapped with her password) is copied beside it as ``<backup>.schluessel``: a backup on a
+stick opens with her password, or with the Notfallcode alone. Plain backups from before
+encryption stay readable without a key (``key_for``).
 """
 
 from __future__ import annotations
@@ -14,20 +19,28 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 from kuemmerer.domain.errors import StorageError
-from kuemmerer.paths import create_private_file, fsync_dir, private_dir, private_file, real_path, storage_problem
+from kuemmerer.paths import (
+    create_private_file,
+    fsync_dir,
+    private_dir,
+    private_file,
+    real_path,
+    storage_problem,
+    write_atomically,
+)
 
+from . import cipher, keyfile
 from .integrity import check_connection, check_file
 
 log = logging.getLogger(__name__)
 
 REGULAR = "taeglich"
-SPECIAL_REASONS = ("vor-migration", "vor-wiederherstellung")
+SPECIAL_REASONS = ("vor-migration", "vor-wiederherstellung", "vor-verschluesselung")
 KEEP_SPECIAL = 3  # newest backups kept of each special reason
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[a-z-]+)\.sqlite$")
 
@@ -61,18 +74,38 @@ def list_backups(db_path: Path, backup_dir: Path) -> list[BackupInfo]:
 
 
 
-def _snapshot(source: sqlite3.Connection, target: Path) -> None:
-    """Write a consistent copy of ``source`` to the new file ``target`` (0600 from the start)."""
+def key_for(path: Path, key: bytes | None) -> bytes | None:
+    """The key to read the backup (or database) file ``path`` with: None for a plain file
+    (a backup from before encryption), else ``key``."""
+    return None if cipher.is_plain(Path(path)) else key
+
+
+def _snapshot(source: cipher.Connection, target: Path, key: bytes | None) -> None:
+    """Write a consistent copy of ``source`` (keyed with ``key``) to the new file ``target``
+    (0600 from the start), encrypted with the same key."""
     create_private_file(target)
-    with closing(sqlite3.connect(target)) as dst:
+    with closing(cipher.connect(target, key)) as dst:
         source.backup(dst)
         dst.execute("PRAGMA journal_mode=DELETE")
         dst.commit()
 
 
+def keyfile_of(backup_file: Path) -> Path:
+    """Where the key file copied with a backup lives: beside it, ``<backup>.schluessel``."""
+    return keyfile.keyfile_path(backup_file)
+
+
+def _copy_keyfile(db_path: Path, backup_file: Path) -> None:
+    """The database's key file beside the backup (atomic; nothing if there is none)."""
+    source = keyfile.keyfile_path(db_path)
+    if source.exists():
+        write_atomically(source.read_bytes(), keyfile_of(backup_file))
+
+
 def create_backup(db_path: Path, backup_dir: Path, *, reason: str = REGULAR,
-                  now: dt.datetime | None = None, rotate: bool = True) -> BackupInfo:
-    """Take a verified backup of ``db_path`` into ``backup_dir`` and return it.
+                  now: dt.datetime | None = None, rotate: bool = True, key: bytes | None = None) -> BackupInfo:
+    """Take a verified backup of ``db_path`` (encrypted with ``key``; None: a plain file)
+    into ``backup_dir`` and return it.
 
     The source is checked first (integrity + foreign keys); a damaged source is
     not backed up (it would overwrite a good backup in the rotation).
@@ -91,23 +124,26 @@ def create_backup(db_path: Path, backup_dir: Path, *, reason: str = REGULAR,
             when += dt.timedelta(seconds=1)
         final = backup_dir / backup_name(db_path, when, reason)
         tmp = final.with_name(final.name + ".tmp")
-        with closing(sqlite3.connect(db_path, timeout=30)) as src:
+        key = key_for(db_path, key)
+        with closing(cipher.connect(db_path, key, timeout=30)) as src:
             src.execute("PRAGMA busy_timeout=30000")
             problems = check_connection(src)
             if problems:
                 raise StorageError(
                     "Die Datenbank ist beschädigt, es wurde keine Sicherung erstellt: " + problems[0]
                 )
-            _snapshot(src, tmp)
-        problems = check_file(tmp)
+            _snapshot(src, tmp, key)
+        problems = check_file(tmp, key)
         if problems:
             raise StorageError("Die Sicherung ließ sich nicht prüfen und wurde verworfen: " + problems[0])
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        if key is not None:  # the key file first: a backup on disk always has its key file
+            _copy_keyfile(db_path, final)
         os.replace(tmp, final)
         tmp = None
         fsync_dir(backup_dir)
-    except (OSError, sqlite3.Error, StorageError) as exc:
+    except (OSError, *cipher.Error, StorageError) as exc:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
@@ -186,48 +222,57 @@ def rotate_backups(db_path: Path, backup_dir: Path, today: dt.date | None = None
     for b in backups:
         if b.path not in keep:
             b.path.unlink(missing_ok=True)
+            keyfile_of(b.path).unlink(missing_ok=True)
             removed.append(b.path)
     return removed
 
 
-def newest_backup(db_path: Path, backup_dir: Path) -> BackupInfo | None:
-    """The newest backup that passes the integrity check."""
+def newest_backup(db_path: Path, backup_dir: Path, key: bytes | None = None) -> BackupInfo | None:
+    """The newest backup that passes the integrity check (read with ``key`` if encrypted)."""
     for b in list_backups(db_path, backup_dir):
-        if not check_file(b.path):
+        if not check_file(b.path, key_for(b.path, key)):
             return b
     return None
 
 
-def restore_backup(db_path: Path, backup_file: Path, backup_dir: Path) -> BackupInfo | None:
-    """Replace the contents of ``db_path`` with ``backup_file``.
+def restore_backup(db_path: Path, backup_file: Path, backup_dir: Path,
+                   key: bytes | None = None) -> BackupInfo | None:
+    """Replace the contents of ``db_path`` with ``backup_file``; with ``key`` the restored
+    database is encrypted with it (a plain backup from before encryption is encrypted on the
+    way), without one it is a plain file.
 
     The backup is checked first; the current database, if it is readable, is
     itself backed up (reason ``vor-wiederherstellung``) and returned, so a restore
     can be undone. The caller must have closed every connection to ``db_path``.
     """
     db_path, backup_file = real_path(db_path), Path(backup_file)
-    problems = check_file(backup_file)
+    backup_key = key_for(backup_file, key)
+    problems = check_file(backup_file, backup_key)
     if problems:
         raise StorageError(f"Die Sicherung {backup_file.name} ist nicht in Ordnung: {problems[0]}")
     safety = None
     if db_path.exists():
-        if check_file(db_path):
+        current_key = key_for(db_path, key)
+        if check_file(db_path, current_key):
             move_aside(db_path)
         else:
-            safety = create_backup(db_path, backup_dir, reason="vor-wiederherstellung", rotate=False)
+            safety = create_backup(db_path, backup_dir, reason="vor-wiederherstellung", rotate=False,
+                                   key=current_key)
     tmp = db_path.with_name(db_path.name + ".restore-tmp")
     try:
         tmp.unlink(missing_ok=True)  # left by an earlier failed restore
-        # a URI (read-only) with the path quoted: '#', '?', '%' in folder names stay the path
-        with closing(sqlite3.connect(backup_file.absolute().as_uri() + "?mode=ro", uri=True)) as src:
-            _snapshot(src, tmp)
-        if check_file(tmp):
+        if backup_key == key:
+            with closing(cipher.connect(backup_file, backup_key, read_only=True)) as src:
+                _snapshot(src, tmp, key)
+        else:  # a plain backup into an encrypted database: SQLite's backup API cannot change the key
+            cipher.export(backup_file, backup_key, tmp, key)
+        if check_file(tmp, key):
             raise StorageError("Die wiederhergestellte Datei ließ sich nicht prüfen; nichts wurde geändert.")
         for suffix in ("-wal", "-shm"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)
         os.replace(tmp, db_path)
         fsync_dir(db_path.parent)
-    except (OSError, sqlite3.Error, StorageError) as exc:
+    except (OSError, *cipher.Error, StorageError) as exc:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         if isinstance(exc, StorageError):
@@ -252,3 +297,32 @@ def move_aside(db_path: Path) -> Path:
             shutil.move(side, Path(str(target) + suffix))
     log.warning("damaged database moved aside to %s", target.name)
     return target
+
+
+def plain_backups(db_path: Path, backup_dir: Path) -> list[BackupInfo]:
+    """Backups of ``db_path`` that are plain files (taken before the database was encrypted)."""
+    found = []
+    for b in list_backups(db_path, backup_dir):
+        with contextlib.suppress(OSError):
+            if cipher.is_plain(b.path):
+                found.append(b)
+    return found
+
+
+def remove_securely(path: Path) -> None:
+    """Overwrite the file with zeros (synced), then delete it. On an SSD or a journalling
+    file system old blocks may survive elsewhere; the README says so — full-disk encryption
+    is what covers that."""
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "r+b") as fh:
+        chunk = b"\0" * (1 << 20)
+        left = size
+        while left > 0:
+            n = min(left, len(chunk))
+            fh.write(chunk[:n])
+            left -= n
+        fh.flush()
+        os.fsync(fh.fileno())
+    path.unlink()
+    fsync_dir(path.parent)

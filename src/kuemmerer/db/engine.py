@@ -9,7 +9,6 @@ late "database is locked" on the first write); read-only ones with ``BEGIN``.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import weakref
 from pathlib import Path
 
@@ -17,6 +16,8 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 from kuemmerer.paths import private_db_folder, private_dir, private_file
+
+from . import cipher
 
 READONLY = "kuemmerer_readonly"
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ PRAGMAS = (
 )
 
 
-def _configure(dbapi_connection: sqlite3.Connection, foreign_keys: bool) -> None:
+def _configure(dbapi_connection: cipher.Connection, foreign_keys: bool) -> None:
     # No implicit BEGIN by the sqlite3 module: we begin explicitly in on_begin.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -67,19 +68,26 @@ def tighten_files(path: Path) -> None:
                 private_file(entry)
 
 
-def make_engine(path: Path | str, *, foreign_keys: bool = True, pooled: bool = True) -> Engine:
-    """An engine on the SQLite file at ``path``.
+def make_engine(path: Path | str, *, key: bytes | None = None, foreign_keys: bool = True,
+                pooled: bool = True) -> Engine:
+    """An engine on the SQLite file at ``path``, encrypted with ``key`` (None: a plain file).
 
     ``foreign_keys=False`` is for schema migrations only: SQLite's table rebuilds
     (batch mode) would otherwise cascade deletes when the old table is dropped;
     the migration checks ``foreign_key_check`` itself before it commits.
     """
-    # built, not parsed: '?', '#' and '%' in a folder name stay part of the path
-    url = URL.create("sqlite+pysqlite", database=str(Path(path)))
-    kwargs: dict = {"hide_parameters": True}
+    path = Path(path)
+
+    def creator() -> cipher.Connection:
+        # the key before anything else reads the file (cipher.connect quotes the path as a URI)
+        return cipher.connect(path, key)
+
+    kwargs: dict = {"hide_parameters": True, "module": cipher.dbapi, "creator": creator}
     if not pooled:
         kwargs["poolclass"] = NullPool
-    engine = create_engine(url, **kwargs)
+    # the URL only tells SQLAlchemy that this is a file (a pool of connections, not one);
+    # the creator opens it
+    engine = create_engine(URL.create("sqlite+pysqlite", database=str(path)), **kwargs)
 
     tighten_files(Path(path))
 
@@ -103,7 +111,7 @@ def make_engine(path: Path | str, *, foreign_keys: bool = True, pooled: bool = T
     return engine
 
 
-def checkpoint_now(dbapi_connection: sqlite3.Connection) -> bool:
+def checkpoint_now(dbapi_connection: cipher.Connection) -> bool:
     """Fold the whole WAL into the file and truncate it, without waiting for readers (a
     reader's snapshot would make it wait ``busy_timeout``); True if nothing is left in the WAL."""
     try:
@@ -112,13 +120,13 @@ def checkpoint_now(dbapi_connection: sqlite3.Connection) -> bool:
             busy, log_frames, done = dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         finally:
             dbapi_connection.execute("PRAGMA busy_timeout=5000")
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         log.warning("checkpoint failed: %s", type(exc).__qualname__)
         return False
     return busy == 0 and log_frames == done
 
 
-def checkpoint_or_later(engine: Engine, dbapi_connection: sqlite3.Connection) -> bool:
+def checkpoint_or_later(engine: Engine, dbapi_connection: cipher.Connection) -> bool:
     """Checkpoint now; if a reader still holds an older snapshot (so erased pages would stay in
     the main file), try again each time a connection of ``engine`` goes back to the pool —
     that is, as soon as the readers are gone. True if done now."""

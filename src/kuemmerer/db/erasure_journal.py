@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import logging
 import os
-import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from kuemmerer.paths import PRIVATE_FILE_MODE, private_dir
 
+from . import cipher
 from .migrate import default_backup_dir
 from .models import Erasure
 
@@ -91,19 +91,20 @@ def store_missing(session: OrmSession, entries: Iterable[JournalEntry]) -> int:
     return len(new)
 
 
-def entries_in_file(path: Path) -> list[JournalEntry]:
-    """The journal stored in a database or backup file; [] if it has none (an older revision)
-    or cannot be read (a damaged file: whatever is readable is not worth a failed restore)."""
+def entries_in_file(path: Path, key: bytes | None = None) -> list[JournalEntry]:
+    """The journal stored in a database or backup file (encrypted with ``key``, or plain);
+    [] if it has none (an older revision) or cannot be read (a damaged file, another key:
+    whatever is readable is not worth a failed restore)."""
     path = Path(path)
     if not path.is_file():
         return []
     try:
-        with closing(sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)) as conn:
+        with closing(cipher.connect(path, None if cipher.is_plain(path) else key, read_only=True)) as conn:
             rows = conn.execute("SELECT erased_at, kind, entity_id, record_created_at FROM erasures").fetchall()
         found = [JournalEntry(erased, k, int(i), _parse_stored(c))
                  for a, k, i, c in rows if (erased := _parse_stored(a)) is not None]
         return sorted(found, key=JournalEntry.sort_key)
-    except (sqlite3.Error, ValueError, TypeError):
+    except (*cipher.Error, OSError, ValueError, TypeError):
         return []
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from pathlib import Path
+
+from . import cipher
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # the only SQLite error codes that mean "this file is damaged" (the others - busy, locked,
@@ -20,47 +21,61 @@ def read_only_uri(path: Path) -> str:
 
 def starts_like_sqlite(path: Path) -> bool:
     """True for an empty file, a file with SQLite's header, or one whose 100-byte header
-    was zeroed (a damaged database); False for a letter, a picture, a folder…"""
+    was zeroed (a damaged database); False for a letter, a picture, a folder… — and for an
+    encrypted database, which starts with random bytes (``storage.is_ours`` knows it by its
+    key file, its backups or its key)."""
     with open(path, "rb") as fh:
         head = fh.read(100)
     return not head or head.startswith(SQLITE_MAGIC) or (len(head) == 100 and not any(head))
 
 
-def _rows(conn: sqlite3.Connection, sql: str) -> list[tuple]:
+def _rows(conn: cipher.Connection, sql: str) -> list[tuple]:
     return conn.execute(sql).fetchall()
 
 
-def check_connection(conn: sqlite3.Connection, *, quick: bool = False) -> list[str]:
+def check_connection(conn: cipher.Connection, *, quick: bool = False) -> list[str]:
     """Problems found (empty list = ok): integrity (or quick) check, then foreign keys."""
     pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
     problems = [str(r[0]) for r in _rows(conn, pragma) if r[0] != "ok"]
+    if not quick and not problems and _is_keyed(conn):
+        # SQLCipher's own check: every page's HMAC (a flipped byte in an encrypted page)
+        problems = [str(r[0]) for r in _rows(conn, "PRAGMA cipher_integrity_check")]
     if not quick:
         for table, rowid, parent, _fkid in _rows(conn, "PRAGMA foreign_key_check"):
             problems.append(f"Verweis ins Leere: {table} Zeile {rowid} → {parent}")
     return problems
 
 
-def is_damage(exc: sqlite3.Error) -> bool:
+def _is_keyed(conn: cipher.Connection) -> bool:
+    try:
+        return bool(_rows(conn, "PRAGMA cipher_provider"))
+    except cipher.Error:
+        return False
+
+
+def is_damage(exc: BaseException) -> bool:
     """Does this error say the file's contents are damaged (not: busy, locked, no access)?"""
     code = getattr(exc, "sqlite_errorcode", None)
     return code is not None and (code & 0xFF) in _DAMAGE_CODES
 
 
-def damage_of(path: Path, *, quick: bool = False) -> list[str]:
-    """Problems of the file's contents (empty list = ok). Errors that are no verdict on
-    the contents (busy, locked, cannot open, no permission) are raised, not reported."""
+def damage_of(path: Path, key: bytes | None = None, *, quick: bool = False) -> list[str]:
+    """Problems of the file's contents (empty list = ok), read with ``key`` (None: a plain
+    file). Errors that are no verdict on the contents (busy, locked, cannot open, no
+    permission) are raised, not reported. A wrong key looks like damage: callers that may
+    hold a wrong key check it first (``keyfile.check_key``)."""
     try:
-        with closing(sqlite3.connect(read_only_uri(path), uri=True)) as conn:
+        with closing(cipher.connect(path, key, read_only=True)) as conn:
             return check_connection(conn, quick=quick)
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         if is_damage(exc):
             return [f"Datei ist keine lesbare Datenbank ({exc.__class__.__name__})"]
         raise
 
 
-def check_file(path: Path, *, quick: bool = False) -> list[str]:
+def check_file(path: Path, key: bytes | None = None, *, quick: bool = False) -> list[str]:
     """Check the file at ``path`` without changing it (read-only connection)."""
     try:
-        return damage_of(path, quick=quick)
-    except sqlite3.DatabaseError as exc:
+        return damage_of(path, key, quick=quick)
+    except cipher.DatabaseError as exc:
         return [f"Datei ist keine lesbare Datenbank ({exc.__class__.__name__})"]

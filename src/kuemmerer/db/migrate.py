@@ -77,7 +77,7 @@ def needs_upgrade(engine: Engine, script_location: Path | None = None) -> bool:
 
 
 def upgrade(db_path: Path, *, backup_dir: Path | None = None, script_location: Path | None = None,
-            target: str = "head") -> bool:
+            target: str = "head", key: bytes | None = None) -> bool:
     """Bring the database at ``db_path`` to ``target``. Returns True if anything was done.
 
     A non-empty database is first checked and backed up (verified); the whole
@@ -85,7 +85,7 @@ def upgrade(db_path: Path, *, backup_dir: Path | None = None, script_location: P
     off (SQLite's table rebuilds), checks ``foreign_key_check`` and commits —
     or rolls back completely, leaving schema and data as they were.
     """
-    engine = make_engine(db_path, foreign_keys=False, pooled=False)
+    engine = make_engine(db_path, key=key, foreign_keys=False, pooled=False)
     try:
         if not needs_upgrade(engine, script_location) and target == "head":
             return False
@@ -94,7 +94,7 @@ def upgrade(db_path: Path, *, backup_dir: Path | None = None, script_location: P
         if not is_empty(engine):
             from .backup import create_backup
 
-            create_backup(db_path, backup_dir or default_backup_dir(db_path), reason="vor-migration")
+            create_backup(db_path, backup_dir or default_backup_dir(db_path), reason="vor-migration", key=key)
         with engine.begin() as conn:
             command.upgrade(_config(conn, script_location), target)
             problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-import sqlite3
 import stat
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -17,11 +17,14 @@ from kuemmerer.domain.errors import (
     DatabaseReadOnly,
     DatabaseUnreadable,
     MigrationBlocked,
+    NeedsKey,
     NotADatabase,
     StorageError,
+    WrongKey,
 )
+from kuemmerer.paths import fsync_dir
 
-from . import backup, integrity, migrate
+from . import backup, cipher, integrity, keyfile, migrate
 from .engine import make_engine
 
 log = logging.getLogger(__name__)
@@ -29,21 +32,28 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Database:
-    """An open database file: its path, engine and backup folder."""
+    """An open database file: its path, engine, backup folder and key (None: a plain file
+    from before encryption)."""
 
     path: Path
     engine: Engine
     backup_dir: Path
     created: bool = False
     migrated: bool = False
+    key: bytes | None = field(default=None, repr=False)
     files_dir: Path = field(init=False)
 
     def __post_init__(self) -> None:
         self.files_dir = self.path.parent / "Anhaenge"
 
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
     def close(self) -> None:
         self.engine.dispose()
-        _checkpoint(self.path)
+        _checkpoint(self.path, self.key)
+        self.key = None  # the key leaves this object with the connections
 
 
 def analyze(engine: Engine) -> None:
@@ -59,12 +69,12 @@ def analyze(engine: Engine) -> None:
         raw.close()
 
 
-def _checkpoint(path: Path) -> None:
+def _checkpoint(path: Path, key: bytes | None) -> None:
     """Fold the WAL back into the file, so that a closed database is one file."""
     try:
-        with closing(sqlite3.connect(path)) as conn:
+        with closing(cipher.connect(path, key)) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sqlite3.Error as exc:  # no exc_info: exception messages may quote her data
+    except cipher.Error as exc:  # no exc_info: exception messages may quote her data
         from kuemmerer.logging_setup import safe_traceback
 
         log.warning("checkpoint on close failed\n%s", safe_traceback(exc))
@@ -82,13 +92,18 @@ def _read_only_folder(folder: Path) -> DatabaseReadOnly:
     )
 
 
-def is_ours(path: Path, backup_dir: Path) -> bool:
-    """A file that starts like an SQLite database, or one she has backups of (whatever
-    it holds now, it was her database): only such a file may be moved aside."""
-    return integrity.starts_like_sqlite(path) or bool(backup.list_backups(path, backup_dir))
+def is_ours(path: Path, backup_dir: Path, key: bytes | None = None) -> bool:
+    """A file that starts like an SQLite database, has its key file beside it, or one she
+    has backups of (whatever it holds now, it was her database), or that looks like an
+    encrypted database (whose key file is lost: the Notfallcode decides) or that ``key``
+    opens: only such a file may be moved aside."""
+    return (integrity.starts_like_sqlite(path) or keyfile.keyfile_path(path).exists()
+            or bool(backup.list_backups(path, backup_dir)) or cipher.looks_encrypted(path)
+            or (key is not None and cipher.opens_with(path, key)))
 
 
-def preflight(path: Path, *, backup_dir: Path | None = None, write: bool = True) -> None:
+def preflight(path: Path, *, backup_dir: Path | None = None, write: bool = True,
+              key: bytes | None = None) -> None:
     """Refuse, with its own German message, a path that is no database file of hers or
     that she cannot read (or, with ``write``, write); never moves or creates anything.
 
@@ -126,20 +141,21 @@ def preflight(path: Path, *, backup_dir: Path | None = None, write: bool = True)
         raise NotADatabase(f"{path} ist keine gewöhnliche Datei und kann keine Datenbank sein. "
                            "Es wurde nichts verändert.")
     try:
-        ours = is_ours(path, backup_dir)
+        ours = is_ours(path, backup_dir, key)
     except PermissionError:
         raise DatabaseUnreadable(
             f"Die Datenbank {path} lässt sich nicht lesen (keine Berechtigung). Es wurde nichts "
             "verändert. Bitte die Zugriffsrechte der Datei prüfen (Eigentümer: Ihr Benutzerkonto, "
             "Lesen und Schreiben erlaubt)."
         ) from None
-    except OSError:
+    except (OSError, *cipher.Error):
         raise DatabaseUnreadable(f"Die Datenbank {path} lässt sich nicht lesen. Es wurde nichts verändert.") \
             from None
     if not ours:
         raise NotADatabase(
             f"{path} ist keine Kümmerer-Datenbank (die Datei beginnt nicht wie eine Datenbank). "
-            "Sie wurde nicht verändert. Bitte die richtige Datei angeben."
+            "Sie wurde nicht verändert. Bitte die richtige Datei angeben. (Ist es eine verschlüsselte "
+            "Datenbank, deren Schlüsseldatei fehlt, öffnet sie der Notfallcode vom Notfallblatt.)"
         )
     if write and not _writable(path.parent):
         raise _read_only_folder(path.parent)
@@ -151,16 +167,16 @@ def preflight(path: Path, *, backup_dir: Path | None = None, write: bool = True)
         )
 
 
-def check_contents(path: Path) -> list[str]:
+def check_contents(path: Path, key: bytes | None = None) -> list[str]:
     """The full check of the file's contents (empty list = ok); an error that is no verdict
     on the contents (busy, cannot open, read-only folder) is a German ``StorageError``."""
     try:
-        return integrity.damage_of(Path(path))
-    except sqlite3.Error as exc:
+        return integrity.damage_of(Path(path), key)
+    except cipher.Error as exc:
         raise _busy(Path(path), exc) from None
 
 
-def _busy(path: Path, exc: sqlite3.Error) -> StorageError:
+def _busy(path: Path, exc: BaseException) -> StorageError:
     if path.parent.is_dir() and not _writable(path.parent):
         return _read_only_folder(path.parent)
     name = getattr(exc, "sqlite_errorname", exc.__class__.__name__)
@@ -169,24 +185,50 @@ def _busy(path: Path, exc: sqlite3.Error) -> StorageError:
                         "es noch einmal versuchen.")
 
 
-def backup_contents(path: Path) -> dict[str, int]:
+def backup_contents(path: Path, key: bytes | None = None) -> dict[str, int]:
     """How much a (checked) backup holds, for the offer to restore it: ``persons``."""
-    with closing(sqlite3.connect(integrity.read_only_uri(path), uri=True)) as conn:
+    with closing(cipher.connect(path, backup.key_for(path, key), read_only=True)) as conn:
         persons = conn.execute("SELECT count(*) FROM persons").fetchone()[0]
     return {"persons": int(persons)}
 
 
+def file_key(path: Path, key: bytes | None) -> bytes | None:
+    """The key to open the existing file ``path`` with: None for a plain file (from before
+    encryption; whatever ``key`` says), ``key`` for an encrypted one once it is known to be
+    the right one. Raises ``NeedsKey`` (no key) or ``WrongKey``; never changes anything.
+
+    The right key: the one the key file beside the database was made for (its check value),
+    or — without a usable key file — one that reads the schema."""
+    if cipher.is_plain(path):
+        return None
+    if key is None:
+        raise NeedsKey(f"Die Datenbank {path.name} ist verschlüsselt. Zum Öffnen bitte das Passwort "
+                       "eingeben (oder den Notfallcode vom Notfallblatt).")
+    try:
+        # a key file that belongs to another database does not make the right key wrong
+        matches = keyfile.check_key(keyfile.keyfile_path(path), key) or cipher.opens_with(path, key)
+    except StorageError:  # no key file, or a damaged one: the database itself decides
+        matches = cipher.opens_with(path, key)
+    if not matches:
+        raise WrongKey(f"Der Schlüssel passt nicht zur Datenbank {path.name}. Es wurde nichts verändert. "
+                       "Bitte den Notfallcode vom Notfallblatt dieser Datenbank nehmen.")
+    return key
+
+
 def open_database(path: Path, *, backup_dir: Path | None = None, create: bool = True,
-                  upgrade: bool = True) -> Database:
-    """Open (or create) the database at ``path``.
+                  upgrade: bool = True, key: bytes | None = None) -> Database:
+    """Open (or create) the database at ``path``; ``key`` encrypts a new one and opens an
+    encrypted one (a plain file from before encryption opens without it).
 
     ``quick_check`` on every open; a damaged file is moved aside (never deleted)
     and ``DatabaseDamaged`` names the newest verified backup to restore. A schema
-    that is behind is migrated, after a verified backup, in one transaction.
+    that is behind is migrated, after a verified backup, in one transaction. An encrypted
+    file without a key, or with the wrong one, is refused (``NeedsKey``, ``WrongKey``) and
+    never taken for a damaged one.
     """
     path = Path(path)
     backup_dir = Path(backup_dir) if backup_dir else migrate.default_backup_dir(path)
-    preflight(path, backup_dir=backup_dir)
+    preflight(path, backup_dir=backup_dir, key=key)
     created = not path.exists()
     if created and not create:
         raise StorageError(f"Die Datenbank {path} gibt es nicht.")
@@ -195,15 +237,28 @@ def open_database(path: Path, *, backup_dir: Path | None = None, create: bool = 
     except PermissionError:
         raise _read_only_folder(path.parent) from None
     if not created:
-        problems = integrity.check_file(path, quick=True)
+        try:
+            key = file_key(path, key)
+        except cipher.Error as exc:
+            raise _busy(path, exc) from None
+        problems = integrity.check_file(path, key, quick=True)
         if problems:
             try:  # only a verdict on the contents counts, not "busy" or "cannot open"
-                problems = integrity.damage_of(path, quick=True)
-            except sqlite3.Error as exc:
+                problems = integrity.damage_of(path, key, quick=True)
+            except cipher.Error as exc:
                 raise _busy(path, exc) from None
+        if problems and key is not None and not cipher.opens_with(path, key) \
+                and not any(cipher.opens_with(b.path, key) for b in backup.list_backups(path, backup_dir)
+                            if not cipher.is_plain(b.path)):
+            # the key reads neither the file nor any backup: that proves nothing about damage
+            # (a key file of another database?) — never move her file aside on such a guess
+            raise WrongKey(f"Die Datenbank {path.name} lässt sich mit diesem Schlüssel nicht lesen: entweder "
+                           "gehört der Schlüssel (oder die Schlüsseldatei) zu einer anderen Datenbank, oder "
+                           "ihr Anfang ist beschädigt. Es wurde nichts verändert. Bitte mit dem Notfallcode "
+                           "vom Notfallblatt dieser Datenbank öffnen.")
         if problems:
             moved = backup.move_aside(path)
-            newest = backup.newest_backup(path, backup_dir)
+            newest = backup.newest_backup(path, backup_dir, key)
             raise DatabaseDamaged(
                 "Die Datenbank ist beschädigt und wurde beiseitegelegt "
                 f"({moved.name}). " + (
@@ -216,15 +271,16 @@ def open_database(path: Path, *, backup_dir: Path | None = None, create: bool = 
     migrated = False
     if upgrade:
         try:
-            migrated = migrate.upgrade(path, backup_dir=backup_dir) and not created
+            migrated = migrate.upgrade(path, backup_dir=backup_dir, key=key) and not created
         except StorageError as exc:
-            raise _migration_blocked(path, backup_dir, exc) from None
-    engine = make_engine(path)
-    return Database(path=path, engine=engine, backup_dir=backup_dir, created=created, migrated=migrated)
+            raise _migration_blocked(path, backup_dir, exc, key) from None
+    engine = make_engine(path, key=key)
+    return Database(path=path, engine=engine, backup_dir=backup_dir, created=created, migrated=migrated,
+                    key=key)
 
 
-def _migration_blocked(path: Path, backup_dir: Path, exc: StorageError) -> MigrationBlocked:
-    newest = backup.newest_backup(path, backup_dir)
+def _migration_blocked(path: Path, backup_dir: Path, exc: StorageError, key: bytes | None) -> MigrationBlocked:
+    newest = backup.newest_backup(path, backup_dir, key)
     step = (f"Nächster Schritt: die neueste Sicherung wiederherstellen, die die Prüfung besteht "
             f"({newest.path.name} vom {newest.taken_at:%d.%m.%Y %H:%M})."
             if newest else
@@ -235,3 +291,50 @@ def _migration_blocked(path: Path, backup_dir: Path, exc: StorageError) -> Migra
         f"nicht öffnen. Grund: {str(exc).rstrip('.')}. Die Datei bleibt unverändert. {step}",
         newest_backup=str(newest.path) if newest else None,
     )
+
+
+def encrypt_file(path: Path, key: bytes, backup_dir: Path) -> backup.BackupInfo:
+    """Encrypt the plain database ``path`` in place with ``key`` (every connection closed;
+    the key file must already be written). Returns the verified plain backup taken first.
+
+    Steps: check the file; a verified backup (``vor-verschluesselung``); fold the WAL in;
+    ``sqlcipher_export`` into a temporary file beside it, checked with the key and compared
+    table by table (row counts); then one atomic rename over the plain file. A crash at any
+    moment leaves the plain file (with a now unused key file: the next try overwrites it) or
+    the encrypted one — never neither, never half."""
+    path = Path(path)
+    if not cipher.is_plain(path):
+        raise StorageError(f"Die Datenbank {path.name} ist schon verschlüsselt.")
+    problems = check_contents(path)
+    if problems:
+        raise StorageError("Die Datenbank ist nicht in Ordnung und wird deshalb nicht verschlüsselt: "
+                           + problems[0])
+    safety = backup.create_backup(path, backup_dir, reason="vor-verschluesselung", rotate=False)
+    _checkpoint(path, None)
+    tmp = path.with_name(path.name + ".verschluesseln-tmp")
+    try:
+        tmp.unlink(missing_ok=True)  # left by an interrupted earlier try
+        cipher.export(path, None, tmp, key)
+        problems = integrity.check_file(tmp, key)
+        if problems or _row_counts(tmp, key) != _row_counts(path, None):
+            raise StorageError("Die verschlüsselte Kopie ließ sich nicht bestätigen; die Datenbank bleibt "
+                               "unverändert (unverschlüsselt).")
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        for suffix in ("-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
+    log.info("database encrypted in place")
+    return safety
+
+
+def _row_counts(path: Path, key: bytes | None) -> dict[str, int]:
+    with closing(cipher.connect(path, key, read_only=True)) as conn:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+        return {t: int(conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]) for t in tables}

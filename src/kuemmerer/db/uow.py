@@ -55,11 +55,14 @@ def _record_audit(session: Session, _ctx) -> None:
 class UnitOfWork:
     """``with UnitOfWork(engine) as uow: ...; uow.commit()`` — rolls back unless committed."""
 
-    def __init__(self, engine: Engine, *, read_only: bool = False):
+    def __init__(self, engine: Engine, *, read_only: bool = False, file_key: bytes | None = None):
         self._factory = sessionmaker(
             bind=readonly(engine) if read_only else engine, expire_on_commit=False
         )
         self.session: Session
+        # the database key, for files kept beside the database (attachments are encrypted
+        # with a key derived from it: services/files.py); None for a plain database
+        self.file_key = file_key
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()

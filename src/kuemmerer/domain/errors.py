@@ -46,6 +46,16 @@ class DatabaseLocked(StorageError):
     pass
 
 
+class NeedsKey(StorageError):
+    """The database is encrypted and no key (password or Notfallcode) was given: nothing
+    was opened, moved or created."""
+
+
+class WrongKey(StorageError):
+    """The key given does not open the database (a wrong Notfallcode, or a file whose first
+    page is damaged — SQLCipher cannot tell the two apart): nothing was moved or created."""
+
+
 class DatabaseDamaged(StorageError):
     """The file failed its check and was moved aside; ``moved_to`` says where."""
 

@@ -29,14 +29,15 @@ def publish(uow: UnitOfWork, entries: Iterable[JournalEntry]) -> None:
     erasure_journal.append_to_sidecar(erasure_journal.sidecar_dir_of(uow.session), list(entries))
 
 
-def collect_for_restore(db_path: Path, backup_dir: Path, backup_files: Iterable[Path]) -> list[JournalEntry]:
+def collect_for_restore(db_path: Path, backup_dir: Path, backup_files: Iterable[Path],
+                        key: bytes | None = None) -> list[JournalEntry]:
     """Every erasure known anywhere before a restore: the database about to be replaced (if
     it can still be read), every backup (a newer backup knows erasures an older one does not)
     and the journal file beside the database."""
     found: set[JournalEntry] = set()
-    found.update(erasure_journal.entries_in_file(db_path))
+    found.update(erasure_journal.entries_in_file(db_path, key))
     for path in backup_files:
-        found.update(erasure_journal.entries_in_file(path))
+        found.update(erasure_journal.entries_in_file(path, key))
     for folder in {Path(backup_dir), default_backup_dir(real_path(db_path))}:
         found.update(erasure_journal.sidecar_entries(folder))
     return sorted(found, key=JournalEntry.sort_key)

@@ -27,31 +27,33 @@ class RecoveryOffer:
     persons: int
 
 
-def check(db_path: Path) -> list[str]:
-    """Integrity and foreign-key problems of the file (empty list = ok)."""
+def check(db_path: Path, key: bytes | None = None) -> list[str]:
+    """Integrity and foreign-key problems of the file (empty list = ok); an encrypted file
+    needs its key (``NeedsKey``/``WrongKey`` otherwise, never a verdict of damage)."""
     if not Path(db_path).exists():
         raise StorageError(f"Die Datenbank {db_path} gibt es nicht.")
-    storage.preflight(Path(db_path), write=False)
-    return storage.check_contents(Path(db_path))
+    storage.preflight(Path(db_path), write=False, key=key)
+    return storage.check_contents(Path(db_path), storage.file_key(Path(db_path), key))
 
 
-def recovery_offer(db_path: Path, backup_dir: Path, backup_file: Path | str | None = None) -> RecoveryOffer | None:
+def recovery_offer(db_path: Path, backup_dir: Path, backup_file: Path | str | None = None,
+                   key: bytes | None = None) -> RecoveryOffer | None:
     """``backup_file`` (or else the newest backup that passes its check) with its date and
     how many persons it holds; None if there is no such backup."""
     chosen = None
     if backup_file is not None:
         chosen = next((b for b in _backup.list_backups(db_path, backup_dir) if b.path == Path(backup_file)), None)
     if chosen is None:
-        chosen = _backup.newest_backup(db_path, backup_dir)
+        chosen = _backup.newest_backup(db_path, backup_dir, key)
     if chosen is None:
         return None
-    return RecoveryOffer(chosen.path, chosen.taken_at, storage.backup_contents(chosen.path)["persons"])
+    return RecoveryOffer(chosen.path, chosen.taken_at, storage.backup_contents(chosen.path, key)["persons"])
 
 
 def create_backup(db: Workspace, target_dir: Path | None = None, *, reason: str = _backup.REGULAR,
                   now: dt.datetime | None = None) -> BackupInfo:
     info = _backup.create_backup(db.path, Path(target_dir) if target_dir else db.backup_dir,
-                                 reason=reason, now=now)
+                                 reason=reason, now=now, key=db.key)
     with db.uow() as uow:
         uow.audit(AuditAction.BACKUP, "database")
         uow.commit()
@@ -72,8 +74,8 @@ def list_backups(db_path: Path, backup_dir: Path) -> list[BackupInfo]:
     return _backup.list_backups(db_path, backup_dir)
 
 
-def newest_backup(db_path: Path, backup_dir: Path) -> BackupInfo | None:
-    return _backup.newest_backup(db_path, backup_dir)
+def newest_backup(db_path: Path, backup_dir: Path, key: bytes | None = None) -> BackupInfo | None:
+    return _backup.newest_backup(db_path, backup_dir, key)
 
 
 def last_backup_time(db_path: Path, backup_dir: Path) -> dt.datetime | None:
@@ -92,22 +94,23 @@ class Restored:
     journal: tuple[erasures.JournalEntry, ...]
 
 
-def restore(db_path: Path, backup_file: Path, backup_dir: Path) -> Restored:
-    """Restore ``backup_file`` over ``db_path`` (every connection must be closed). Before the
-    swap the erasure journal is gathered from the file being replaced, every backup and the
-    journal file, so ``record_restore`` can re-apply erasures the backup does not know."""
+def restore(db_path: Path, backup_file: Path, backup_dir: Path, key: bytes | None = None) -> Restored:
+    """Restore ``backup_file`` over ``db_path`` (every connection must be closed); with
+    ``key`` (the database's) the restored file is encrypted with it. Before the swap the
+    erasure journal is gathered from the file being replaced, every backup and the journal
+    file, so ``record_restore`` can re-apply erasures the backup does not know."""
     if not Path(backup_file).is_file():
         raise StorageError(f"Die Sicherung {backup_file} gibt es nicht.")
     # the database itself may be missing or moved aside; a folder or foreign file is refused
     storage.preflight(Path(db_path), backup_dir=Path(backup_dir))
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     backups = [b.path for b in _backup.list_backups(db_path, backup_dir)]
-    journal = erasures.collect_for_restore(Path(db_path), Path(backup_dir), backups)
+    journal = erasures.collect_for_restore(Path(db_path), Path(backup_dir), backups, key)
     taken = next((b.taken_at for b in _backup.list_backups(db_path, backup_dir)
                   if b.path.resolve() == Path(backup_file).resolve()), None)
     # a backup from elsewhere (a stick, another name) has no known time: every journalled
     # erasure whose record it still holds (same id and creation time) is re-applied
-    safety = _backup.restore_backup(Path(db_path), Path(backup_file), Path(backup_dir))
+    safety = _backup.restore_backup(Path(db_path), Path(backup_file), Path(backup_dir), key)
     return Restored(safety, taken, tuple(journal))
 
 

@@ -41,6 +41,15 @@ class Workspace:
         return self.db.files_dir
 
     @property
+    def key(self) -> bytes | None:
+        """The database key while it is open (None: a plain file from before encryption)."""
+        return self.db.key
+
+    @property
+    def encrypted(self) -> bool:
+        return self.db.encrypted
+
+    @property
     def created(self) -> bool:
         return self.db.created
 
@@ -51,7 +60,7 @@ class Workspace:
     def uow(self, *, read_only: bool = False) -> UnitOfWork:
         if self.closed:  # the engine would silently open the file again
             raise WorkspaceClosed()
-        return UnitOfWork(self.db.engine, read_only=read_only)
+        return UnitOfWork(self.db.engine, read_only=read_only, file_key=self.db.key)
 
     def close(self) -> None:
         """Close every connection; afterwards ``uow()`` refuses (closing twice is harmless)."""
@@ -68,10 +77,13 @@ class Workspace:
         analyze(self.db.engine)
 
 
-def open_workspace(path: Path, *, create: bool = True) -> Workspace:
-    """Open (creating, checking and migrating as needed) the database at ``path``;
-    a new database gets the default lists."""
-    ws = Workspace(open_database(Path(path), create=create))
+def open_workspace(path: Path, *, create: bool = True, key: bytes | None = None) -> Workspace:
+    """Open (creating, checking and migrating as needed) the database at ``path`` with its
+    key (``encryption.unlock`` turns a password or Notfallcode into one); a new database is
+    encrypted with ``key`` and gets the default lists. Without a key a new database is a plain
+    file — only tests and the migration of older files do that; her entry points
+    (``encryption.create``) always pass one."""
+    ws = Workspace(open_database(Path(path), create=create, key=key))
     if ws.created:
         with ws.uow() as uow:
             lists.ensure_defaults(uow)
@@ -80,8 +92,15 @@ def open_workspace(path: Path, *, create: bool = True) -> Workspace:
 
 def check_openable(path: Path, *, write: bool = True) -> None:
     """Refuse (German ``StorageError``) a folder, a foreign file, an unreadable file or, with
-    ``write``, a read-only file or folder - before a lock file or anything else is created."""
+    ``write``, a read-only file or folder - before a lock file or anything else is created.
+    An encrypted file whose key file is lost passes only if it has backups; otherwise
+    ``check_openable_with`` decides once she typed the Notfallcode."""
     preflight(Path(path), write=write)
+
+
+def check_openable_with(path: Path, key: bytes, *, write: bool = True) -> None:
+    """``check_openable`` for a file that ``key`` (from the Notfallcode) may open."""
+    preflight(Path(path), write=write, key=key)
 
 
 def backup_dir_for(db_path: Path) -> Path:
