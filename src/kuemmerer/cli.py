@@ -118,9 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PFAD", help="Datenbankdatei (sonst KUEMMERER_DB oder der Standardordner)")
     p.add_argument("--demo", action="store_true",
                    help="die Demodatenbank verwenden, die „make run“ (kuemmerer --demo) angelegt hat")
+    p.add_argument("--password-file", metavar="DATEI",
+                   help="Passwort aus der ersten Zeile dieser Datei (sonst KUEMMERER_PASSWORD oder Abfrage)")
+    p.add_argument("--code-file", metavar="DATEI",
+                   help="mit dem Notfallcode öffnen (Textdatei mit dem Code vom Notfallblatt)")
     p.add_argument("--version", action="version", version=f"Kümmerer {__version__}",
                    help="Versionsnummer zeigen und beenden")
     sub = p.add_subparsers(dest="command", required=True, metavar="BEFEHL", parser_class=_Parser)
+
+    init = sub.add_parser("init", help="neue verschlüsselte Datenbank anlegen und das Notfallblatt speichern")
+    init.add_argument("--notfallblatt", required=True, metavar="DATEI",
+                      help="Ziel des Notfallblatts (PDF mit dem Notfallcode: ausdrucken und sicher verwahren)")
 
     demo = sub.add_parser("demo", help="leere Datenbank mit erfundenen Demodaten füllen")
     demo.add_argument("--years", type=int, default=3, help="Anzahl Jahre (Standard 3)")
@@ -157,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("lists", help="Stadtgebiete, Themen oder Angebote anzeigen oder ergänzen")
     ls.add_argument("list_kind", choices=("districts", "categories", "services"), metavar="LISTE",
                     help="districts (Stadtgebiete), categories (Themen) oder services (Angebote)")
-    ls.add_argument("--add", metavar="NAME", help="einen Eintrag hinzufügen (legt die Datenbank an, wenn nötig)")
+    ls.add_argument("--add", metavar="NAME", help="einen Eintrag hinzufügen")
     ls.add_argument("--streets", metavar="DATEI",
                     help="mit --add bei districts: Textdatei (UTF-8) mit einer Straße je Zeile")
     return p
@@ -184,20 +192,56 @@ def _add_export_parser(sub) -> None:
 # --------------------------------------------------------------------------- commands
 
 
-def _open(db_path: Path, *, create: bool = False):
+def _open(db_path: Path):
+    """The existing database, unlocked with the password (``cli_keys``)."""
+    from kuemmerer import cli_keys
     from kuemmerer.services.workspace import open_workspace
 
-    return open_workspace(db_path, create=create)
+    if not db_path.exists():
+        raise KuemmererError(f"Die Datenbank {db_path} gibt es nicht. Eine neue legt „kuemmerer-cli --db … init "
+                             "--notfallblatt DATEI“ an (oder der erste Start des Programms).")
+    return open_workspace(db_path, create=False, key=cli_keys.key_for(db_path))
+
+
+def cmd_init(args, db_path: Path) -> int:
+    """A new encrypted database: the Notfallblatt is written before the database exists."""
+    from kuemmerer import cli_keys
+    from kuemmerer.exports.notfallblatt import NotfallblattData, notfallblatt_pdf
+    from kuemmerer.instance_lock import InstanceLock
+    from kuemmerer.paths import write_atomically
+    from kuemmerer.services import encryption, validation
+
+    if db_path.exists():
+        raise KuemmererError(f"Die Datenbank {db_path} gibt es schon; es wird keine neue angelegt.")
+    target = _check_out(args.notfallblatt)
+    password = cli_keys.new_password(db_path)
+    encryption.check_new_password(password, password)
+    key = encryption.new_key()
+    pdf = notfallblatt_pdf(NotfallblattData(key=key, database_name=db_path.name, created_on=validation.today()))
+    _saved(target, lambda: write_atomically(pdf, target))
+    with InstanceLock(db_path):
+        encryption.create(db_path, key, password).close()
+    print(f"Verschlüsselte Datenbank angelegt: {db_path}")
+    print(f"Notfallblatt gespeichert: {target} – bitte ausdrucken, sicher verwahren und die Datei dann löschen.")
+    return 0
 
 
 def cmd_demo(args, db_path: Path) -> int:
+    from kuemmerer import cli_keys
     from kuemmerer.instance_lock import InstanceLock
-    from kuemmerer.services import demo
+    from kuemmerer.services import demo, encryption
 
     if args.years < 1 or args.years > 15:
         raise ValidationError.single("years", "--years muss zwischen 1 und 15 liegen.")
     with InstanceLock(db_path):
-        db = _open(db_path, create=True)
+        if db_path.exists():
+            db = _open(db_path)
+        else:  # synthetic residents only: her password, or else the demo password
+            password = cli_keys.password() if (args.password_file or encryption.password_from_environment()) \
+                else encryption.DEMO_PASSWORD
+            db = encryption.create(db_path, encryption.new_key(), password or encryption.DEMO_PASSWORD)
+            if password == encryption.DEMO_PASSWORD:
+                print(f"Passwort der Demodatenbank: {encryption.DEMO_PASSWORD}", file=sys.stderr)
         try:
             with db.uow() as uow:
                 summary = demo.generate(uow, years=args.years, seed=args.seed)
@@ -210,9 +254,10 @@ def cmd_demo(args, db_path: Path) -> int:
 
 
 def cmd_check(args, db_path: Path) -> int:
+    from kuemmerer import cli_keys
     from kuemmerer.services import maintenance
 
-    problems = maintenance.check(db_path)
+    problems = maintenance.check(db_path, cli_keys.key_for(db_path))
     if not problems:
         print("ok")
         return 0
@@ -249,12 +294,15 @@ def cmd_backups(args, db_path: Path) -> int:
 
 
 def cmd_restore(args, db_path: Path) -> int:
+    from kuemmerer import cli_keys
     from kuemmerer.instance_lock import InstanceLock
-    from kuemmerer.services import maintenance
+    from kuemmerer.services import encryption, maintenance
     from kuemmerer.services.workspace import backup_dir_for
 
     with InstanceLock(db_path):
-        restored = maintenance.restore(db_path, Path(args.file), backup_dir_for(db_path))
+        key = cli_keys.key_for_restore(db_path, Path(args.file))
+        restored = maintenance.restore(db_path, Path(args.file), backup_dir_for(db_path), key)
+        encryption.adopt_backup_keyfile(db_path, Path(args.file))
         db = _open(db_path)  # migrates an older backup to the current schema
         try:
             again = maintenance.record_restore(db, restored)
@@ -451,7 +499,7 @@ def cmd_lists(args, db_path: Path) -> int:
     if args.add is None:
         if args.streets:
             raise ValidationError.single("streets", "--streets geht nur zusammen mit --add.")
-        db = _open(db_path, create=False)
+        db = _open(db_path)
         try:
             with db.uow(read_only=True) as uow:
                 entries = lists.entries(uow, args.list_kind)
@@ -469,7 +517,7 @@ def cmd_lists(args, db_path: Path) -> int:
     from kuemmerer.instance_lock import InstanceLock
 
     with InstanceLock(db_path):
-        db = _open(db_path, create=True)
+        db = _open(db_path)
         try:
             with db.uow() as uow:
                 entry = lists.add_with_streets(uow, args.list_kind, args.add, streets)
@@ -481,19 +529,12 @@ def cmd_lists(args, db_path: Path) -> int:
 
 
 def _read_text_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise KuemmererError(f"Die Datei {path} gibt es nicht.") from None
-    except IsADirectoryError:
-        raise KuemmererError(f"{path} ist ein Ordner, keine Textdatei.") from None
-    except UnicodeDecodeError:
-        raise KuemmererError(f"Die Datei {path} ist keine UTF-8-Textdatei.") from None
-    except OSError:
-        raise KuemmererError(f"Die Datei {path} lässt sich nicht lesen.") from None
+    from kuemmerer.cli_keys import read_text
+
+    return read_text(path)
 
 
-COMMANDS = {"demo": cmd_demo, "referral-sheet": cmd_document, "consent-form": cmd_document, "check": cmd_check,
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "referral-sheet": cmd_document, "consent-form": cmd_document, "check": cmd_check,
             "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore, "stats": cmd_stats, "lists": cmd_lists,
             "export": cmd_export, "report": lambda args, db: _cli_report().run(args, db),
             "auskunft": lambda args, db: _cli_auskunft().run(args, db)}
@@ -527,14 +568,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.demo and args.db:
             raise KuemmererError("Bitte entweder --db oder --demo angeben.")
         db_path = demo_db_path() if args.demo else resolve_db_path(args.db)
-        creates = args.command == "demo" or (args.command == "lists" and args.add is not None)
+        from kuemmerer import cli_keys
+
+        cli_keys.configure(args.password_file, args.code_file, args.demo)
+        creates = args.command in ("demo", "init")
         # restore works on a missing or moved-aside database; a folder, foreign, unreadable or
         # read-only file is refused here, before a lock file or anything else is created
         from kuemmerer.services.workspace import check_openable
 
         check_openable(db_path, write=args.command not in ("check", "backups"))
         if not creates and args.command != "restore" and not db_path.exists():
-            hint = " Sie entsteht beim ersten Start mit „make run“ (kuemmerer --demo)." if args.demo else ""
+            # no command but init creates her database any more (it is encrypted: password and
+            # Notfallblatt first), so the message says how - as ``_open`` meant to, which this
+            # check runs before
+            hint = (" Sie entsteht beim ersten Start mit „make run“ (kuemmerer --demo)." if args.demo else
+                    " Eine neue legt „kuemmerer-cli --db … init --notfallblatt DATEI“ an (oder der erste Start "
+                    "des Programms).")
             raise KuemmererError(f"Die Datenbank {db_path} gibt es nicht.{hint}")
         return COMMANDS[args.command](args, db_path)
     except ValidationError as exc:

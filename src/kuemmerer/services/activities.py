@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,11 +11,11 @@ from kuemmerer.db.models import Activity, Attachment, Attendance, District, Meet
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import ActivityKind
 from kuemmerer.domain.errors import ValidationError
-from kuemmerer.paths import private_dir, private_file
+from kuemmerer.paths import private_dir, write_atomically
 
 from .crud import Crud, check_ref
 from .dto import ActivityDto, AttachmentDto, AttendanceDto, SessionDto, from_row
-from .files import delete_with_files, remove_files
+from .files import delete_with_files, read_file, remove_files, write_file
 from .statistics import freeze_before_erasure
 from .validation import Form, check_order
 
@@ -133,14 +132,11 @@ def add_attachment(uow: UnitOfWork, files_dir: Path, source: Path, *, activity_i
     private_dir(files_dir)  # 0700: attachments are as private as the database
     stored = uuid.uuid4().hex + source.suffix.lower()[:10]
     target = files_dir / stored
-    digest = hashlib.sha256()
-    with open(source, "rb") as src, open(target, "wb") as dst:
-        for chunk in iter(lambda: src.read(1 << 20), b""):
-            digest.update(chunk)
-            dst.write(chunk)
-    private_file(target)
+    content = source.read_bytes()  # at most 50 MB (checked above)
+    digest = hashlib.sha256(content)
+    write_file(target, content, uow.file_key)  # encrypted with the database's key (services/files.py)
     obj = Attachment(activity_id=activity_id, session_id=session_id, meeting_id=meeting_id,
-                     file_name=source.name, stored_name=stored, size_bytes=target.stat().st_size,
+                     file_name=source.name, stored_name=stored, size_bytes=len(content),
                      sha256=digest.hexdigest(), description=desc)
     uow.add(obj)
     try:
@@ -161,7 +157,7 @@ def delete_attachment(uow: UnitOfWork, files_dir: Path, attachment_id: int) -> N
 
 def export_attachment(uow: UnitOfWork, files_dir: Path, attachment_id: int, target: Path) -> Path:
     obj = uow.get(Attachment, attachment_id, "Anhang")
-    shutil.copyfile(Path(files_dir) / obj.stored_name, target)
+    write_atomically(read_file(Path(files_dir) / obj.stored_name, uow.file_key), target)
     return Path(target)
 
 

@@ -1,0 +1,138 @@
+"""How ``kuemmerer-cli`` gets the key of an encrypted database: never from an argument.
+
+The password comes from ``--password-file DATEI`` (its first line), else from the
+environment variable ``KUEMMERER_PASSWORD`` (for scripts and benchmarks — not meant for daily
+use: other programs of hers can read it), else from a prompt when a person sits at the
+terminal. ``--code-file DATEI`` opens with the Notfallcode instead (a lost key file, a
+forgotten password). The demo database uses the fixed demo password.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from kuemmerer.domain.errors import KuemmererError, NeedsKey
+
+
+@dataclass
+class Secrets:
+    password_file: Path | None = None
+    code_file: Path | None = None
+    demo: bool = False
+
+
+_current = Secrets()
+
+
+def configure(password_file: str | None, code_file: str | None, demo: bool) -> None:
+    """Where this run's password comes from (``main`` calls it once per command)."""
+    _current.password_file = Path(password_file) if password_file else None
+    _current.code_file = Path(code_file) if code_file else None
+    _current.demo = demo
+
+
+def read_text(path: Path, what: str = "Datei", folder_instead: str = "Textdatei") -> str:
+    """A UTF-8 text file the user named on the command line; each refusal is one German line."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise KuemmererError(f"Die {what} {path} gibt es nicht.") from None
+    except IsADirectoryError:
+        raise KuemmererError(f"{path} ist ein Ordner, keine {folder_instead}.") from None
+    except UnicodeDecodeError:
+        raise KuemmererError(f"Die {what} {path} ist keine UTF-8-Textdatei.") from None
+    except OSError:
+        raise KuemmererError(f"Die {what} {path} lässt sich nicht lesen.") from None
+
+
+def _first_line(path: Path, what: str) -> str:
+    lines = read_text(path, what, what).splitlines()
+    return lines[0] if lines else ""
+
+
+def password(*, prompt: str = "Passwort: ") -> str | None:
+    """Her password from the file, the environment or the terminal; None if none is to be had."""
+    from kuemmerer.services import encryption
+
+    if _current.password_file is not None:
+        return _first_line(_current.password_file, "Passwortdatei")
+    from_env = encryption.password_from_environment()
+    if from_env:
+        return from_env
+    if _current.demo:
+        return encryption.DEMO_PASSWORD
+    if sys.stdin is not None and sys.stdin.isatty():
+        try:
+            return getpass.getpass(prompt)
+        except (EOFError, KeyboardInterrupt):
+            return None
+    return None
+
+
+def code() -> str | None:
+    if _current.code_file is None:
+        return None
+    return _first_line(_current.code_file, "Codedatei")
+
+
+def _no_password(db_path: Path) -> NeedsKey:
+    return NeedsKey(f"Die Datenbank {db_path.name} ist verschlüsselt. Bitte das Passwort angeben: mit "
+                    "--password-file DATEI oder in der Umgebungsvariable KUEMMERER_PASSWORD (oder den "
+                    "Notfallcode mit --code-file DATEI).")
+
+
+def key_for(db_path: Path) -> bytes | None:
+    """The key of the existing database ``db_path`` (None: a plain file from before encryption)."""
+    from kuemmerer.services import encryption
+
+    state = encryption.state(db_path)
+    if state in (encryption.DbState.NEW, encryption.DbState.PLAIN):
+        return None
+    the_code = code()
+    if the_code is not None:
+        return encryption.unlock(db_path, code=the_code)
+    if state is encryption.DbState.NO_KEYFILE:
+        raise NeedsKey(f"Die Schlüsseldatei {db_path.name}.schluessel fehlt. Die Datenbank lässt sich mit dem "
+                       "Notfallcode öffnen: --code-file DATEI (eine Textdatei mit dem Code vom Notfallblatt).")
+    pw = password()
+    if pw is None:
+        raise _no_password(db_path)
+    return encryption.unlock(db_path, password=pw)
+
+
+def new_password(db_path: Path) -> str:
+    """The password for a new database (a prompt asks twice)."""
+    from kuemmerer.services import encryption
+
+    if _current.password_file is not None or encryption.password_from_environment() or _current.demo:
+        pw = password()
+        assert pw is not None
+        return pw
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = password(prompt="Neues Passwort (mindestens 10 Zeichen): ") or ""
+        again = password(prompt="Passwort wiederholen: ") or ""
+        encryption.check_new_password(first, again)
+        return first
+    raise NeedsKey(f"Für die neue Datenbank {db_path.name} fehlt ein Passwort: mit --password-file DATEI "
+                   "oder in der Umgebungsvariable KUEMMERER_PASSWORD angeben.")
+
+
+def key_for_restore(db_path: Path, backup_file: Path) -> bytes | None:
+    """The key the restored database gets: the database's own (its key file and her password,
+    or the Notfallcode), else the key file beside the backup; None for a plain backup when no
+    key exists (it stays plain until she encrypts it in the window)."""
+    from kuemmerer.services import encryption
+
+    the_code = code()
+    if the_code is not None:
+        return encryption.key_from_code(the_code)
+    source = encryption.keyfile_for_restore(db_path, backup_file)
+    if source is None:
+        return None
+    pw = password()
+    if pw is None:
+        raise _no_password(db_path)
+    return encryption.unlock_keyfile(source, pw)
