@@ -14,7 +14,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 from kuemmerer import APP_TITLE
-from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, MigrationBlocked
+from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, MigrationBlocked, ValidationError
 from kuemmerer.logging_setup import log_unexpected, setup_logging
 from kuemmerer.paths import demo_db_path
 
@@ -45,8 +45,7 @@ def prepare_demo(path: Path) -> None:
     """Create and fill the demo database if it does not exist yet (with a progress bar)."""
     if path.exists():
         return
-    from kuemmerer.services import demo
-    from kuemmerer.services.workspace import open_workspace
+    from kuemmerer.services import demo, encryption
 
     dialog = QProgressDialog("Demodaten werden erzeugt …", "", 0, 12)
     dialog.setWindowTitle(APP_TITLE)
@@ -58,7 +57,8 @@ def prepare_demo(path: Path) -> None:
         dialog.setValue(done)
         QApplication.processEvents()
 
-    ws = open_workspace(path)
+    # synthetic residents only: encrypted like hers, with the demo password from the README
+    ws = encryption.create(path, encryption.new_key(), encryption.DEMO_PASSWORD)
     try:
         with ws.uow() as uow:
             demo.generate(uow, years=3, seed=1, progress=progress)
@@ -67,35 +67,143 @@ def prepare_demo(path: Path) -> None:
         dialog.close()
 
 
-def open_or_recover(db_path: Path, parent: QWidget | None = None) -> Workspace | None:
-    """Open the database; if it is damaged (moved aside), cannot be migrated or is missing
+class _Quit(Exception):
+    """She closed a dialog at the start: nothing is opened or created."""
+
+
+def _given_password(demo: bool) -> str | None:
+    from kuemmerer.services import encryption
+
+    return encryption.password_from_environment() or (encryption.DEMO_PASSWORD if demo else None)
+
+
+def unlock_at_start(db_path: Path, *, demo: bool = False, parent: QWidget | None = None) -> bytes | None:
+    """The key of the existing encrypted database: ``KUEMMERER_PASSWORD`` (automated starts)
+    or the demo password if they fit, else the unlock dialog (password, or the Notfallcode).
+    None for a plain or missing file. ``_Quit`` if she closes the dialog."""
+    from kuemmerer.services import encryption
+
+    state = encryption.state(db_path)
+    if state in (encryption.DbState.NEW, encryption.DbState.PLAIN):
+        return None
+    given = _given_password(demo)
+    if given and state is encryption.DbState.ENCRYPTED:
+        with contextlib.suppress(ValidationError):
+            return encryption.unlock(db_path, password=given)
+    from .dialogs.unlock import UnlockDialog
+
+    dialog = UnlockDialog(db_path, parent, demo_hint=demo)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.key is None:
+        raise _Quit()
+    return dialog.key
+
+
+def create_at_start(db_path: Path, parent: QWidget | None = None) -> Workspace:
+    """The first start: her password and the Notfallblatt before anything else, then the new
+    encrypted database. ``_Quit`` if she closes the dialog (nothing was written)."""
+    from kuemmerer.services import encryption
+
+    from .dialogs.encryption_setup import PasswordSetupDialog
+
+    dialog = PasswordSetupDialog(db_path.name, parent, mode="new")
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.key is None:
+        raise _Quit()
+    return encryption.create(db_path, dialog.key, dialog.password)
+
+
+def offer_encryption(db_path: Path, parent: QWidget | None = None) -> bytes | None:
+    """Her database is still a plain file (from before encryption): offer to encrypt it now
+    (a verified backup first), then the secure removal of the plain backups. Returns the new
+    key, or None if she chose "Später" (it opens as it is; the offer comes at every start)."""
+    from kuemmerer.services import encryption
+
+    from .dialogs.encryption_setup import PasswordSetupDialog
+    from .tasks import run_blocking
+
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE,
+                      "Ihre Datenbank ist noch nicht verschlüsselt: Wer die Festplatte oder eine Sicherung "
+                      "kopiert, kann alles lesen. Kümmerer verschlüsselt sie jetzt (vorher wird sie gesichert). "
+                      "Sie vergeben dazu ein Passwort und erhalten ein Notfallblatt.", parent=parent)
+    now = box.addButton("Jetzt verschlüsseln", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Später", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(now)
+    box.exec()
+    if box.clickedButton() is not now:
+        return None
+    dialog = PasswordSetupDialog(db_path.name, parent, mode="encrypt")
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.key is None:
+        return None
+    key, password = dialog.key, dialog.password
+    done = run_blocking(parent, "Die Datenbank wird verschlüsselt …",
+                        lambda: encryption.encrypt_existing(db_path, key, password))
+    plain = list(done.plain_backups)
+    if plain and QMessageBox.question(
+            parent, APP_TITLE,
+            f"Die Datenbank ist jetzt verschlüsselt. Es gibt noch {len(plain)} unverschlüsselte "
+            f"Sicherung{'en' if len(plain) != 1 else ''} (auch die gerade vor dem Verschlüsseln erstellte). "
+            "Sollen sie jetzt sicher gelöscht werden (überschrieben, dann gelöscht)? Sicherungen auf "
+            "USB-Sticks löschen Sie bitte selbst.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes:
+        encryption.remove_plain_backups(plain)
+    return key
+
+
+def _restore_key(db_path: Path, backup_file: Path, parent: QWidget | None) -> bytes | None:
+    """The key a restore into a missing database needs (its key file's password)."""
+    from kuemmerer.services import encryption
+
+    source = encryption.keyfile_for_restore(db_path, backup_file)
+    if source is None:
+        return None
+    given = _given_password(False)
+    if given:
+        with contextlib.suppress(ValidationError):
+            return encryption.unlock_keyfile(source, given)
+    from .dialogs.unlock import UnlockDialog
+
+    dialog = UnlockDialog(db_path, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.key is None:
+        raise _Quit()
+    return dialog.key
+
+
+def open_or_recover(db_path: Path, parent: QWidget | None = None, key: bytes | None = None) -> Workspace | None:
+    """Open the database (with ``key`` if it is encrypted; a missing one is created after the
+    first-start dialog); if it is damaged (moved aside), cannot be migrated or is missing
     although there are backups of it, offer the newest verified backup in one dialog and
     restore it with one click. None = she quit (nothing was created in place of her database)."""
-    from kuemmerer.services import maintenance
+    from kuemmerer.services import encryption, maintenance
     from kuemmerer.services.workspace import backup_dir_for, open_workspace
 
     from .dialogs.damaged import START_EMPTY, DamagedDialog
 
     backup_dir = backup_dir_for(db_path)
-    offer = maintenance.recovery_offer(db_path, backup_dir) if not db_path.exists() else None
-    if offer is not None:  # e.g. moved aside at the last start: not silently a new, empty one
-        answer = DamagedDialog(
-            f"Die Datenbank {db_path} gibt es nicht (mehr) – zum Beispiel, weil sie beim letzten Start als "
-            "beschädigt beiseitegelegt wurde. Es gibt aber Sicherungen von ihr.",
-            offer, parent, allow_empty=True).exec()
-        if answer == START_EMPTY:
-            return open_workspace(db_path)
-        if answer != QDialog.DialogCode.Accepted:
-            return None
-    else:
-        try:
-            return open_workspace(db_path)
-        except (DatabaseDamaged, MigrationBlocked) as exc:
-            offer = maintenance.recovery_offer(db_path, backup_dir, exc.newest_backup)
-            if DamagedDialog(str(exc), offer, parent).exec() != QDialog.DialogCode.Accepted or offer is None:
+    try:
+        offer = maintenance.recovery_offer(db_path, backup_dir, key=key) if not db_path.exists() else None
+        if offer is not None:  # e.g. moved aside at the last start: not silently a new, empty one
+            answer = DamagedDialog(
+                f"Die Datenbank {db_path} gibt es nicht (mehr) – zum Beispiel, weil sie beim letzten Start als "
+                "beschädigt beiseitegelegt wurde. Es gibt aber Sicherungen von ihr.",
+                offer, parent, allow_empty=True).exec()
+            if answer == START_EMPTY:
+                return create_at_start(db_path, parent)
+            if answer != QDialog.DialogCode.Accepted:
                 return None
-    restored = maintenance.restore(db_path, offer.path, backup_dir)
-    ws = open_workspace(db_path, create=False)  # migrates an older backup
+            key = key or _restore_key(db_path, offer.path, parent)
+        elif not db_path.exists():
+            return create_at_start(db_path, parent)
+        else:
+            try:
+                return open_workspace(db_path, create=False, key=key)
+            except (DatabaseDamaged, MigrationBlocked) as exc:
+                offer = maintenance.recovery_offer(db_path, backup_dir, exc.newest_backup, key=key)
+                if DamagedDialog(str(exc), offer, parent).exec() != QDialog.DialogCode.Accepted or offer is None:
+                    return None
+    except _Quit:
+        return None
+    restored = maintenance.restore(db_path, offer.path, backup_dir, key)
+    encryption.adopt_backup_keyfile(db_path, offer.path)
+    ws = open_workspace(db_path, create=False, key=key)  # migrates an older backup
     again = maintenance.record_restore(ws, restored)
     if again:
         QMessageBox.information(parent, "Wiederhergestellt", maintenance.reapplied_text(again))
@@ -131,7 +239,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         lock = InstanceLock(db_path).acquire()
         if args.demo:
             prepare_demo(db_path)
-        opened = open_or_recover(db_path)
+        from kuemmerer.services import encryption
+
+        try:
+            if encryption.state(db_path) is encryption.DbState.PLAIN and not args.screenshots:
+                key = offer_encryption(db_path)
+            else:
+                key = unlock_at_start(db_path, demo=args.demo)
+        except _Quit:
+            key, opened = None, None
+        else:
+            opened = open_or_recover(db_path, key=key)
         if opened is None:
             lock.release()
             return 2

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -65,6 +66,10 @@ class MainWindow(QMainWindow):
         self.swap_notice: QLabel | None = None
         self._held_timers: list[QTimer] = []
         self._page_before_swap = 0
+        self.locked = False  # the lock screen is up: the database is closed, the key forgotten
+        self.lock_dialog: QWidget | None = None
+        self._veiled: list[QWidget] = []
+        self._veiled_parts: list[QWidget] = []
         self.settings = settings or QSettings()
         self.setWindowTitle(f"{APP_TITLE} – Demodaten" if demo else APP_TITLE)
         self.sidebar = QListWidget()
@@ -92,6 +97,7 @@ class MainWindow(QMainWindow):
         self._build_undo()
         self.refresh_status()
         self.fit_to_screen(available)
+        self._start_idle_watch()
 
     # -- building ---------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -161,6 +167,13 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction("Sicherung erstellen", self.create_backup)
         file_menu.addAction("Sicherung wiederherstellen…", self.restore_backup)
+        file_menu.addSeparator()
+        lock_action = QAction("Sperren", self, shortcut=QKeySequence("Ctrl+L"))
+        lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        lock_action.triggered.connect(self.lock)
+        file_menu.addAction(lock_action)
+        self.lock_action = lock_action
+        file_menu.addAction("Passwort ändern…", self.change_password)
         file_menu.addSeparator()
         quit_action = QAction("Beenden", self, shortcut=QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -306,7 +319,10 @@ class MainWindow(QMainWindow):
     # -- storage ----------------------------------------------------------------------------
     def refresh_status(self) -> None:
         ws = self.ctx.ws
-        self.db_label.setText(f"Datenbank: {ws.path}")
+        if ws.closed:
+            return
+        self.db_label.setText(f"Datenbank: {ws.path}" + (" (verschlüsselt)" if ws.encrypted else
+                                                         " – nicht verschlüsselt"))
         last = maintenance.last_backup_time(ws.path, ws.backup_dir)
         failure = maintenance.backup_failure(ws.path)
         if failure:  # never silent: the status bar (and Heute) say so until a backup succeeds
@@ -354,12 +370,12 @@ class MainWindow(QMainWindow):
                        "Der jetzige Stand wird durch die gewählte Sicherung ersetzt. Vorher wird er selbst "
                        "gesichert, so dass Sie zurückkehren können.", "Wiederherstellen"):
             return
-        db_path, backup_dir = ws.path, ws.backup_dir
+        db_path, backup_dir, key = ws.path, ws.backup_dir, ws.key  # the key: closing forgets it
         self._begin_swap("Die Sicherung wird wiederhergestellt …")
 
         def restore():
-            restored = maintenance.restore(db_path, Path(path), backup_dir)
-            new_ws = open_workspace(db_path)
+            restored = maintenance.restore(db_path, Path(path), backup_dir, key)
+            new_ws = open_workspace(db_path, create=False, key=key)
             try:  # before the pages come back: erased persons never show up again
                 return new_ws, maintenance.record_restore(new_ws, restored), None
             except Exception as exc:  # noqa: BLE001 - the restore itself succeeded; shown below
@@ -376,7 +392,7 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             try:  # the file as it was (never a new empty one in its place)
-                self._end_swap(open_workspace(db_path, create=False))
+                self._end_swap(open_workspace(db_path, create=False, key=key))
             except Exception as reopen_exc:  # noqa: BLE001 - shown to her, the window stays closed
                 self._swap_lost(reopen_exc)
             report_error(self, exc)
@@ -443,12 +459,106 @@ class MainWindow(QMainWindow):
                           "und Netzwerk – offline, alle Daten in einer Datei auf diesem Rechner.</p>"
                           f"<p>Datenbank: {self.ctx.ws.path}</p>")
 
+    # -- locking --------------------------------------------------------------------------
+    # Locked: the database is closed and its key forgotten (``Workspace.close``), every table
+    # model drops its rows, the pages are replaced by a notice, open dialogs are veiled
+    # (transparent and disabled — closing them would lose her unsaved input) and an
+    # application-modal lock screen asks for the password or the Notfallcode.
+    def _start_idle_watch(self) -> None:
+        from kuemmerer.domain.unlock_policy import UnlockThrottle
+        from kuemmerer.services import lock_settings
+
+        from .lock import IdleWatcher
+
+        try:
+            with self.ctx.uow(read_only=True) as uow:
+                minutes = lock_settings.get_lock_minutes(uow)
+        except KuemmererError:
+            minutes = lock_settings.DEFAULT_MINUTES
+        self.idle_watcher = IdleWatcher(minutes, self)
+        self.idle_watcher.idle.connect(self.lock)
+        self.unlock_throttle = UnlockThrottle()  # wrong tries count across locks
+        settings_page = self.pages.get("Einstellungen")
+        if isinstance(settings_page, SettingsPage):
+            settings_page.lock_settings.minutes_saved.connect(self.idle_watcher.set_minutes)
+
+    def lock(self) -> None:
+        if self.locked or self.swapping or not self.ctx.ws.encrypted or self.ctx.ws.closed:
+            return
+        if self.backup_running:  # never close the file under a running backup: try again soon
+            QTimer.singleShot(30_000, self.lock)
+            return
+        db_path = self.ctx.ws.path
+        self._veiled = [w for w in QApplication.topLevelWidgets()
+                        if w is not self and w.isVisible() and w.windowType() != Qt.WindowType.ToolTip]
+        self._veiled_parts = []
+        for w in self._veiled:  # the dialog stays open (closing it would end her input) but empty
+            w.setEnabled(False)
+            parts = [c for c in w.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                     if c.isVisible()]
+            for part in parts:
+                part.hide()
+            self._veiled_parts += parts
+        self._begin_swap("Kümmerer ist gesperrt.")
+        self.swapping = False  # closing the window while locked is fine: the file is closed
+        self.locked = True
+        if self.swap_notice is not None:
+            self.swap_notice.setText("<h3>Kümmerer ist gesperrt.</h3><p>Zum Weiterarbeiten bitte das Passwort "
+                                     "eingeben.</p>")
+        for model in self.findChildren(QAbstractItemModel):
+            forget = getattr(model, "forget", None)
+            if callable(forget):
+                forget()
+        from .lock import LockScreen
+
+        screen = LockScreen(db_path, throttle=self.unlock_throttle, demo_hint=self.ctx.demo)
+        screen.setParent(self, Qt.WindowType.Dialog)
+        screen.setWindowTitle(f"{APP_TITLE} – gesperrt")
+        screen.setWindowModality(Qt.WindowModality.ApplicationModal)
+        screen.unlocked.connect(lambda key, path=db_path: self.unlock(path, key))
+        self.lock_dialog = screen
+        screen.setGeometry(self.geometry())  # over the whole window: the notice behind stays hidden
+        screen.prepare()
+        screen.show()
+        screen.activateWindow()
+
+    def unlock(self, db_path: Path, key: bytes) -> None:
+        try:
+            ws = open_workspace(db_path, create=False, key=key)
+        except KuemmererError as exc:
+            report_error(self.lock_dialog or self, exc)
+            return
+        if self.lock_dialog is not None:
+            self.lock_dialog.hide()
+            self.lock_dialog.deleteLater()
+            self.lock_dialog = None
+        self.locked = False
+        self._end_swap(ws)
+        for part in self._veiled_parts:
+            part.show()
+        for w in self._veiled:
+            w.setEnabled(True)
+        self._veiled, self._veiled_parts = [], []
+        self.idle_watcher.resume()
+
+    def change_password(self) -> None:
+        if not self.ctx.ws.encrypted:
+            QMessageBox.information(self, "Passwort ändern", "Die Datenbank ist noch nicht verschlüsselt. Beim "
+                                    "nächsten Start bietet Kümmerer an, sie zu verschlüsseln.")
+            return
+        from .dialogs.change_password import ChangePasswordDialog
+
+        ChangePasswordDialog(self.ctx, self).exec()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.swapping:  # the file is being swapped: closing now could leave no database
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self._stop_reports()
+        self.idle_watcher.stop()
+        if self.lock_dialog is not None:
+            self.lock_dialog.close()
         super().closeEvent(event)
 
     def _stop_reports(self) -> None:

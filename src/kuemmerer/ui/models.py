@@ -70,6 +70,14 @@ class _RowsBase(QAbstractTableModel):
     def row_at(self, row: int) -> Any:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
+    def forget(self) -> None:
+        """Drop every row from memory (the window locks); the page reloads after unlocking."""
+        self.beginResetModel()
+        self.rows = []
+        if hasattr(self, "total"):
+            self.total = 0
+        self.endResetModel()
+
     def row_of_id(self, ident: int) -> int:
         return next((i for i, r in enumerate(self.rows) if getattr(r, "id", None) == ident), -1)
 

@@ -156,6 +156,28 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
         dialog._dirty = False
         dialog.done(0)
         dialog.deleteLater()
+
+    from .dialogs.encryption_setup import PasswordSetupDialog
+    from .dialogs.unlock import UnlockDialog
+
+    setup = PasswordSetupDialog(ctx.ws.path.name, window)
+    setup.show()
+    grab(setup, "ersteinrichtung-passwort")
+    setup.password_edit.setText("Kastanienallee-17")
+    setup.repeated_edit.setText("Kastanienallee-17")
+    setup.go_on()
+    grab(setup, "ersteinrichtung-notfallblatt")
+    setup.reject()
+    setup.deleteLater()
+    unlock = UnlockDialog(ctx.ws.path, window, demo_hint=ctx.demo)
+    unlock.show()
+    grab(unlock, "start-passwort")
+    unlock.done(0)
+    unlock.deleteLater()
+    if ctx.ws.encrypted:
+        window.lock()
+        grab(window.lock_dialog or window, "gesperrt")
+        window.lock_dialog.close() if window.lock_dialog is not None else None
     QTimer.singleShot(0, window.close)
     _settle()
     return written

@@ -65,7 +65,7 @@ class BusyDialog(QProgressDialog):
         super().closeEvent(event)
 
 
-def run_in_background(parent: QWidget, label: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
+def run_in_background(parent: QWidget | None, label: str, fn: Callable[[], Any], on_done: Callable[[Any], None],
                       on_error: Callable[[BaseException], None], *, blocking: bool = False) -> BusyDialog:
     """Run ``fn`` on a worker thread; show a busy dialog meanwhile (no cancel: the work
     is a transaction that must finish or roll back). ``blocking``: the dialog comes up at
@@ -93,3 +93,28 @@ def run_in_background(parent: QWidget, label: str, fn: Callable[[], Any], on_don
     dialog._job = job  # keep the signals alive as long as the dialog
     QThreadPool.globalInstance().start(job)
     return dialog
+
+
+def run_blocking(parent: QWidget | None, label: str, fn: Callable[[], Any]) -> Any:
+    """``run_in_background`` for a step the start has to wait for (no window yet to go on
+    with): the busy dialog shows, the event loop keeps the screen alive, and the result is
+    returned — or the worker's exception raised here."""
+    from PySide6.QtCore import QEventLoop
+
+    loop = QEventLoop()
+    outcome: dict[str, Any] = {}
+
+    def done(result: Any) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(exc: BaseException) -> None:
+        outcome["error"] = exc
+        loop.quit()
+
+    run_in_background(parent, label, fn, done, failed, blocking=True)
+    if not outcome:
+        loop.exec()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]

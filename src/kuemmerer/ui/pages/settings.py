@@ -376,6 +376,16 @@ class SettingsPage(QWidget):
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         data_box = QVBoxLayout(data_tab)
         data_box.addWidget(self.info)
+        self.password_button = QPushButton("Passwort ändern…")
+        self.password_button.clicked.connect(self._change_password)
+        password_row = QHBoxLayout()
+        password_row.addWidget(self.password_button)
+        password_row.addStretch(1)
+        data_box.addLayout(password_row)
+        from ..lock import LockSettingsBox
+
+        self.lock_settings = LockSettingsBox(ctx)
+        data_box.addWidget(self.lock_settings)
         data_box.addStretch(1)
         self.tabs.addTab(data_tab, "&Daten")
         self.retention = RetentionTab(ctx)
@@ -406,8 +416,20 @@ class SettingsPage(QWidget):
 
     def refresh_info(self) -> None:
         ws = self.ctx.ws
+        if ws.closed:
+            return
+        secured = ("verschlüsselt (SQLCipher 4, AES-256); Schlüsseldatei "
+                   f"{escape(ws.path.name)}.schluessel daneben" if ws.encrypted else
+                   "<b>nicht verschlüsselt</b> – Kümmerer bietet beim nächsten Start an, sie zu verschlüsseln")
         self.info.setText(f"<h3>Wo die Daten liegen</h3>Datenbank: {escape(str(ws.path))}<br>"
-                          f"Sicherungen: {escape(str(ws.backup_dir))}<br>Anhänge: {escape(str(ws.files_dir))}")
+                          f"Sicherungen: {escape(str(ws.backup_dir))}<br>Anhänge: {escape(str(ws.files_dir))}"
+                          f"<h3>Verschlüsselung</h3>Die Datenbank ist {secured}.")
+        self.password_button.setEnabled(ws.encrypted)
+
+    def _change_password(self) -> None:
+        from ..dialogs.change_password import ChangePasswordDialog
+
+        ChangePasswordDialog(self.ctx, self).exec()
 
     def show_retention(self) -> None:
         self.tabs.setCurrentWidget(self.retention)
