@@ -9,6 +9,9 @@ one-pass "Seite x" footer), in the same run.
 ``--paragraphs`` paragraphs of text. Both sides get the same synthetic figures (no database:
 this measures the drawing). Prints the medians and their ratio; exits 1 if the ratio is
 above ``--max-ratio``.
+
+Encryption on vs off (issue 11) does not apply here: nothing is read from the database (the
+figures of a Sachbericht come from ``statistics.compute``, compared in ``bench_stats.py``).
 """
 
 from __future__ import annotations

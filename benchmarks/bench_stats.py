@@ -1,5 +1,6 @@
 """Speed of the funder statistics: ``statistics.compute`` for one year against the same
-figures computed by hand-written SQL on a plain ``sqlite3`` connection, in the same run.
+figures computed by hand-written SQL on a plain connection, in the same run; and the same
+``statistics.compute`` on an encrypted copy of the file (encryption on vs off, issue 11).
 
     .venv/bin/python benchmarks/bench_stats.py [--db PATH] [--year YYYY] [--repeat 5]
         [--persons 100000] [--contacts 1000000] [--max-ratio 1.5]
@@ -7,16 +8,19 @@ figures computed by hand-written SQL on a plain ``sqlite3`` connection, in the s
 If the database does not exist it is generated first with ``generate_large.py`` (sizes from
 ``--persons``/``--contacts``). The app side runs exactly as the Berichte page does
 (``open_workspace``, ``ws.uow(read_only=True)``, ``statistics.compute``); the reference side
-runs the SQL below on its own read-only ``sqlite3`` connection. Both are checked to give the
-same figures before anything is timed. Prints the medians and their ratio; exits 1 if the
-ratio is above ``--max-ratio``.
+runs the SQL below on its own read-only connection to the plain file (through SQLCipher with
+no key — the same SQLite library as the app; the stdlib ``sqlite3`` must not touch a file
+SQLCipher has open in the same process). The encrypted side is the app on
+``encrypted.encrypted_copy(db)`` (made if missing or older than the plain file), timed
+alternately with the plain app side. All three are checked to give the same figures before
+anything is timed. Prints the medians and the ratios app/SQL and encrypted/plain; exits 1 if
+app/SQL is above ``--max-ratio`` or encrypted/plain above ``--max-enc-ratio`` (1.15).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import sqlite3
 import statistics as pystats
 import sys
 import time
@@ -77,7 +81,7 @@ OUTCOME = {"vermittelt": "vermittelt", "angekommen": "angekommen", "nicht_wahrge
            "abgelehnt": "abgelehnt"}
 
 
-def plain_sql(conn: sqlite3.Connection, start: dt.date, end: dt.date) -> dict:
+def plain_sql(conn, start: dt.date, end: dt.date) -> dict:
     """The figures by hand: every number ``statistics.compute`` gives, as a plain dict."""
     p = {"a": start.isoformat(), "b": end.isoformat()}
     bands: dict[str, int] = {}
@@ -134,13 +138,17 @@ def _median_ms(fn, repeat: int) -> tuple[float, object]:
     return pystats.median(times), result
 
 
-def run(db: Path, year: int | None = None, repeat: int = 5) -> dict:
-    """Time both sides on ``db`` for ``year`` (default: the last full year with contacts);
-    returns the medians (ms), the ratio and the year. Raises if the figures differ."""
+def run(db: Path, year: int | None = None, repeat: int = 5, *, with_encrypted: bool = True) -> dict:
+    """Time the sides on ``db`` for ``year`` (default: the last full year with contacts);
+    returns the medians (ms), the ratios and the year. Raises if the figures differ."""
+    import encrypted
+
+    from kuemmerer.db import cipher
     from kuemmerer.services import statistics
     from kuemmerer.services.workspace import open_workspace
 
-    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+    enc_db = encrypted.encrypted_copy(db) if with_encrypted else None
+    with closing(cipher.connect(db, None, read_only=True)) as conn:
         if year is None:
             last = conn.execute("SELECT MAX(date) FROM contacts").fetchone()[0]
             year = int(last[:4]) - 1 if last else dt.date.today().year
@@ -148,21 +156,35 @@ def run(db: Path, year: int | None = None, repeat: int = 5) -> dict:
         plain_sql(conn, start, end)  # warm the page cache for both
         sql_ms, expected = _median_ms(lambda: plain_sql(conn, start, end), repeat)
 
-    ws = open_workspace(db)
+    ws = open_workspace(db, create=False)
+    enc_ws = open_workspace(enc_db, create=False, key=encrypted.BENCH_KEY) if enc_db is not None else None
     try:
-        def app():
-            with ws.uow(read_only=True) as uow:
+        def app(w):
+            with w.uow(read_only=True) as uow:
                 return statistics.compute(uow, start, end)
 
-        app()
-        app_ms, stats = _median_ms(app, repeat)
+        stats = app(ws)
+        enc_times: list[float] = []
+        if enc_ws is not None:
+            enc_stats = app(enc_ws)
+            if app_figures(enc_stats) != app_figures(stats):
+                raise AssertionError("statistics.compute differs between the plain and the encrypted copy")
+            plain_times, enc_times = encrypted.interleaved(lambda: app(ws), lambda: app(enc_ws), repeat,
+                                                          time.perf_counter)
+            app_ms = pystats.median(plain_times) * 1000
+        else:
+            app_ms, stats = _median_ms(lambda: app(ws), repeat)
     finally:
         ws.close()
+        if enc_ws is not None:
+            enc_ws.close()
     got = app_figures(stats)
     if got != expected:
         wrong = sorted(k for k in expected if expected[k] != got.get(k))
         raise AssertionError(f"statistics.compute and the plain SQL differ in: {', '.join(wrong)}")
+    enc_ms = pystats.median(enc_times) * 1000 if enc_times else 0.0
     return {"year": year, "app_ms": app_ms, "sql_ms": sql_ms, "ratio": app_ms / sql_ms if sql_ms else 0.0,
+            "app_enc_ms": enc_ms, "enc_ratio": enc_ms / app_ms if enc_ms and app_ms else 0.0,
             "contacts": stats.contacts, "participants": stats.participants_named}
 
 
@@ -174,15 +196,22 @@ def main(argv=None) -> int:
     p.add_argument("--persons", type=int, default=100_000)
     p.add_argument("--contacts", type=int, default=1_000_000)
     p.add_argument("--max-ratio", type=float, default=1.5)
+    p.add_argument("--max-enc-ratio", type=float, default=1.15)
+    p.add_argument("--plain-only", action="store_true", help="do not measure the encrypted copy")
     args = p.parse_args(argv)
     if not args.db.exists():
         generate(args.db, args.persons, args.contacts)
-    r = run(args.db, args.year, args.repeat)
+    r = run(args.db, args.year, args.repeat, with_encrypted=not args.plain_only)
     print(f"Jahr {r['year']}: {r['contacts']:,} Kontakte, {r['participants']:,} Teilnehmende")
     print(f"statistics.compute   {r['app_ms']:8.1f} ms (Median aus {args.repeat})")
     print(f"SQL von Hand         {r['sql_ms']:8.1f} ms")
     print(f"Verhältnis           {r['ratio']:8.2f} (Grenze {args.max_ratio})")
-    return 0 if r["ratio"] <= args.max_ratio else 1
+    ok = r["ratio"] <= args.max_ratio
+    if r["app_enc_ms"]:
+        print(f"verschlüsselt        {r['app_enc_ms']:8.1f} ms")
+        print(f"verschl./unverschl.  {r['enc_ratio']:8.2f} (Grenze {args.max_enc_ratio})")
+        ok = ok and r["enc_ratio"] <= args.max_enc_ratio
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

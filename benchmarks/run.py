@@ -9,9 +9,14 @@ of work (``ws.uow(read_only=True)``), exactly as a page of the UI calls the serv
 a list (re)load is ``count`` + the first page of 200, a sort or filter change is a reload.
 The table shows the median and the maximum in milliseconds.
 
+Encryption on vs off (issue 11): every scenario runs on the plain file and on an encrypted
+copy of it (``encrypted.py``; made once, again when the plain file is newer), alternately in
+the same run; the table gives both medians and the ratio encrypted/plain (goal ≤ 1.15).
+``--plain-only`` leaves the encrypted copy out.
+
 For every scenario whose median is over ``--explain-over`` ms the SQL the services sent is
-captured (SQLAlchemy cursor events), each statement is re-run on a plain ``sqlite3``
-connection to time it alone, and its ``EXPLAIN QUERY PLAN`` is printed.
+captured (SQLAlchemy cursor events), each statement is re-run on its own connection to the
+plain file (through SQLCipher, as every connection here) to time it alone, and its ``EXPLAIN QUERY PLAN`` is printed.
 
 ``--pragma`` (repeatable) sets an extra PRAGMA on every connection of the app's engine,
 to measure a connection setting without changing the application (e.g.
@@ -23,7 +28,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import sqlite3
 import statistics
 import sys
 import time
@@ -35,8 +39,10 @@ from sqlalchemy import event, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import encrypted
 import generate_large
 
+from kuemmerer.db import cipher
 from kuemmerer.db.engine import make_engine
 from kuemmerer.db.migrate import needs_upgrade
 from kuemmerer.db.models import District
@@ -60,6 +66,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--skip-open", action="store_true", help="do not time opening the workspace")
     p.add_argument("--migrate", action="store_true",
                    help="let the app migrate an outdated --db (it takes a backup first)")
+    p.add_argument("--plain-only", action="store_true", help="do not measure the encrypted copy")
     return p.parse_args(argv)
 
 
@@ -170,6 +177,23 @@ def time_scenario(ws, fn: Callable, repeat: int) -> tuple[list[float], str]:
     return times, result
 
 
+def time_both(plain_ws, enc_ws, fn: Callable, repeat: int) -> tuple[list[float], list[float], str]:
+    """The scenario on the plain and the encrypted workspace, alternately (plain first);
+    both must give the same result."""
+    plain_times: list[float] = []
+    enc_times: list[float] = []
+    result = ""
+    for _ in range(repeat):
+        t, result = time_scenario(plain_ws, fn, 1)
+        plain_times += t
+        if enc_ws is not None:
+            t, enc_result = time_scenario(enc_ws, fn, 1)
+            enc_times += t
+            if enc_result != result:
+                sys.exit(f"plain and encrypted copy differ: {result} / {enc_result}")
+    return plain_times, enc_times, result
+
+
 def _inline(sql: str, params: tuple) -> str:
     """The statement with its parameters written in (for reading only)."""
     it = iter(params)
@@ -182,7 +206,7 @@ def _inline(sql: str, params: tuple) -> str:
 
 
 def explain_tree(path: Path, statements: list[tuple[str, tuple]], pragmas: list[str]) -> None:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cipher.connect(path, None, read_only=True)) as conn:
         for p in pragmas:
             conn.execute(f"PRAGMA {p}")
         seen = set()
@@ -204,9 +228,13 @@ def explain_tree(path: Path, statements: list[tuple[str, tuple]], pragmas: list[
 
 
 def _counts(path: Path) -> dict[str, int]:
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+    with closing(cipher.connect(path, None, read_only=True)) as conn:
         tables = ("persons", "requests", "contacts", "anonymous_tallies", "referrals", "districts")
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _ratio_text(plain: list[float], enc: list[float]) -> str:
+    return f"{statistics.median(enc) / statistics.median(plain):.2f}" if plain and enc else "–"
 
 
 def main(argv=None) -> None:
@@ -227,23 +255,31 @@ def main(argv=None) -> None:
     counts = _counts(path)
     print(f"\ndatabase {path}: {size / 1e6:.0f} MB; "
           + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
-    print(f"sqlite {sqlite3.sqlite_version}; today = {day}; repeat = {args.repeat}"
+    print(f"sqlite {cipher.dbapi.sqlite_version} (SQLCipher); today = {day}; repeat = {args.repeat}"
           + (f"; extra pragmas: {', '.join(args.pragma)}" if args.pragma else ""))
+    enc_path = None if args.plain_only else encrypted.encrypted_copy(path)
+    if enc_path is not None:
+        print(encrypted.describe(path, enc_path))
 
-    results: list[tuple[str, str, list[float]]] = []
+    results: list[tuple[str, str, list[float], list[float]]] = []
     if not args.skip_open:
-        times = []
+        times: tuple[list[float], list[float]] = ([], [])
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            ws = open_workspace(path, create=False)
-            ws.close()
-            times.append(_ms(time.perf_counter() - t0))
-        results.append(("open_workspace + close (quick_check)", "", times))
+            for side, (p, key) in enumerate(((path, None), (enc_path, encrypted.BENCH_KEY))):
+                if p is None:
+                    continue
+                t0 = time.perf_counter()
+                open_workspace(p, create=False, key=key).close()
+                times[side].append(_ms(time.perf_counter() - t0))
+        results.append(("open_workspace + close (quick_check)", "", *times))
 
     ws = open_workspace(path, create=False)
+    enc_ws = open_workspace(enc_path, create=False, key=encrypted.BENCH_KEY) if enc_path is not None else None
     try:
         for p in args.pragma:
-            event.listen(ws.db.engine, "connect", lambda conn, _rec, p=p: conn.execute(f"PRAGMA {p}"))
+            for w in (ws, enc_ws):
+                if w is not None:
+                    event.listen(w.db.engine, "connect", lambda conn, _rec, p=p: conn.execute(f"PRAGMA {p}"))
         capture = Capture(ws.db.engine)
         with ws.uow(read_only=True) as uow:
             district_id = uow.session.scalar(select(District.id).where(District.name == "Markersdorf")) \
@@ -252,9 +288,11 @@ def main(argv=None) -> None:
                 if not args.only or re.search(args.only, label)]
         slow = []
         for label, fn, *most in todo:
-            times, result = time_scenario(ws, fn, min(args.repeat, *most) if most else args.repeat)
-            results.append((label, result, times))
-            print(f"  {label:<50} {statistics.median(times):8.1f} ms  (max {max(times):.1f})  {result}",
+            times, enc_times, result = time_both(ws, enc_ws, fn, min(args.repeat, *most) if most else args.repeat)
+            results.append((label, result, times, enc_times))
+            enc_text = (f"  verschlüsselt {statistics.median(enc_times):8.1f} ms  "
+                        f"Verhältnis {_ratio_text(times, enc_times)}") if enc_times else ""
+            print(f"  {label:<50} {statistics.median(times):8.1f} ms  (max {max(times):.1f}){enc_text}  {result}",
                   flush=True)
             if statistics.median(times) > args.explain_over:
                 capture.statements, capture.on = [], True
@@ -264,11 +302,23 @@ def main(argv=None) -> None:
                 slow.append((label, capture.statements))
     finally:
         ws.close()
+        if enc_ws is not None:
+            enc_ws.close()
 
-    print("\n| Szenario | Zeilen (Anzahl / Seite) | Median ms | Max ms |")
-    print("|---|---:|---:|---:|")
-    for label, result, times in results:
-        print(f"| {label} | {result} | {statistics.median(times):.1f} | {max(times):.1f} |")
+    print("\n| Szenario | Zeilen (Anzahl / Seite) | Median ms | Max ms | verschlüsselt Median ms "
+          "| Max ms | Verhältnis |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for label, result, times, enc_times in results:
+        enc_cells = (f"{statistics.median(enc_times):.1f} | {max(enc_times):.1f} | {_ratio_text(times, enc_times)}"
+                     if enc_times else "– | – | –")
+        print(f"| {label} | {result} | {statistics.median(times):.1f} | {max(times):.1f} | {enc_cells} |")
+    paired = [(statistics.median(t), statistics.median(e)) for _l, _r, t, e in results if t and e]
+    if paired:
+        ratios = sorted(e / t for t, e in paired)
+        total = sum(e for _t, e in paired) / sum(t for t, _e in paired)
+        print(f"\nverschlüsselt/unverschlüsselt: Summe der Mediane {total:.2f}, Median der Verhältnisse "
+              f"{statistics.median(ratios):.2f}, höchstes {ratios[-1]:.2f}; "
+              f"{sum(r > 1.15 for r in ratios)} von {len(ratios)} über 1.15")
 
     if slow:
         print(f"\nSlower than {args.explain_over:.0f} ms (median): the statements, each timed alone, "

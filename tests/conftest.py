@@ -11,12 +11,34 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 
 import datetime as dt  # noqa: E402
+import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from kuemmerer.services import lists  # noqa: E402
-from kuemmerer.services.workspace import Workspace, open_workspace  # noqa: E402
+from kuemmerer.db.keyfile import KdfParams, keyfile_path  # noqa: E402
+from kuemmerer.services import encryption, lists  # noqa: E402
+from kuemmerer.services.workspace import Workspace  # noqa: E402
+
+# Every test database is encrypted, as hers is: one fixed key (so a test may reopen the file
+# with ``open_workspace(path, key=TEST_KEY)``) and a key file with TEST_PASSWORD, wrapped with
+# cheap scrypt parameters (the file records them, so unwrapping is fast too).
+TEST_KEY = bytes(range(32))
+TEST_PASSWORD = "Test-Passwort-2026"
+CHEAP_KDF = KdfParams(n=2 ** 10)
+
+
+def create_encrypted(path: Path) -> Workspace:
+    """A new encrypted database at ``path``, as the first start makes one."""
+    return encryption.create(path, TEST_KEY, TEST_PASSWORD, params=CHEAP_KDF)
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy a closed database file and its key file (if it has one) to ``target``."""
+    shutil.copyfile(source, target)
+    if keyfile_path(source).exists():
+        shutil.copyfile(keyfile_path(source), keyfile_path(target))
+    return target
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +50,8 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("KUEMMERER_DB", raising=False)
+    # the CLI (and the window) read the password from here: the test databases' password
+    monkeypatch.setenv("KUEMMERER_PASSWORD", TEST_PASSWORD)
 
 
 @pytest.fixture
@@ -37,7 +61,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ws(db_path: Path):
-    workspace = open_workspace(db_path)
+    workspace = create_encrypted(db_path)
     yield workspace
     workspace.close()
 
@@ -78,7 +102,8 @@ def no_blocking_dialogs(request, monkeypatch):
 
     def close_modal():
         w = QApplication.activeModalWidget()
-        if w is not None and not isinstance(w, BusyDialog):  # the app's own "Bitte warten" closes itself
+        # the app's own "Bitte warten" closes itself; the lock screen is what a lock test drives
+        if w is not None and not isinstance(w, BusyDialog) and type(w).__name__ != "LockScreen":
             unexpected.append(f"{type(w).__name__}: {w.windowTitle()}")
             w.close()
 

@@ -2,6 +2,9 @@
 
     python tests/crash_writer.py DBPATH ACKFILE START_N
 
+The database key (hex) comes in the environment variable ``KUEMMERER_CRASH_KEY``
+(never as an argument); without it the file is opened as a plain one.
+
 START_N ``-`` means: import everything, then read START_N as a line from stdin
 (lets the test start the next writer early, while the current one still writes).
 Opens the database through ``open_workspace`` (as the app does), prints ``ready``
@@ -27,6 +30,7 @@ import os
 import sys
 from pathlib import Path
 
+KEY_ENV = "KUEMMERER_CRASH_KEY"
 BIG_EVERY = 9
 BIG_CONTACTS = 200
 BIG_NOTE_CHARS = 600
@@ -121,7 +125,8 @@ def main(argv: list[str]) -> int:
 
     start = int(sys.stdin.readline() if argv[2] == "-" else argv[2])
 
-    ws = open_workspace(db_path, create=False)
+    key_hex = os.environ.get(KEY_ENV)
+    ws = open_workspace(db_path, create=False, key=bytes.fromhex(key_hex) if key_hex else None)
     with ws.uow(read_only=True) as uow:
         category_id = uow.session.scalars(select(Category.id).order_by(Category.id)).first()
         prev_id = None

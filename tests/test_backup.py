@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from kuemmerer.db import backup as bk
+from kuemmerer.db import cipher, keyfile
 from kuemmerer.domain.errors import StorageError
 from kuemmerer.services import maintenance, persons, requests
 from kuemmerer.services.workspace import open_workspace
+from tests.conftest import TEST_KEY
 
 
 def _dump(path: Path) -> list[str]:
     """Every row of every table except the audit log (which records the restore itself)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = cipher.connect(path, TEST_KEY, read_only=True)
     try:
         tables = [r[0] for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT IN ('audit_events') ORDER BY name")]
@@ -32,7 +33,10 @@ def test_backup_is_a_checked_single_file(ws):
     assert info.path.exists() and info.path.suffix == ".sqlite"
     assert not Path(str(info.path) + "-wal").exists()
     assert not list(info.path.parent.glob("*.tmp"))
-    conn = sqlite3.connect(info.path)
+    # encrypted with the database's key, its key file beside it (she opens it with her password)
+    assert not cipher.is_plain(info.path) and not cipher.opens_with(info.path, None)
+    assert keyfile.check_key(bk.keyfile_of(info.path), TEST_KEY)
+    conn = cipher.connect(info.path, TEST_KEY)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT last_name FROM persons").fetchall() == [("Özdemir",)]
@@ -46,7 +50,7 @@ def test_backup_contains_uncheckpointed_wal_data(ws):
             persons.create_person(uow, last_name=f"P{i}")
     assert Path(str(ws.path) + "-wal").stat().st_size > 0
     info = maintenance.create_backup(ws)
-    conn = sqlite3.connect(info.path)
+    conn = cipher.connect(info.path, TEST_KEY)
     assert conn.execute("SELECT count(*) FROM persons").fetchone()[0] == 50
     conn.close()
 
@@ -62,12 +66,12 @@ def test_backup_round_trip_restore_equals_backup(ws, db_path):
         persons.create_person(uow, last_name="Neu")
     ws.close()
 
-    safety = maintenance.restore(db_path, info.path, ws.backup_dir).safety
+    safety = maintenance.restore(db_path, info.path, ws.backup_dir, TEST_KEY).safety
     assert _dump(db_path) == expected
     # the replaced state was itself backed up and holds the change
     assert safety is not None and "vor-wiederherstellung" in safety.path.name
     assert any("Geändert" in row for row in _dump(safety.path))
-    ws2 = open_workspace(db_path)
+    ws2 = open_workspace(db_path, key=TEST_KEY)
     with ws2.uow(read_only=True) as uow:
         assert [x.first_name for x in persons.list_persons(uow)] == ["Ada"]
     ws2.close()
@@ -79,13 +83,13 @@ def test_restore_refuses_a_damaged_backup(ws, db_path, tmp_path):
     ws.close()
     before = db_path.read_bytes()
     with pytest.raises(StorageError, match="nicht in Ordnung"):
-        maintenance.restore(db_path, bad, tmp_path)
+        maintenance.restore(db_path, bad, tmp_path, TEST_KEY)
     assert db_path.read_bytes() == before
 
 
 def test_backup_of_a_damaged_database_is_refused(tmp_path):
-    db = tmp_path / "k.sqlite"
-    conn = sqlite3.connect(db)
+    db = tmp_path / "k.sqlite"  # a plain file (from before encryption): the same check applies
+    conn = cipher.connect(db, None)
     conn.executescript("PRAGMA foreign_keys=OFF; CREATE TABLE a(id INTEGER PRIMARY KEY);"
                        "CREATE TABLE b(id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a(id));"
                        "INSERT INTO b VALUES (1, 99);")
@@ -110,7 +114,7 @@ def _expected_keep(days: list[dt.datetime]) -> set[dt.datetime]:
 
 def test_rotation_over_a_simulated_year_of_daily_backups(tmp_path):
     db = tmp_path / "k.sqlite"
-    sqlite3.connect(db).close()
+    cipher.connect(db, None).close()
     backups = tmp_path / "Sicherungen"
     start = dt.datetime(2025, 1, 1, 18, 0)
     taken = []
@@ -128,7 +132,7 @@ def test_rotation_over_a_simulated_year_of_daily_backups(tmp_path):
 
 def test_rotation_keeps_special_backups_apart(tmp_path):
     db = tmp_path / "k.sqlite"
-    sqlite3.connect(db).close()
+    cipher.connect(db, None).close()
     backups = tmp_path / "b"
     base = dt.datetime(2026, 1, 1, 9)
     for i in range(5):
@@ -142,7 +146,7 @@ def test_rotation_keeps_special_backups_apart(tmp_path):
 
 def test_two_backups_in_one_second_do_not_overwrite(tmp_path):
     db = tmp_path / "k.sqlite"
-    sqlite3.connect(db).close()
+    cipher.connect(db, None).close()
     when = dt.datetime(2026, 3, 3, 10, 0, 0)
     a = bk.create_backup(db, tmp_path / "b", now=when, reason="manuell", rotate=False)
     b = bk.create_backup(db, tmp_path / "b", now=when, reason="manuell", rotate=False)
@@ -154,8 +158,8 @@ def test_a_second_backup_in_the_same_second_is_the_one_the_rotation_keeps(ws, tm
     one of the two and could delete the backup it had just written."""
     when = dt.datetime(2026, 3, 4, 10, 0, 0)
     target = tmp_path / "b"
-    first = bk.create_backup(ws.path, target, reason="taeglich", now=when)
-    second = bk.create_backup(ws.path, target, reason="manuell", now=when)
+    first = bk.create_backup(ws.path, target, reason="taeglich", now=when, key=ws.key)
+    second = bk.create_backup(ws.path, target, reason="manuell", now=when, key=ws.key)
     assert second.taken_at > first.taken_at
     assert second.path.exists()
     assert [b.path for b in bk.list_backups(ws.path, target)] == [second.path]  # the newest of the day is kept

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from kuemmerer import cli
+from kuemmerer.db import cipher
+from kuemmerer.services import encryption
+from tests.conftest import TEST_PASSWORD
 
 STATS_KEYS = {
     "participants": {"named", "anonymous", "by_district", "by_gender", "by_age_band"},
@@ -30,9 +33,19 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
+    """An encrypted demo database with the tests' password (module-scoped: set up before the
+    autouse fixture that puts the password into the environment, so it is given here)."""
     path = tmp_path_factory.mktemp("cli") / "demo.sqlite"
-    assert cli.main(["--db", str(path), "demo", "--years", "1", "--seed", "3"]) == 0
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(encryption.PASSWORD_ENV, TEST_PASSWORD)
+        assert cli.main(["--db", str(path), "demo", "--years", "1", "--seed", "3"]) == 0
+    assert encryption.state(path) == encryption.DbState.ENCRYPTED
     return path
+
+
+def _connect(db: Path) -> cipher.Connection:
+    """A raw connection to a database the CLI made (its key from the key file and password)."""
+    return cipher.connect(db, encryption.unlock(db, password=TEST_PASSWORD))
 
 
 def test_demo_refuses_a_non_empty_database(capsys, demo_db):
@@ -49,8 +62,8 @@ def test_check_ok(capsys, demo_db):
 
 
 def test_check_reports_problems_with_exit_1(capsys, tmp_path):
-    db = tmp_path / "bad.sqlite"
-    conn = sqlite3.connect(db)
+    db = tmp_path / "bad.sqlite"  # a plain file (from before encryption) is checked as well
+    conn = cipher.connect(db, None)
     conn.executescript("CREATE TABLE a(id INTEGER PRIMARY KEY);"
                        "CREATE TABLE b(id INTEGER PRIMARY KEY, a_id INTEGER REFERENCES a(id));"
                        "INSERT INTO b VALUES (1, 42);")
@@ -111,17 +124,15 @@ def test_backup_list_and_restore(capsys, tmp_path):
     assert code == 0 and "Sicherung erstellt und geprüft" in out
     backup_file = Path(out.strip().split(": ", 1)[1])
     assert backup_file.exists()
-    conn = sqlite3.connect(db)
-    conn.execute("DELETE FROM contacts")
-    conn.commit()
-    conn.close()
+    with closing(_connect(db)) as conn:
+        conn.execute("DELETE FROM contacts")
+        conn.commit()
     code, out, _ = run(capsys, "--db", str(db), "backups")
     assert code == 0 and backup_file.name in out
     code, out, _ = run(capsys, "--db", str(db), "restore", str(backup_file))
     assert code == 0 and "vorherige Stand wurde gesichert" in out
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] > 0
-    conn.close()
+    with closing(_connect(db)) as conn:
+        assert conn.execute("SELECT count(*) FROM contacts").fetchone()[0] > 0
 
 
 def test_backup_to_other_folder(capsys, demo_db, tmp_path):

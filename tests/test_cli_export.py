@@ -14,6 +14,7 @@ import pytest
 
 from kuemmerer import cli
 from kuemmerer.services import archive, listing, workspace
+from tests.conftest import TEST_KEY
 from tests.demo_data import copy_of, demo_template
 
 YEAR = 2025
@@ -34,7 +35,7 @@ def run(db, *args: str) -> int:
 
 
 def archived(db):
-    ws = workspace.open_workspace(db)
+    ws = workspace.open_workspace(db, key=TEST_KEY)
     try:
         with ws.uow(read_only=True) as uow:
             return archive.list_reports(uow)
@@ -61,7 +62,7 @@ def test_export_stats_writes_the_figures_of_stats_json_and_archives_them(db, tmp
 
 
 def test_export_list_persons_with_a_search(db, tmp_path, capsys):
-    ws = workspace.open_workspace(db)
+    ws = workspace.open_workspace(db, key=TEST_KEY)
     with ws.uow(read_only=True) as uow:
         some = listing.person_page(uow, listing.PersonQuery(), 0, 1)[0]
         search = some.name.split(",")[0]
@@ -101,7 +102,7 @@ def test_bad_input_is_one_german_line_and_no_file(db, tmp_path, capsys, args, me
     assert run(db, *args, "--out", str(out)) == 2
     err = capsys.readouterr().err
     assert err.startswith("Fehler:") and message in err and err.count("\n") == 1, err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.sqlite", "k.sqlite.schluessel"]
     assert archived(db) == []
 
 
@@ -119,7 +120,7 @@ def test_unwritable_targets_are_refused(db, tmp_path, capsys, target):
     assert run(db, "export", "list", "persons", "--out", str(tmp_path / target)) == 2
     err = capsys.readouterr().err
     assert err.startswith("Fehler:") and err.count("\n") == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "k.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "k.sqlite", "k.sqlite.schluessel"]
     assert list((tmp_path / "folder").iterdir()) == []
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kuemmerer import cli
-from kuemmerer.services import lists
-from kuemmerer.services.workspace import open_workspace
+from kuemmerer.services import encryption, lists
+from tests.conftest import TEST_PASSWORD, create_encrypted
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -19,7 +19,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def district_rows(db: Path) -> list[tuple[str, list[str]]]:
-    ws = open_workspace(db, create=False)
+    ws = encryption.open_with(db, password=TEST_PASSWORD)
     try:
         with ws.uow(read_only=True) as uow:
             return [(d.name, [s.name for s in lists.streets(uow, d.id)]) for d in lists.list_districts(uow)]
@@ -36,6 +36,9 @@ def streets_file(tmp_path: Path) -> Path:
 
 def test_add_districts_with_streets_to_a_new_database_and_list_them(capsys, tmp_path, streets_file):
     db = tmp_path / "buero.sqlite"
+    # a new office: "init" makes the encrypted database (the password from KUEMMERER_PASSWORD)
+    code, out, err = run(capsys, "--db", str(db), "init", "--notfallblatt", str(tmp_path / "notfallblatt.pdf"))
+    assert (code, err) == (0, "") and encryption.state(db) == encryption.DbState.ENCRYPTED
     code, out, err = run(capsys, "--db", str(db), "lists", "districts", "--add", "Kappel", "--streets", str(streets_file))
     assert (code, err) == (0, "")
     assert out.strip() == "Hinzugefügt: Kappel mit 2 Straßen."
@@ -52,7 +55,7 @@ def test_add_districts_with_streets_to_a_new_database_and_list_them(capsys, tmp_
 
 def test_list_categories_and_services_show_inactive_ones(capsys, tmp_path):
     db = tmp_path / "buero.sqlite"
-    ws = open_workspace(db)
+    ws = create_encrypted(db)
     with ws.uow() as uow:
         sid = next(s.id for s in lists.list_services(uow) if s.name == "Jobcenter")
         lists.set_active(uow, "services", sid, False)
@@ -78,6 +81,7 @@ def test_list_categories_and_services_show_inactive_ones(capsys, tmp_path):
 def test_bad_input_is_one_german_line_exit_2_and_nothing_written(capsys, tmp_path, streets_file, args, message,
                                                                  monkeypatch):
     db = tmp_path / "buero.sqlite"
+    create_encrypted(db).close()
     assert run(capsys, "--db", str(db), "lists", "districts", "--add", "Kappel")[0] == 0
     (tmp_path / "latin1.txt").write_bytes("Straße\n".encode("latin-1"))
     (tmp_path / "bad.txt").write_text("Gut\nBö\x00se\n", encoding="utf-8")
@@ -89,14 +93,19 @@ def test_bad_input_is_one_german_line_exit_2_and_nothing_written(capsys, tmp_pat
     assert district_rows(db) == before
 
 
-def test_listing_needs_an_existing_database(capsys, tmp_path):
-    code, out, err = run(capsys, "--db", str(tmp_path / "nicht-da.sqlite"), "lists", "districts")
-    assert code == 2 and "gibt es nicht" in err
+@pytest.mark.parametrize("args", [(), ("--add", "Kappel")])
+def test_listing_needs_an_existing_database(capsys, tmp_path, args):
+    """Adding does not create a database either: a new one is encrypted and made by "init"
+    (which asks for the password and writes the Notfallblatt first)."""
+    code, out, err = run(capsys, "--db", str(tmp_path / "nicht-da.sqlite"), "lists", "districts", *args)
+    assert code == 2 and "gibt es nicht" in err and "init --notfallblatt" in err
     assert not (tmp_path / "nicht-da.sqlite").exists()
+    assert list(tmp_path.iterdir()) == []  # no key file, no lock file
 
 
 def test_streets_only_for_districts(capsys, tmp_path, streets_file):
     db = tmp_path / "buero.sqlite"
+    create_encrypted(db).close()
     code, _, err = run(capsys, "--db", str(db), "lists", "services", "--add", "Tafel", "--streets", str(streets_file))
     assert code == 2 and "nur für districts" in err
     code, out, _ = run(capsys, "--db", str(db), "lists", "services", "--add", "Tafel")

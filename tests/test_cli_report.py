@@ -11,6 +11,7 @@ import pytest
 
 from kuemmerer import cli
 from kuemmerer.services import archive, workspace
+from tests.conftest import TEST_KEY
 from tests.demo_data import copy_of, demo_template
 
 YEAR = 2025
@@ -32,7 +33,7 @@ def db(template, tmp_path):
 
 
 def archived(db):
-    ws = workspace.open_workspace(db)
+    ws = workspace.open_workspace(db, key=TEST_KEY)
     try:
         with ws.uow(read_only=True) as uow:
             return archive.list_reports(uow)

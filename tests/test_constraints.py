@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from types import SimpleNamespace
 
 import pytest
@@ -28,6 +27,7 @@ from kuemmerer.db.models import (
 )
 from kuemmerer.services import activities, lists, networks, partners, persons, requests, settings, volunteers
 from kuemmerer.services.workspace import open_workspace
+from tests.conftest import TEST_KEY, copy_database, create_encrypted
 
 DAY = "2024-03-05"
 DAY_BEFORE = "2024-03-04"
@@ -79,7 +79,7 @@ def _build_world(ws) -> SimpleNamespace:
 @pytest.fixture(scope="module")
 def _template(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "kuemmerer.sqlite"
-    ws = open_workspace(path)
+    ws = create_encrypted(path)
     try:
         world = _build_world(ws)
     finally:
@@ -89,9 +89,15 @@ def _template(tmp_path_factory):
 
 @pytest.fixture
 def db_path(tmp_path, _template):
-    path = tmp_path / "kuemmerer.sqlite"
-    shutil.copyfile(_template[0], path)
-    return path
+    return copy_database(_template[0], tmp_path / "kuemmerer.sqlite")
+
+
+@pytest.fixture
+def ws(db_path):
+    """The copy of the (encrypted) template, opened with its key."""
+    workspace = open_workspace(db_path, key=TEST_KEY)
+    yield workspace
+    workspace.close()
 
 
 @pytest.fixture

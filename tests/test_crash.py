@@ -1,11 +1,18 @@
 """Crash test: a writer killed with SIGKILL at random moments loses nothing it acknowledged.
 
+It runs on an encrypted database, as hers is (SQLCipher; the key goes to the child in
+``KUEMMERER_CRASH_KEY``, the check command unlocks with the test password, every read here
+goes through ``cipher.connect`` with the key), and once, briefly, on a plain file from
+before encryption (``KUEMMERER_CRASH_PLAIN_ROUNDS``, default 3).
+
 A child process (tests/crash_writer.py) writes one transaction after another
 through ``open_workspace`` and the unit of work: person ``Crash{n}``, a request,
 ``intended_contacts(n)`` contacts and an update of person ``n-1``, committed once,
 and appends ``n`` to an acknowledgement file (fsynced) only after the commit
 returned. The test kills it with SIGKILL after a random time (also inside big
-commits and WAL checkpoints), ``KUEMMERER_CRASH_ROUNDS`` times (default 30).
+commits and WAL checkpoints), ``KUEMMERER_CRASH_ROUNDS`` times (default 20 on the
+encrypted file: a round there takes about 1.5 times as long as on a plain one, so the
+whole test keeps its running time of about a minute).
 
 After every kill:
 - ``kuemmerer-cli check`` prints ``ok`` and exits 0;
@@ -28,7 +35,6 @@ import os
 import random
 import select
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -38,7 +44,9 @@ from pathlib import Path
 
 import pytest
 
+from kuemmerer.db import cipher
 from kuemmerer.services.workspace import open_workspace
+from tests.conftest import TEST_KEY, create_encrypted
 
 pytestmark = [
     pytest.mark.slow,
@@ -47,7 +55,8 @@ pytestmark = [
 ]
 
 WRITER = Path(__file__).with_name("crash_writer.py")
-ROUNDS = int(os.environ.get("KUEMMERER_CRASH_ROUNDS", "30"))
+ROUNDS = int(os.environ.get("KUEMMERER_CRASH_ROUNDS", "20"))
+PLAIN_ROUNDS = int(os.environ.get("KUEMMERER_CRASH_PLAIN_ROUNDS", "3"))
 SEED = int(os.environ.get("KUEMMERER_CRASH_SEED", "20250117"))
 STARTUP_TIMEOUT = 60.0
 
@@ -70,8 +79,9 @@ def _acked(path: Path) -> list[int]:
     return [int(line) for line in lines[:-1]]
 
 
-def _ro(db: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{db.as_posix()}?mode=ro", uri=True)
+def _ro(db: Path, key: bytes | None) -> cipher.Connection:
+    """Read-only, through SQLCipher (never the stdlib sqlite3 on our files in this process)."""
+    return cipher.connect(db, key, read_only=True)
 
 
 @functools.cache
@@ -79,9 +89,9 @@ def _note_length(n: int) -> int:
     return sum(len(cw.contact_note(n, i)) for i in range(cw.intended_contacts(n)))
 
 
-def _verify(db: Path, acked: set[int]) -> int:
+def _verify(db: Path, key: bytes | None, acked: set[int]) -> int:
     """Check all-or-nothing and durability; return the highest n in the database."""
-    with closing(_ro(db)) as conn:
+    with closing(_ro(db, key)) as conn:
         conn.execute("BEGIN")  # one snapshot for all reads
         persons = conn.execute(
             "SELECT id, last_name, notes FROM persons WHERE last_name LIKE 'Crash%'").fetchall()
@@ -143,11 +153,15 @@ def _verify(db: Path, acked: set[int]) -> int:
     return top
 
 
-def _child_env(tmp: Path) -> dict[str, str]:
-    """Environment of the child processes. Each round starts two Pythons; if bytecode
-    writing is off (PYTHONDONTWRITEBYTECODE), each recompiles every module it imports,
-    so let them cache bytecode in a temporary folder instead (not in the repository)."""
+def _child_env(tmp: Path, key: bytes | None) -> dict[str, str]:
+    """Environment of the child processes: the writer's key (the check command unlocks the
+    key file with KUEMMERER_PASSWORD, set by conftest). Each round starts two Pythons; if
+    bytecode writing is off (PYTHONDONTWRITEBYTECODE), each recompiles every module it
+    imports, so let them cache bytecode in a temporary folder instead (not in the repository)."""
     env = dict(os.environ)
+    env.pop(cw.KEY_ENV, None)
+    if key is not None:
+        env[cw.KEY_ENV] = key.hex()
     if env.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
         env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     return env
@@ -216,10 +230,18 @@ class _Writer:
                 stream.close()
 
 
-def test_sigkill_loses_no_acknowledged_transaction(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("encrypted", "rounds"), [(True, ROUNDS), (False, PLAIN_ROUNDS)],
+                         ids=["verschluesselt", "unverschluesselt"])
+def test_sigkill_loses_no_acknowledged_transaction(tmp_path: Path, encrypted: bool, rounds: int) -> None:
     db = tmp_path / "crash.sqlite"
-    open_workspace(db).close()
-    env = _child_env(tmp_path)
+    key = TEST_KEY if encrypted else None
+    if encrypted:
+        create_encrypted(db).close()
+        assert not cipher.is_plain(db) and not cipher.opens_with(db, None)
+    else:
+        open_workspace(db).close()
+        assert cipher.is_plain(db)
+    env = _child_env(tmp_path, key)
     rng = random.Random(SEED)
     all_acked: set[int] = set()
     top = 0
@@ -230,11 +252,11 @@ def test_sigkill_loses_no_acknowledged_transaction(tmp_path: Path) -> None:
     writer = _Writer(db, tmp_path, 0, env)
     following: _Writer | None = None
     try:
-        for r in range(ROUNDS):
+        for r in range(rounds):
             t0 = time.monotonic()
             writer.go(top + 1)
             spent["start"] += time.monotonic() - t0
-            if r + 1 < ROUNDS:  # imports while this one writes; touches nothing until go()
+            if r + 1 < rounds:  # imports while this one writes; touches nothing until go()
                 following = _Writer(db, tmp_path, r + 1, env)
             if r == 0:
                 _wait_for_ack(writer.proc, writer.ack, writer.err_file)
@@ -252,7 +274,7 @@ def test_sigkill_loses_no_acknowledged_transaction(tmp_path: Path) -> None:
                 assert acked_now == list(range(top + 1, top + 1 + len(acked_now))), "ack file out of order"
                 all_acked.update(acked_now)
                 last_acked = acked_now[-1] if acked_now else top
-                new_top = _verify(db, all_acked)
+                new_top = _verify(db, key, all_acked)
                 spent["verify"] += time.monotonic() - t0
             except BaseException:
                 check.kill()
@@ -271,15 +293,17 @@ def test_sigkill_loses_no_acknowledged_transaction(tmp_path: Path) -> None:
         if following is not None:
             following.stop()
 
-    with closing(_ro(db)) as conn:
+    with closing(_ro(db, key)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    open_workspace(db, create=False).close()  # quick_check on open; folds the WAL back
-    assert _verify(db, all_acked) == top
+    open_workspace(db, create=False, key=key).close()  # quick_check on open; folds the WAL back
+    assert cipher.is_plain(db) is not encrypted
+    assert _verify(db, key, all_acked) == top
     _finish_check(_start_check(db, env))
 
-    assert len(all_acked) >= ROUNDS, f"the writer hardly wrote: {len(all_acked)} acks in {ROUNDS} rounds"
-    print(f"\ncrash test: {ROUNDS} kills, {len(all_acked)} acknowledged transactions (last {top}), "
+    assert len(all_acked) >= rounds, f"the writer hardly wrote: {len(all_acked)} acks in {rounds} rounds"
+    print(f"\ncrash test ({'encrypted' if encrypted else 'plain'}): {rounds} kills, "
+          f"{len(all_acked)} acknowledged transactions (last {top}), "
           f"{unacked_commits} committed but not yet acknowledged, "
           f"{time.monotonic() - started:.1f} s ("
           + ", ".join(f"{k} {v:.1f} s" for k, v in spent.items()) + ")")

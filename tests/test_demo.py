@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import sqlite3
 from collections import Counter
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from kuemmerer.db import cipher
 from kuemmerer.db.storage import open_database
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.errors import ValidationError
@@ -32,7 +32,7 @@ def _generate(path: Path, *, seed: int = 1, years: int = YEARS, progress=None):
 
 
 def _rows(path: Path, sql: str, *params) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(cipher.connect(path, None)) as conn:  # the demo here is a plain file
         return conn.execute(sql, params).fetchall()
 
 

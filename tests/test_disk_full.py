@@ -22,7 +22,7 @@ from kuemmerer.domain.errors import DatabaseLocked, StorageError
 from kuemmerer.instance_lock import InstanceLock
 from kuemmerer.paths import storage_problem
 from kuemmerer.services import maintenance, persons
-from kuemmerer.services.workspace import open_workspace
+from tests.conftest import create_encrypted
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -99,7 +99,7 @@ def test_a_backup_onto_a_read_only_stick_says_so(ws, tmp_path):
 
 def test_a_failed_write_of_the_backup_removes_its_temp_file(ws, monkeypatch):
     """Without root: the snapshot's write is made to fail as a full disk would."""
-    def full(source, target: Path) -> None:
+    def full(source, target: Path, key: bytes | None) -> None:
         target.write_bytes(b"")  # the 0-byte file a failed backup used to leave behind
         raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -111,7 +111,7 @@ def test_a_failed_write_of_the_backup_removes_its_temp_file(ws, monkeypatch):
 
 
 def test_the_daily_backup_failing_is_recorded_and_the_day_goes_on(ws, monkeypatch):
-    def full(source, target: Path) -> None:
+    def full(source, target: Path, key: bytes | None) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(backup_module, "_snapshot", full)
@@ -177,7 +177,7 @@ def test_a_save_on_a_full_disk_keeps_the_dialog_and_her_input_and_says_what_to_d
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     errors.install_excepthook()
 
-    ws = open_workspace(stick / "kuemmerer.sqlite")
+    ws = create_encrypted(stick / "kuemmerer.sqlite")
     dialog = PersonDialog(AppContext(ws))
     qtbot.addWidget(dialog)
     dialog.show()
@@ -213,7 +213,7 @@ def test_a_failed_daily_backup_is_shown_in_the_status_bar_and_on_heute(qtbot, ws
 
     from kuemmerer.ui.main_window import MainWindow
 
-    def full(source, target: Path) -> None:
+    def full(source, target: Path, key: bytes | None) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as m:

@@ -19,7 +19,7 @@ from kuemmerer.domain.errors import NotFound, ValidationError
 from kuemmerer.domain.periods import Period
 from kuemmerer.services import lists, partners, persons
 from kuemmerer.services.crud import Crud
-from kuemmerer.services.workspace import open_workspace
+from tests.conftest import create_encrypted
 from tests.test_service_validation import (
     NO_USER_INPUT,
     _build_world,
@@ -64,6 +64,7 @@ BASELINES: dict[str, Callable[[Any], Call]] = {
     "lists.rename": call(kind="services", ident=SVC, name="Beratung"),
     "lists.set_order": call(kind="categories", ids=[CAT]),
     "lists.set_streets": call(district_id=KAPPEL, text="Kirchweg\nAm Markt"),
+    "lock_settings.set_lock_minutes": call(minutes=10),
     "networks.add_participant": call(meeting_id=M, person_id=Q),
     "networks.complete_action_item": call(AI, on=PAST),
     "networks.create_action_item": call(title="Einladen", meeting_id=M, due_on=PAST),
@@ -159,7 +160,7 @@ ANY_VALUE = st.one_of(
 
 @pytest.fixture(scope="module")
 def world_ws(tmp_path_factory):
-    ws = open_workspace(tmp_path_factory.mktemp("fuzz") / "kuemmerer.sqlite")
+    ws = create_encrypted(tmp_path_factory.mktemp("fuzz") / "kuemmerer.sqlite")
     try:
         w = _build_world(ws)
         with ws.uow() as u:  # ids the baselines of contacts and tallies need

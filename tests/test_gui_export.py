@@ -18,6 +18,7 @@ from kuemmerer.ui.pages.partners import PartnersPage
 from kuemmerer.ui.pages.persons import PersonsPage
 from kuemmerer.ui.pages.referrals import ReferralsPage
 from kuemmerer.ui.pages.requests import RequestsPage
+from tests.conftest import TEST_KEY
 from tests.demo_data import copy_of, demo_template
 from tests.gui_helpers import choose, click
 
@@ -33,7 +34,7 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def ctx(template, tmp_path):
-    w = workspace.open_workspace(copy_of(template, tmp_path))
+    w = workspace.open_workspace(copy_of(template, tmp_path), key=TEST_KEY)
     yield AppContext(w)
     w.close()
 

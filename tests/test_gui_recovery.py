@@ -7,9 +7,12 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from kuemmerer.services import maintenance
+from kuemmerer.services import encryption, maintenance
 from kuemmerer.ui import app
+from kuemmerer.ui.dialogs import encryption_setup
 from kuemmerer.ui.dialogs.damaged import DamagedDialog
+from tests.conftest import TEST_KEY
+from tests.gui_helpers import type_text
 from tests.test_recovery import DAMAGE, damaged_with_backup, names, old_database_with_dangling_reference
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")]
@@ -46,7 +49,7 @@ def test_gui_recovery_walk(tmp_path, answer, how):
     taken = damaged_with_backup(db, how)
     seen = answer("restore")
 
-    ws = app.open_or_recover(db)
+    ws = app.open_or_recover(db, key=TEST_KEY)  # the key from her password (app.main asks first)
 
     assert ws is not None
     try:
@@ -65,7 +68,7 @@ def test_quitting_the_damage_dialog_creates_no_empty_database(tmp_path, answer):
     db = tmp_path / "kuemmerer.sqlite"
     damaged_with_backup(db, "half")
     answer("quit")
-    assert app.open_or_recover(db) is None
+    assert app.open_or_recover(db, key=TEST_KEY) is None
     assert not db.exists()
 
 
@@ -86,26 +89,46 @@ def test_a_missing_database_with_backups_offers_them_instead_of_an_empty_one(tmp
     damaged_with_backup(db, "random-bytes")
     db.rename(db.with_name(db.name + ".beschaedigt-20261201-120000"))  # moved aside at the last start
     seen = answer("quit")
-    assert app.open_or_recover(db) is None
+    assert app.open_or_recover(db, key=TEST_KEY) is None
     assert not db.exists()
     assert "gibt es nicht" in seen["message"]
 
     answer("restore")
-    ws = app.open_or_recover(db)
+    ws = app.open_or_recover(db, key=TEST_KEY)
     assert ws is not None
     ws.close()
     assert names(db) == ["Auch", "Gesichert"]
 
 
-def test_a_missing_database_can_still_be_started_empty(tmp_path, answer):
+NEW_PASSWORD = "Kastanienallee-17"
+
+
+def test_a_missing_database_can_still_be_started_empty(qtbot, tmp_path, answer, monkeypatch):
     db = tmp_path / "kuemmerer.sqlite"
     damaged_with_backup(db, "half")
     db.unlink()
     answer("empty")
-    ws = app.open_or_recover(db)
+    # an empty start is a first start: a password and the Notfallblatt for the new database
+    sheet = tmp_path / "Notfallblatt.pdf"
+    monkeypatch.setattr(encryption_setup, "ask_save_path", lambda parent, suggested: sheet)
+
+    def first_start(dialog) -> int:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        type_text(dialog.password_edit, NEW_PASSWORD)
+        type_text(dialog.repeated_edit, NEW_PASSWORD)
+        qtbot.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        dialog.confirmed.setChecked(True)
+        qtbot.mouseClick(dialog.next, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(encryption_setup.PasswordSetupDialog, "exec", first_start)
+    ws = app.open_or_recover(db, key=TEST_KEY)
     assert ws is not None
     ws.close()
-    assert names(db) == []
+    assert sheet.exists()
+    assert names(db, encryption.unlock(db, password=NEW_PASSWORD)) == []
 
 
 @pytest.mark.parametrize("kind", ["folder", "foreign", "unreadable-name"])

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from kuemmerer.domain.errors import NotFound, ValidationError
 from kuemmerer.services import demo, listing, person_view
-from kuemmerer.services.workspace import open_workspace
 from kuemmerer.ui import errors
 from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.main_window import SECTIONS, MainWindow
@@ -27,6 +26,7 @@ from kuemmerer.ui.models import ID_ROLE, Column, PagedModel, RowsModel
 from kuemmerer.ui.pages.persons import PersonDetail, PersonsPage
 from kuemmerer.ui.pages.requests import RequestsPage
 from kuemmerer.ui.pages.today import TodayPage
+from tests.conftest import create_encrypted
 
 pytestmark = [
     pytest.mark.gui,
@@ -42,8 +42,8 @@ GERMAN_SECTIONS = ["Heute", "Personen", "Anliegen", "Vermittlungen", "Partner", 
 
 @pytest.fixture(scope="module")
 def demo_ws(tmp_path_factory):
-    """One demo database (one year, fixed seed) for the whole module; tests only read it."""
-    ws = open_workspace(tmp_path_factory.mktemp("demo") / "demo.sqlite")
+    """One (encrypted) demo database (one year, fixed seed) for the whole module; tests only read it."""
+    ws = create_encrypted(tmp_path_factory.mktemp("demo") / "demo.sqlite")
     with ws.uow() as uow:
         demo.generate(uow, years=1, seed=2)
     yield ws
@@ -328,7 +328,7 @@ def test_go_to_menu_switches_sections(window):
 
 
 def test_status_bar_names_the_database(window, demo_ws):
-    assert window.db_label.text() == f"Datenbank: {demo_ws.path}"
+    assert window.db_label.text() == f"Datenbank: {demo_ws.path} (verschlüsselt)"
     assert window.backup_label.text() == "Noch keine Sicherung"
 
 

@@ -3,36 +3,41 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from kuemmerer.db import backup as bk
-from kuemmerer.db import migrate
+from kuemmerer.db import cipher, migrate
 from kuemmerer.db.engine import make_engine
 from kuemmerer.db.models import Base
 from kuemmerer.services import persons, requests
 from kuemmerer.services.workspace import open_workspace
+from tests.conftest import TEST_KEY, create_encrypted
 
 REVISIONS = Path(__file__).parent / "data" / "revisions"
 
 
+def _connect(path: Path) -> cipher.Connection:
+    """The test databases are encrypted with TEST_KEY; the stored old revisions are plain."""
+    return cipher.connect(path, bk.key_for(path, TEST_KEY))
+
+
 def _schema(path: Path) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
+    with closing(_connect(path)) as conn:
         return conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY type, name").fetchall()
-    finally:
-        conn.close()
 
 
 def _rows(path: Path, table: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
+    with closing(_connect(path)) as conn:
         return conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-    finally:
-        conn.close()
+
+
+def _columns(path: Path, table: str) -> list[str]:
+    with closing(_connect(path)) as conn:
+        return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
 
 
 def _scripts_with(tmp_path: Path, body: str, rev: str = "9001") -> Path:
@@ -65,8 +70,8 @@ def test_models_and_migrations_agree(db_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    open_workspace(db_path).close()
-    engine = make_engine(db_path)
+    create_encrypted(db_path).close()
+    engine = make_engine(db_path, key=TEST_KEY)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     engine.dispose()
@@ -83,7 +88,7 @@ def test_migration_failing_half_way_leaves_schema_and_data_intact(filled, tmp_pa
         raise RuntimeError("migration fails half-way")
     ''')
     with pytest.raises(RuntimeError, match="half-way"):
-        migrate.upgrade(filled, script_location=scripts)
+        migrate.upgrade(filled, script_location=scripts, key=TEST_KEY)
     assert _schema(filled) == before_schema
     assert _rows(filled, "persons") == before_rows
     assert len(_rows(filled, "contacts")) == 1
@@ -100,7 +105,7 @@ def test_failing_table_rebuild_does_not_cascade_or_lose_rows(filled, tmp_path):
     ''')
     before = _schema(filled)
     with pytest.raises(RuntimeError):
-        migrate.upgrade(filled, script_location=scripts)
+        migrate.upgrade(filled, script_location=scripts, key=TEST_KEY)
     assert _schema(filled) == before
     assert len(_rows(filled, "requests")) == 1 and len(_rows(filled, "contacts")) == 1
 
@@ -111,14 +116,15 @@ def test_successful_table_rebuild_keeps_children_and_backs_up_first(filled, tmp_
             batch.add_column(sa.Column("nickname", sa.String(50)))
     ''')
     backups = tmp_path / "backups"
-    assert migrate.upgrade(filled, backup_dir=backups, script_location=scripts)
-    assert "nickname" in [r[1] for r in sqlite3.connect(filled).execute("PRAGMA table_info(persons)")]
+    assert migrate.upgrade(filled, backup_dir=backups, script_location=scripts, key=TEST_KEY)
+    assert "nickname" in _columns(filled, "persons")
     assert len(_rows(filled, "requests")) == 1 and len(_rows(filled, "contacts")) == 1
     assert _rows(filled, "alembic_version") == [("9001",)]
     taken = bk.list_backups(filled, backups)
     assert [b.reason for b in taken] == ["vor-migration"]
     # the backup holds the old schema
-    assert "nickname" not in [r[1] for r in sqlite3.connect(taken[0].path).execute("PRAGMA table_info(persons)")]
+    assert not cipher.is_plain(taken[0].path)  # encrypted with the database's key
+    assert "nickname" not in _columns(taken[0].path, "persons")
 
 
 def test_migration_leaving_dangling_references_is_rolled_back(filled, tmp_path):
@@ -128,7 +134,7 @@ def test_migration_leaving_dangling_references_is_rolled_back(filled, tmp_path):
     from kuemmerer.domain.errors import StorageError
 
     with pytest.raises(StorageError, match="nichts geändert"):
-        migrate.upgrade(filled, script_location=scripts)
+        migrate.upgrade(filled, script_location=scripts, key=TEST_KEY)
     assert len(_rows(filled, "persons")) == 1
 
 
@@ -164,13 +170,17 @@ def test_stored_database_of_every_released_revision_upgrades(stored, tmp_path):
 
     assert check_file(db) == []
     # derived search columns were backfilled as the application computes them today
-    for first, last, phone, email, search, sort in _rows(db, "persons") and sqlite3.connect(db).execute(
-            "SELECT first_name, last_name, phone, email, search_text, sort_name FROM persons"):
+    with closing(_connect(db)) as conn:
+        person_rows = conn.execute(
+            "SELECT first_name, last_name, phone, email, search_text, sort_name FROM persons").fetchall()
+        request_rows = conn.execute("SELECT title, search_text FROM requests").fetchall()
+    assert person_rows
+    for first, last, phone, email, search, sort in person_rows:
         assert search == person_search_text(first, last, phone, email)
         assert sort == sort_key(last, first)
     from kuemmerer.db.search_key import request_search_text
 
-    for title, search in sqlite3.connect(db).execute("SELECT title, search_text FROM requests"):
+    for title, search in request_rows:
         assert search == request_search_text(title)
 
 
@@ -182,15 +192,14 @@ def test_a_revision_file_exists_for_the_current_head():
 def test_0005_keeps_the_result_and_turns_old_abgeschlossen_into_a_closing_date(tmp_path):
     db = tmp_path / "old.sqlite"
     shutil.copyfile(REVISIONS / "0004.sqlite", db)
-    conn = sqlite3.connect(db)
-    with conn:
+    with closing(_connect(db)) as conn, conn:
         conn.execute("UPDATE referrals SET outcome = 'abgeschlossen', outcome_on = '2026-02-01', "
                      "follow_up_on = '2026-01-19'")
         (referral,) = conn.execute("SELECT id FROM referrals").fetchone()
-    conn.close()
     migrate.upgrade(db, backup_dir=tmp_path / "b")
-    row = sqlite3.connect(db).execute(
-        "SELECT outcome, outcome_on, closed_on, follow_up_on FROM referrals WHERE id = ?", (referral,)).fetchone()
+    with closing(_connect(db)) as conn:
+        row = conn.execute("SELECT outcome, outcome_on, closed_on, follow_up_on FROM referrals WHERE id = ?",
+                           (referral,)).fetchone()
     # no result was ever recorded, so none is invented: "vermittelt", closed on the old date
     assert row == ("vermittelt", None, "2026-02-01", None)
     ws = open_workspace(db)
@@ -199,5 +208,5 @@ def test_0005_keeps_the_result_and_turns_old_abgeschlossen_into_a_closing_date(t
     with ws.uow(read_only=True) as uow:
         assert partners.get_referral(uow, referral).state_label == "abgeschlossen"
     ws.close()
-    with pytest.raises(sqlite3.IntegrityError), sqlite3.connect(db) as conn:
+    with pytest.raises(cipher.dbapi.IntegrityError), closing(_connect(db)) as conn, conn:
         conn.execute("UPDATE referrals SET outcome = 'abgeschlossen'")

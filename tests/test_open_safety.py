@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from kuemmerer import cli
+from kuemmerer.db import cipher
 from kuemmerer.domain.errors import DatabaseDamaged, StorageError
 from kuemmerer.services import maintenance, persons
 from kuemmerer.services.workspace import open_workspace
@@ -43,10 +44,9 @@ def listing(folder: Path) -> list[str]:
 
 def damage(path: Path) -> None:
     """Overwrite the persons table's root page (a file that still starts like SQLite)."""
-    with sqlite3.connect(path) as conn:
+    with closing(cipher.connect(path, None)) as conn:  # a plain file (from before encryption)
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name='persons'").fetchone()[0]
-        size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
+        size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     with open(path, "r+b") as fh:
         fh.seek((root - 1) * size)
         fh.write(b"\xff" * size)

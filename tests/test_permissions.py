@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from kuemmerer.db import backup as bk
+from kuemmerer.db.keyfile import keyfile_path
 from kuemmerer.instance_lock import InstanceLock
 from kuemmerer.logging_setup import setup_logging
 from kuemmerer.paths import data_dir, default_db_path
 from kuemmerer.services import maintenance, persons
 from kuemmerer.services.workspace import open_workspace
+from tests.conftest import TEST_KEY, create_encrypted
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="Windows: the profile folder restricts access")
 
@@ -49,16 +52,17 @@ def test_a_new_database_in_the_default_folder_is_hers_only(loose_umask):
     db_path = default_db_path()
     assert not data_dir().exists()
     with InstanceLock(db_path):
-        ws = open_workspace(db_path)
+        ws = create_encrypted(db_path)
         with ws.uow() as uow:
             persons.create_person(uow, last_name="Privat")
         backup = maintenance.create_backup(ws)
         assert Path(str(db_path) + "-wal").exists()
-        assert {name: mode(Path(str(db_path) + name)) for name in ("", "-wal", "-shm", ".lock")} == {
-            "": 0o600, "-wal": 0o600, "-shm": 0o600, ".lock": 0o600}
+        assert {name: mode(Path(str(db_path) + name)) for name in ("", "-wal", "-shm", ".lock", ".schluessel")} == {
+            "": 0o600, "-wal": 0o600, "-shm": 0o600, ".lock": 0o600, ".schluessel": 0o600}
         assert mode(data_dir()) == 0o700
         assert mode(ws.backup_dir) == 0o700
         assert mode(backup.path) == 0o600
+        assert mode(bk.keyfile_of(backup.path)) == 0o600
         ws.close()
 
 
@@ -113,21 +117,21 @@ def test_a_folder_she_chose_is_left_as_it_is(tmp_path, loose_umask):
     os.chmod(documents, 0o755)
     db_path = documents / "kuemmerer.sqlite"
     with InstanceLock(db_path):
-        ws = open_workspace(db_path)
+        ws = create_encrypted(db_path)
         maintenance.create_backup(ws)
         ws.close()
     assert mode(documents) == 0o755
-    assert mode(db_path) == 0o600
+    assert mode(db_path) == 0o600 and mode(keyfile_path(db_path)) == 0o600
     assert mode(ws.backup_dir) == 0o700
 
 
 def test_a_new_folder_for_the_database_is_created_hers_only(tmp_path, loose_umask):
     db_path = tmp_path / "neu" / "tiefer" / "kuemmerer.sqlite"
     with InstanceLock(db_path):
-        open_workspace(db_path).close()
+        create_encrypted(db_path).close()
     assert mode(tmp_path / "neu") == 0o700
     assert mode(tmp_path / "neu" / "tiefer") == 0o700
-    assert mode(db_path) == 0o600
+    assert mode(db_path) == 0o600 and mode(keyfile_path(db_path)) == 0o600
 
 
 def test_a_failed_checkpoint_logs_no_exception_text(tmp_path, caplog):
@@ -138,7 +142,7 @@ def test_a_failed_checkpoint_logs_no_exception_text(tmp_path, caplog):
     folder = tmp_path / "Frau Beispiel"  # a folder is no database: sqlite3 cannot open it
     folder.mkdir()
     with caplog.at_level(logging.WARNING, logger="kuemmerer.db.storage"):
-        _checkpoint(folder)
+        _checkpoint(folder, TEST_KEY)
     [record] = [r for r in caplog.records if r.name == "kuemmerer.db.storage"]
     text = caplog.text
     assert record.exc_info is None

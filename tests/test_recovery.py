@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from kuemmerer import cli
-from kuemmerer.db import backup
+from kuemmerer.db import backup, cipher
 from kuemmerer.domain.errors import DatabaseDamaged, MigrationBlocked
 from kuemmerer.services import maintenance, persons
 from kuemmerer.services.workspace import backup_dir_for, open_workspace
+from tests.conftest import TEST_KEY, create_encrypted
 from tests.demo_data import last_names
 
 REVISIONS = Path(__file__).parent / "data" / "revisions"
@@ -43,10 +44,9 @@ def _zeroed_header(path: Path) -> None:
 
 
 def _one_page(path: Path) -> None:
-    with sqlite3.connect(path) as conn:
+    with closing(cipher.connect(path, TEST_KEY)) as conn:
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name='persons'").fetchone()[0]
-        size = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
+        size = int(conn.execute("PRAGMA page_size").fetchone()[0])  # SQLCipher answers with text
     with open(path, "r+b") as fh:
         fh.seek((root - 1) * size)
         fh.write(os.urandom(size))
@@ -56,8 +56,11 @@ DAMAGE = {"random-bytes": _random_bytes, "half": _half, "zeroed-header": _zeroed
 
 
 def damaged_with_backup(db: Path, how: str) -> Path:
-    """Her database with a backup holding "Gesichert", then "Danach" written; then damaged."""
-    ws = open_workspace(db)
+    """Her (encrypted) database with a backup holding "Gesichert", then "Danach" written; then
+    damaged. Its key file stays: she opens it with her password, which tells damage from a
+    wrong key."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    ws = create_encrypted(db)
     with ws.uow() as uow:
         persons.create_person(uow, last_name="Gesichert", first_name="Gerda")
         persons.create_person(uow, last_name="Auch", first_name="Anna")
@@ -87,7 +90,7 @@ def test_cli_recovery_walk(capsys, tmp_path, how):
     code, out, err = run(capsys, "--db", str(db), "restore", str(taken))
     assert code == 0, err
     assert names(db) == ["Auch", "Gesichert"]
-    assert maintenance.check(db) == []
+    assert maintenance.check(db, TEST_KEY) == []
 
 
 def test_restore_works_when_the_damaged_file_is_still_there(capsys, tmp_path):
@@ -112,8 +115,8 @@ def test_the_offer_names_date_and_persons_of_the_newest_verified_backup(tmp_path
     db = tmp_path / "kuemmerer.sqlite"
     taken = damaged_with_backup(db, "zeroed-header")
     with pytest.raises(DatabaseDamaged) as caught:
-        open_workspace(db)
-    offer = maintenance.recovery_offer(db, backup_dir_for(db), caught.value.newest_backup)
+        open_workspace(db, key=TEST_KEY)
+    offer = maintenance.recovery_offer(db, backup_dir_for(db), caught.value.newest_backup, key=TEST_KEY)
     assert offer is not None
     assert offer.path == taken and offer.persons == 2
 
@@ -122,16 +125,17 @@ def test_the_offer_names_date_and_persons_of_the_newest_verified_backup(tmp_path
 
 
 def old_database_with_dangling_reference(tmp_path: Path) -> tuple[Path, Path]:
-    """A database of revision 0001 with a good backup, then a consent whose person is gone."""
+    """A (plain, from before encryption) database of revision 0001 with a good backup, then a
+    consent whose person is gone."""
     db = tmp_path / "kuemmerer.sqlite"
     shutil.copy(REVISIONS / "0001.sqlite", db)
     good = backup.create_backup(db, backup_dir_for(db))
-    with sqlite3.connect(db) as conn:
+    with closing(cipher.connect(db, None)) as conn:
         conn.execute("PRAGMA foreign_keys=OFF")
         person = conn.execute("SELECT min(id) FROM persons").fetchone()[0]
         conn.execute("DELETE FROM persons WHERE id = ?", (person,))
         assert conn.execute("PRAGMA foreign_key_check").fetchall()
-    conn.close()
+        conn.commit()
     return db, good.path
 
 

@@ -29,6 +29,7 @@ from kuemmerer.services import (
 )
 from kuemmerer.services import today as today_service
 from kuemmerer.services.workspace import open_workspace
+from tests.conftest import TEST_KEY
 
 DAY = dt.date(2026, 1, 1)
 OLD = dt.date(2020, 5, 4)
@@ -323,8 +324,8 @@ def test_restoring_an_older_backup_erases_them_again(ws, two_years, db_path):
     with ws.uow() as uow:
         assert retention.erase_due(uow, [old]) == 1
     ws.close()
-    restored = maintenance.restore(db_path, backup.path, backup.path.parent)
-    again = open_workspace(db_path, create=False)
+    restored = maintenance.restore(db_path, backup.path, backup.path.parent, TEST_KEY)
+    again = open_workspace(db_path, create=False, key=TEST_KEY)
     try:
         assert maintenance.record_restore(again, restored) == 1
         with again.uow(read_only=True) as uow:

@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from kuemmerer.db import migrate
+from kuemmerer.db import cipher, migrate
 from kuemmerer.services import listing, persons
 from kuemmerer.services.listing import PersonQuery
 from kuemmerer.services.workspace import open_workspace
@@ -71,10 +71,8 @@ def test_quick_lookup_finds_name_parts_too(residents):
 def test_an_older_database_is_searchable_by_name_parts_after_the_upgrade(tmp_path):
     db = tmp_path / "old.sqlite"
     shutil.copyfile(REVISIONS / "0005.sqlite", db)
-    conn = sqlite3.connect(db)
-    with conn:
+    with closing(cipher.connect(db, None)) as conn, conn:  # an old revision is a plain file
         conn.execute("UPDATE persons SET last_name = 'Al-Masri', phone = '+49 371 1234' WHERE first_name = 'Ada'")
-    conn.close()
     migrate.upgrade(db, backup_dir=tmp_path / "b")
     assert migrate.head_revision() >= "0006"
     ws = open_workspace(db)

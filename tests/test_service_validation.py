@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from operator import attrgetter
 from types import SimpleNamespace
 
@@ -19,6 +18,7 @@ from kuemmerer.services import (
     activities,
     desk,
     lists,
+    lock_settings,
     networks,
     partners,
     persons,
@@ -29,6 +29,7 @@ from kuemmerer.services import (
     volunteers,
 )
 from kuemmerer.services.workspace import open_workspace
+from tests.conftest import TEST_KEY, copy_database, create_encrypted
 
 TODAY = dt.date.today()
 FUTURE = TODAY + dt.timedelta(days=3)
@@ -153,7 +154,7 @@ def _build_world(ws) -> SimpleNamespace:
 def _template(tmp_path_factory):
     """The small world of records the cases refer to, built once and copied per test."""
     path = tmp_path_factory.mktemp("template") / "kuemmerer.sqlite"
-    ws = open_workspace(path)
+    ws = create_encrypted(path)
     try:
         world = _build_world(ws)
     finally:
@@ -163,9 +164,15 @@ def _template(tmp_path_factory):
 
 @pytest.fixture
 def db_path(tmp_path, _template):
-    path = tmp_path / "kuemmerer.sqlite"
-    shutil.copyfile(_template[0], path)
-    return path
+    return copy_database(_template[0], tmp_path / "kuemmerer.sqlite")
+
+
+@pytest.fixture
+def ws(db_path):
+    """The test's copy of the (encrypted) template, opened with its key."""
+    workspace = open_workspace(db_path, key=TEST_KEY)
+    yield workspace
+    workspace.close()
 
 
 @pytest.fixture
@@ -212,6 +219,8 @@ REJECTED = [
     pytest.param(C(retention.set_years, years=0), "years", id="retention-years-zero"),
     pytest.param(C(retention.set_years, years="drei"), "years", id="retention-years-word"),
     pytest.param(C(retention.erase_due, ids=[]), "ids", id="retention-erase-nothing"),
+    pytest.param(C(lock_settings.set_lock_minutes, minutes=241), "lock_minutes", id="lock-minutes-too-many"),
+    pytest.param(C(lock_settings.set_lock_minutes, minutes="zehn"), "lock_minutes", id="lock-minutes-word"),
     pytest.param(C(reports.save_text, action_field_id=999999, period=Period.year(2025), text="x"),
                  "action_field_id", id="report-text-unknown-field"),
     pytest.param(C(reports.save_text, action_field_id=1, period=Period.year(2025), text="Bö\x00se"), "text",
@@ -554,6 +563,10 @@ NO_USER_INPUT = {
                                     "test_xlsx_export",
     "reports.record_sachbericht": "archives a Sachbericht the program just drew (refuses anything else); "
                                   "tested in test_sachbericht",
+    "encryption.create": "a password and a key from the first-start dialog, no record fields; weak passwords, "
+                         "a taken path and a failed creation (nothing left behind) are tested in test_encryption",
+    "encryption.change_password": "passwords only; wrong old, weak new and a differing repetition are rejected "
+                                  "before anything is written: tested in test_encryption",
     "archive.record_issued": "keeps a report the program just generated (figures, bytes, a generated name); "
                              "tested in test_archive",
 }

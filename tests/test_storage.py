@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
 
+from kuemmerer.db import cipher
 from kuemmerer.db.engine import make_engine
 from kuemmerer.domain.errors import DatabaseDamaged, DatabaseLocked, StorageError
 from kuemmerer.instance_lock import InstanceLock
 from kuemmerer.paths import is_network_path, resolve_db_path
 from kuemmerer.services import maintenance, persons
 from kuemmerer.services.workspace import open_workspace
+from tests.conftest import TEST_KEY, create_encrypted
 
 EXPECTED_PRAGMAS = {
     "foreign_keys": 1,
@@ -54,14 +55,15 @@ def test_writes_begin_immediate_and_reads_deferred(ws):
 def test_write_transaction_blocks_a_second_writer_up_front(ws, db_path):
     """BEGIN IMMEDIATE takes the write lock at once: a second writer waits, then fails cleanly
     before it has done anything (no late "database is locked" halfway through)."""
-    engine = make_engine(db_path)
+    engine = make_engine(db_path, key=TEST_KEY)
     event.listen(engine, "connect", lambda c, _r: c.execute("PRAGMA busy_timeout=100"))
-    other = sqlite3.connect(db_path, isolation_level=None, timeout=0.1)
+    other = cipher.connect(db_path, TEST_KEY, timeout=0.1)
+    other.isolation_level = None
     other.execute("BEGIN IMMEDIATE")
     try:
         with engine.connect() as conn, pytest.raises(Exception, match="locked"):
             conn.execute(text("SELECT 1"))
-        with make_engine(db_path).execution_options(kuemmerer_readonly=True).connect() as conn:
+        with make_engine(db_path, key=TEST_KEY).execution_options(kuemmerer_readonly=True).connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM persons")).scalar() == 0  # readers go on
     finally:
         other.rollback()
@@ -110,10 +112,10 @@ def test_damaged_file_is_moved_aside_and_newest_backup_named(ws, db_path):
     good = maintenance.create_backup(ws)
     ws.close()
     data = bytearray(db_path.read_bytes())
-    data[0:16] = b"kaputt kaputt!!\0"  # destroy the header
+    data[0:16] = b"kaputt kaputt!!\0"  # destroy the header (of an encrypted file: its salt)
     db_path.write_bytes(bytes(data))
-    with pytest.raises(DatabaseDamaged) as info:
-        open_workspace(db_path)
+    with pytest.raises(DatabaseDamaged) as info:  # the key file says the key is right: damage
+        open_workspace(db_path, key=TEST_KEY)
     assert not db_path.exists()
     moved = Path(info.value.moved_to)
     assert moved.exists() and "beschaedigt" in moved.name
@@ -122,13 +124,14 @@ def test_damaged_file_is_moved_aside_and_newest_backup_named(ws, db_path):
 
 
 def test_quick_check_runs_on_open(db_path, monkeypatch):
-    open_workspace(db_path).close()
+    create_encrypted(db_path).close()
     calls = []
     from kuemmerer.db import integrity
 
     original = integrity.check_file
-    monkeypatch.setattr(integrity, "check_file", lambda p, quick=False: calls.append(quick) or original(p, quick=quick))
-    open_workspace(db_path).close()
+    monkeypatch.setattr(integrity, "check_file",
+                        lambda p, key=None, *, quick=False: calls.append(quick) or original(p, key, quick=quick))
+    open_workspace(db_path, key=TEST_KEY).close()
     assert calls == [True]
 
 

@@ -24,6 +24,7 @@ from kuemmerer.domain.errors import ValidationError
 from kuemmerer.domain.periods import Period
 from kuemmerer.exports import xlsx
 from kuemmerer.services import archive, exports, listing, lists, persons, requests, workspace
+from tests.conftest import TEST_KEY
 from tests.demo_data import copy_of, demo_template
 
 YEAR = 2025
@@ -48,7 +49,7 @@ def db(template, tmp_path):
 
 @pytest.fixture
 def demo_ws(db):
-    w = workspace.open_workspace(db)
+    w = workspace.open_workspace(db, key=TEST_KEY)
     yield w
     w.close()
 
