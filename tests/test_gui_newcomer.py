@@ -13,7 +13,7 @@ from PySide6.QtGui import QTextDocument
 from kuemmerer.services import lists, partners, persons, requests
 from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.dialogs.person import PersonDialog
-from kuemmerer.ui.main_window import MainWindow
+from kuemmerer.ui.main_window import SECTIONS, MainWindow
 from kuemmerer.ui.pages.referrals import ReferralsPage
 from kuemmerer.ui.pages.requests import RequestsPage
 from kuemmerer.ui.pages.tallies import TalliesWindow
@@ -75,7 +75,10 @@ def test_hilfe_lists_every_shortcut_there_is_and_no_other(qtbot, ws, tmp_path):
     (dialog,) = [d for d in window.findChildren(ShortcutsDialog) if d.isVisible()]
     text = dialog.text.toPlainText()
     assert "Strg+N" in text and "Besuch erfassen" in text and "Strg+Umschalt+S" in text
-    # everything that exists is listed: the window, the Strichliste window, an input form
+    # everything that exists is listed: the window with every page (pages are built when first
+    # shown, so build them all), the Strichliste window, an input form
+    for name in SECTIONS:
+        window.pages[name]  # builds the page
     tallies = TalliesWindow(window.ctx, window)
     form = PersonDialog(window.ctx, parent=window)
     qtbot.addWidget(form)

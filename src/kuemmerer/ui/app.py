@@ -230,67 +230,73 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from kuemmerer.instance_lock import InstanceLock
     from kuemmerer.paths import resolve_db_path
-    from kuemmerer.services.workspace import check_openable
+    from kuemmerer.services.opening import check_openable
+
+    from .main_window import MainWindow
 
     lock = None
+    window: MainWindow | None = None
     try:
         db_path = demo_db_path() if args.demo else resolve_db_path(args.db)
         check_openable(db_path)  # a folder, foreign, unreadable or read-only file: refused, nothing created
         lock = InstanceLock(db_path).acquire()
+        # the first paint — frame, sidebar, Heute skeleton — before the database layer is loaded
+        window = MainWindow(None, demo=args.demo)
+        if not args.screenshots:
+            window.show()
+            app.processEvents()
+        parent = window if window.isVisible() else None
         if args.demo:
             prepare_demo(db_path)
         from kuemmerer.services import encryption
 
         try:
             if encryption.state(db_path) is encryption.DbState.PLAIN and not args.screenshots:
-                key = offer_encryption(db_path)
+                key = offer_encryption(db_path, parent)
             else:
-                key = unlock_at_start(db_path, demo=args.demo)
+                key = unlock_at_start(db_path, demo=args.demo, parent=parent)
         except _Quit:
             key, opened = None, None
         else:
-            opened = open_or_recover(db_path, key=key)
+            opened = open_or_recover(db_path, parent, key=key)
         if opened is None:
+            window.close()
             lock.release()
             return 2
         ws = opened
     except KuemmererError as exc:
         if lock is not None:
             lock.release()
-        QMessageBox.critical(None, APP_TITLE, str(exc))
+        QMessageBox.critical(window if window is not None and window.isVisible() else None, APP_TITLE, str(exc))
+        if window is not None:
+            window.close()
         return 2
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback to the user
         log_unexpected(log, "start failed", exc)
         QMessageBox.critical(None, APP_TITLE, "Kümmerer konnte nicht starten. Einzelheiten stehen im Protokoll.")
+        if window is not None:
+            window.close()
+        if lock is not None:
+            lock.release()
         return 3
 
-    from kuemmerer.services import maintenance, settings
+    from kuemmerer.services import settings
 
-    if not args.screenshots:
-        try:
-            maintenance.housekeeping(ws)
-        except KuemmererError as exc:
-            QMessageBox.warning(None, APP_TITLE, f"Die tägliche Sicherung ist fehlgeschlagen: {exc}")
-        except Exception as exc:  # noqa: BLE001
-            log_unexpected(log, "housekeeping failed", exc)
-
-    from .main_window import MainWindow
-
-    window = MainWindow(ws, demo=args.demo)
     try:
+        window.attach(ws)
         if args.screenshots:
             from .screenshots import take_screenshots
 
             written = take_screenshots(window, Path(args.screenshots))
             print("\n".join(str(p) for p in written))
             return 0
-        window.show()
         with ws.uow(read_only=True) as uow:
             first_start = ws.created and settings.get_letterhead(uow).is_empty
         if first_start:
             from .dialogs.first_start import FirstStartDialog
 
             FirstStartDialog(window.ctx, window).exec()
+        window.start_housekeeping()  # the daily backup and checks, after the first paint
         return app.exec()
     finally:
         window.ctx.ws.close()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QByteArray, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QRect, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,28 +23,22 @@ from PySide6.QtWidgets import (
 
 from kuemmerer import APP_TITLE, __version__
 from kuemmerer.domain.errors import KuemmererError, ValidationError
-from kuemmerer.services import desk, maintenance
-from kuemmerer.services.desk import WalkIn
-from kuemmerer.services.workspace import Workspace, open_workspace
 
-from .context import AppContext
-from .dialogs.quick_capture import QuickCaptureDialog
 from .errors import report_error
 from .formatting import date_de
-from .pages.partners import PartnersPage
-from .pages.persons import PersonsPage
-from .pages.placeholder import ComingSoonPage
-from .pages.referrals import ReferralsPage
-from .pages.report_archive import ArchiveTab
-from .pages.report_sachbericht import SachberichtTab
-from .pages.reports import ReportsPage
-from .pages.requests import RequestsPage
-from .pages.settings import SettingsPage
-from .pages.tallies import TalliesWindow
-from .pages.today import TodayPage
-from .pages.trends import TrendsTab
 from .tasks import run_in_background
 from .widgets import confirm
+
+# Nothing here imports the database layer (SQLAlchemy, the services, the pages) at module
+# level: the window paints its frame, sidebar and the Heute skeleton first (issue 12 §1); the
+# pages are built the first time they are shown.
+if TYPE_CHECKING:
+    from kuemmerer.services.desk import WalkIn
+    from kuemmerer.services.workspace import Workspace
+
+    from .context import AppContext
+    from .dialogs.quick_capture import QuickCaptureDialog
+    from .pages.tallies import TalliesWindow
 
 P = TypeVar("P", bound=QWidget)
 
@@ -56,11 +51,36 @@ COMING = {
 }
 
 
+class _Pages(dict):
+    """The section pages built so far; ``pages[name]`` builds one the first time it is asked
+    for (``pages.get(name)`` does not: None until it exists)."""
+
+    def __init__(self, build):
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, name: str) -> QWidget:
+        page = self._build(name)
+        self[name] = page
+        return page
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, ws: Workspace, *, demo: bool = False, settings: QSettings | None = None,
+    """``MainWindow(None)`` is the skeleton that paints before the database is open;
+    ``attach(ws)`` then builds Heute and brings the window to life. ``MainWindow(ws)`` does both."""
+
+    page_built = Signal(str)  # a section's page was built (the first time it was shown)
+
+    def __init__(self, ws: Workspace | None, *, demo: bool = False, settings: QSettings | None = None,
                  available: QRect | None = None):
         super().__init__()
-        self.ctx = AppContext(ws, demo=demo, parent=self)
+        self.ctx: AppContext
+        self.demo = demo
+        self.attached = False
+        self.housekeeping_running = False
+        self._housekeeping_job: object | None = None
+        self._close_when_done = False
+        self.tallies_window: TalliesWindow | None = None
         self.swapping = False  # a restore is swapping the database file
         self.backup_running = False  # Datei → Sicherung erstellen is at work
         self.swap_notice: QLabel | None = None
@@ -79,73 +99,131 @@ class MainWindow(QMainWindow):
         self.sidebar.setStyleSheet("QListWidget#sidebar { font-size: 11pt; } "
                                    "QListWidget#sidebar::item { padding: 7px 8px; }")
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {}
-        self._build_pages()
+        self.pages = _Pages(self._make_page)
+        self.loading = QLabel("<h2>Heute</h2><p>Die Datenbank wird geöffnet …</p>")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.loading.setContentsMargins(12, 8, 12, 8)
+        for i, _name in enumerate(SECTIONS):  # a place for each page; filled when first shown
+            self.stack.addWidget(self.loading if i == 0 else QWidget())
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.sidebar.setCurrentRow(0)
+        self.sidebar.currentRowChanged.connect(self._show_row)
         self._build_menu()
         self.db_label = QLabel()
         self.backup_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.backup_label)
         self._build_undo()
-        self.refresh_status()
         self.fit_to_screen(available)
+        self.sidebar.setEnabled(False)  # until the database is open
+        self.menuBar().setEnabled(False)
+        if ws is not None:
+            self.attach(ws)
+
+    def attach(self, ws: Workspace) -> None:
+        """The database is open: Heute is built and filled, the sidebar and menu come alive."""
+        from .context import AppContext
+
+        self.ctx = AppContext(ws, demo=self.demo, parent=self)
+        self.attached = True
+        self.sidebar.setEnabled(True)
+        self.menuBar().setEnabled(True)
+        self.sidebar.setCurrentRow(0)
+        self._show_row(0)
+        self.refresh_status()
         self._start_idle_watch()
 
     # -- building ---------------------------------------------------------------------
-    def _build_pages(self) -> None:
-        ctx = self.ctx
-        today = TodayPage(ctx)
-        persons = PersonsPage(ctx)
-        requests = RequestsPage(ctx)
-        referrals = ReferralsPage(ctx)
-        partner_page = PartnersPage(ctx)
-        partner_page.open_referral.connect(self.open_referral)
-        partner_page.open_person.connect(lambda pid: self.open_person(pid, 3))
-        today.open_request.connect(self.open_request)
-        today.open_person.connect(self.open_person)
-        today.show_requests.connect(self.show_requests)
-        today.quick_capture.connect(self.quick_capture)
-        today.show_retention.connect(self.show_retention)
-        today.show_tallies.connect(self.show_tallies)
-        self.tallies_window: TalliesWindow | None = None
-        persons.open_request.connect(self.open_request)
-        requests.open_person.connect(lambda pid: self.open_person(pid, 1))
-        today.open_referral.connect(self.open_referral)
-        persons.open_referral.connect(self.open_referral)
-        requests.open_referral.connect(self.open_referral)
-        referrals.open_person.connect(lambda pid: self.open_person(pid, 3))
-        referrals.open_organisation.connect(self.open_organisation)
-        for name in SECTIONS:
-            page: QWidget
-            if name == "Heute":
-                page = today
-            elif name == "Personen":
-                page = persons
-            elif name == "Anliegen":
-                page = requests
-            elif name == "Vermittlungen":
-                page = referrals
-            elif name == "Partner":
-                page = partner_page
-            elif name == "Einstellungen":
-                page = SettingsPage(ctx)
-            elif name == "Berichte":
-                page = self._build_reports()
-            else:
-                page = ComingSoonPage(name, COMING[name])
-            self.pages[name] = page
-            self.stack.addWidget(page)
+    def _show_row(self, row: int) -> None:
+        if not self.attached or not 0 <= row < len(SECTIONS):
+            return
+        self.pages[SECTIONS[row]]  # builds the page the first time
+        if not (self.swapping or self.locked):
+            self.stack.setCurrentIndex(row)
 
-    def _build_reports(self) -> ReportsPage:
+    def _make_page(self, name: str) -> QWidget:
+        """Build the page of section ``name`` and put it in its place in the stack."""
+        ctx = self.ctx
+        page: QWidget
+        if name == "Heute":
+            from .pages.today import TodayPage
+
+            today = TodayPage(ctx)
+            today.open_request.connect(self.open_request)
+            today.open_person.connect(self.open_person)
+            today.show_requests.connect(self.show_requests)
+            today.quick_capture.connect(self.quick_capture)
+            today.show_retention.connect(self.show_retention)
+            today.show_tallies.connect(self.show_tallies)
+            today.open_referral.connect(self.open_referral)
+            page = today
+        elif name == "Personen":
+            from .pages.persons import PersonsPage
+
+            persons = PersonsPage(ctx)
+            persons.open_request.connect(self.open_request)
+            persons.open_referral.connect(self.open_referral)
+            page = persons
+        elif name == "Anliegen":
+            from .pages.requests import RequestsPage
+
+            requests = RequestsPage(ctx)
+            requests.open_person.connect(lambda pid: self.open_person(pid, 1))
+            requests.open_referral.connect(self.open_referral)
+            page = requests
+        elif name == "Vermittlungen":
+            from .pages.referrals import ReferralsPage
+
+            referrals = ReferralsPage(ctx)
+            referrals.open_person.connect(lambda pid: self.open_person(pid, 3))
+            referrals.open_organisation.connect(self.open_organisation)
+            page = referrals
+        elif name == "Partner":
+            from .pages.partners import PartnersPage
+
+            partner_page = PartnersPage(ctx)
+            partner_page.open_referral.connect(self.open_referral)
+            partner_page.open_person.connect(lambda pid: self.open_person(pid, 3))
+            page = partner_page
+        elif name == "Einstellungen":
+            from .pages.settings import SettingsPage
+
+            settings_page = SettingsPage(ctx)
+            watcher = getattr(self, "idle_watcher", None)
+            if watcher is not None:
+                settings_page.lock_settings.minutes_saved.connect(watcher.set_minutes)
+            page = settings_page
+        elif name == "Berichte":
+            page = self._build_reports()
+        elif name in COMING:
+            from .pages.placeholder import ComingSoonPage
+
+            page = ComingSoonPage(name, COMING[name])
+        else:
+            raise KeyError(name)
+        row = SECTIONS.index(name)
+        current = self.stack.currentIndex()
+        old = self.stack.widget(row)
+        if old is not None:
+            self.stack.removeWidget(old)
+            if old is not self.loading:
+                old.deleteLater()
+        self.stack.insertWidget(row, page)
+        self.stack.setCurrentIndex(current)
+        self.page_built.emit(name)
+        return page
+
+    def _build_reports(self) -> QWidget:
         """Berichte: one period on top; Übersicht, Sachbericht, Archiv and Entwicklung below."""
+        from .pages.report_archive import ArchiveTab
+        from .pages.report_sachbericht import SachberichtTab
+        from .pages.reports import ReportsPage
+        from .pages.trends import TrendsTab
+
         reports = ReportsPage(self.ctx)
         reports.open_person.connect(self.open_person)
         reports.add_tab("&Sachbericht", SachberichtTab(self.ctx))
@@ -230,27 +308,41 @@ class MainWindow(QMainWindow):
         return page
 
     def open_person(self, person_id: int, tab: int | None = None) -> None:
+        from .pages.persons import PersonsPage
+
         self._show_page("Personen", PersonsPage).show_person(person_id, tab)
 
     def show_retention(self) -> None:
         """Heute's reminder: Einstellungen → Aufbewahrung."""
+        from .pages.settings import SettingsPage
+
         self._show_page("Einstellungen", SettingsPage).show_retention()
 
     def open_request(self, request_id: int) -> None:
+        from .pages.requests import RequestsPage
+
         self._show_page("Anliegen", RequestsPage).show_request(request_id)
 
     def open_referral(self, referral_id: int) -> None:
+        from .pages.referrals import ReferralsPage
+
         self._show_page("Vermittlungen", ReferralsPage).show_referral(referral_id)
 
     def open_organisation(self, organisation_id: int) -> None:
+        from .pages.partners import PartnersPage
+
         self._show_page("Partner", PartnersPage).show_organisation(organisation_id)
 
     def show_requests(self, follow_up: str) -> None:
+        from .pages.requests import RequestsPage
+
         self._show_page("Anliegen", RequestsPage).set_filters(status="open", follow_up=follow_up or None)
 
     def show_tallies(self) -> TalliesWindow:
         """The Strichliste (anonymous counts of any day) in its own window."""
         if self.tallies_window is None:
+            from .pages.tallies import TalliesWindow
+
             self.tallies_window = TalliesWindow(self.ctx, self)
         self.tallies_window.show()
         self.tallies_window.raise_()
@@ -258,6 +350,8 @@ class MainWindow(QMainWindow):
         return self.tallies_window
 
     def quick_capture(self) -> QuickCaptureDialog:
+        from .dialogs.quick_capture import QuickCaptureDialog
+
         dialog = QuickCaptureDialog(self.ctx, self)
         dialog.exec()
         if dialog.result_walk_in is not None:
@@ -284,6 +378,8 @@ class MainWindow(QMainWindow):
 
     def offer_undo(self, walk_in: WalkIn) -> None:
         """Say what was saved, with a Rückgängig button for the next seconds."""
+        from kuemmerer.services import desk
+
         with self.ctx.uow(read_only=True) as uow:
             text = desk.describe_walk_in(uow, walk_in)
         self.last_walk_in = walk_in
@@ -304,6 +400,8 @@ class MainWindow(QMainWindow):
         if walk_in is None:
             return
         self._end_undo()
+        from kuemmerer.services import desk
+
         try:
             with self.ctx.uow() as uow:
                 desk.undo_walk_in(uow, walk_in)
@@ -323,6 +421,10 @@ class MainWindow(QMainWindow):
             return
         self.db_label.setText(f"Datenbank: {ws.path}" + (" (verschlüsselt)" if ws.encrypted else
                                                          " – nicht verschlüsselt"))
+        from kuemmerer.services import maintenance
+
+        from .pages.today import TodayPage
+
         last = maintenance.last_backup_time(ws.path, ws.backup_dir)
         failure = maintenance.backup_failure(ws.path)
         if failure:  # never silent: the status bar (and Heute) say so until a backup succeeds
@@ -339,6 +441,8 @@ class MainWindow(QMainWindow):
             today_page.show_backup_problem(failure)
 
     def create_backup(self) -> None:
+        from kuemmerer.services import maintenance
+
         ws = self.ctx.ws
 
         def done(info) -> None:
@@ -357,7 +461,7 @@ class MainWindow(QMainWindow):
                           lambda: maintenance.create_backup(ws, reason="manuell"), done, failed)
 
     def restore_backup(self) -> None:
-        if self.backup_running or self.swapping:  # never swap the file under a running backup
+        if self.backup_running or self.housekeeping_running or self.swapping:  # never under a backup
             QMessageBox.information(self, "Bitte warten", "Es läuft gerade eine Sicherung. Bitte warten Sie, "
                                     "bis sie fertig ist, und stellen Sie dann wieder her.")
             return
@@ -370,6 +474,9 @@ class MainWindow(QMainWindow):
                        "Der jetzige Stand wird durch die gewählte Sicherung ersetzt. Vorher wird er selbst "
                        "gesichert, so dass Sie zurückkehren können.", "Wiederherstellen"):
             return
+        from kuemmerer.services import maintenance
+        from kuemmerer.services.workspace import open_workspace
+
         db_path, backup_dir, key = ws.path, ws.backup_dir, ws.key  # the key: closing forgets it
         self._begin_swap("Die Sicherung wird wiederhergestellt …")
 
@@ -478,6 +585,8 @@ class MainWindow(QMainWindow):
         self.idle_watcher = IdleWatcher(minutes, self)
         self.idle_watcher.idle.connect(self.lock)
         self.unlock_throttle = UnlockThrottle()  # wrong tries count across locks
+        from .pages.settings import SettingsPage
+
         settings_page = self.pages.get("Einstellungen")
         if isinstance(settings_page, SettingsPage):
             settings_page.lock_settings.minutes_saved.connect(self.idle_watcher.set_minutes)
@@ -485,7 +594,7 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         if self.locked or self.swapping or not self.ctx.ws.encrypted or self.ctx.ws.closed:
             return
-        if self.backup_running:  # never close the file under a running backup: try again soon
+        if self.backup_running or self.housekeeping_running:  # never close the file under a backup
             QTimer.singleShot(30_000, self.lock)
             return
         db_path = self.ctx.ws.path
@@ -523,6 +632,8 @@ class MainWindow(QMainWindow):
         screen.activateWindow()
 
     def unlock(self, db_path: Path, key: bytes) -> None:
+        from kuemmerer.services.workspace import open_workspace
+
         try:
             ws = open_workspace(db_path, create=False, key=key)
         except KuemmererError as exc:
@@ -541,6 +652,43 @@ class MainWindow(QMainWindow):
         self._veiled, self._veiled_parts = [], []
         self.idle_watcher.resume()
 
+    # -- the daily housekeeping, after the first paint ---------------------------------------
+    def start_housekeeping(self) -> None:
+        """The daily verified backup (with its full integrity check), ANALYZE and the erasure of
+        expired clearance data run on a worker after the window has painted; the window stays
+        usable, the status bar says so quietly, and closing waits for it to finish."""
+        from kuemmerer.services import maintenance
+
+        from .tasks import run_quietly
+
+        ws = self.ctx.ws
+        self.housekeeping_running = True
+        self.statusBar().showMessage("Tägliche Sicherung und Prüfung laufen im Hintergrund …")
+
+        def done(_result: object) -> None:
+            self._housekeeping_over()
+
+        def failed(exc: BaseException) -> None:
+            self._housekeeping_over()
+            if isinstance(exc, KuemmererError):
+                self.statusBar().showMessage(f"Die tägliche Sicherung ist fehlgeschlagen: {exc}", 15000)
+            else:
+                from kuemmerer.logging_setup import log_unexpected
+
+                log_unexpected(logging.getLogger("kuemmerer.ui"), "housekeeping failed", exc)
+
+        self._housekeeping_job = run_quietly(lambda: maintenance.housekeeping(ws), done, failed)
+
+    def _housekeeping_over(self) -> None:
+        self.housekeeping_running = False
+        self._housekeeping_job = None
+        self.statusBar().clearMessage()
+        if self._close_when_done:
+            self.close()
+            return
+        if self.attached and not self.ctx.ws.closed:
+            self.refresh_status()
+
     def change_password(self) -> None:
         if not self.ctx.ws.encrypted:
             QMessageBox.information(self, "Passwort ändern", "Die Datenbank ist noch nicht verschlüsselt. Beim "
@@ -554,15 +702,24 @@ class MainWindow(QMainWindow):
         if self.swapping:  # the file is being swapped: closing now could leave no database
             event.ignore()
             return
+        if self.housekeeping_running:  # the daily backup finishes cleanly first, then we close
+            self._close_when_done = True
+            self.statusBar().showMessage("Kümmerer beendet sich, sobald die tägliche Sicherung fertig ist …")
+            event.ignore()
+            return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self._stop_reports()
-        self.idle_watcher.stop()
+        watcher = getattr(self, "idle_watcher", None)
+        if watcher is not None:
+            watcher.stop()
         if self.lock_dialog is not None:
             self.lock_dialog.close()
         super().closeEvent(event)
 
     def _stop_reports(self) -> None:
         """No report computation may hold the file (closing, or a restore swapping it)."""
+        from .pages.reports import ReportsPage
+
         reports = self.pages.get("Berichte")
         if isinstance(reports, ReportsPage):
             reports.cancel()

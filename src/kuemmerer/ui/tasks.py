@@ -118,3 +118,15 @@ def run_blocking(parent: QWidget | None, label: str, fn: Callable[[], Any]) -> A
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
+
+
+def run_quietly(fn: Callable[[], Any], on_done: Callable[[Any], None],
+                on_error: Callable[[BaseException], None]) -> QRunnable:
+    """``fn`` on a worker thread with no dialog at all: the window stays usable (the daily
+    housekeeping after the first paint). The results come back on the UI thread."""
+    job = _Job(fn)
+    job.signals.done.connect(on_done, Qt.ConnectionType.QueuedConnection)
+    job.signals.failed.connect(on_error, Qt.ConnectionType.QueuedConnection)
+    job.setAutoDelete(False)  # the caller keeps it (and so its signals) until it reported
+    QThreadPool.globalInstance().start(job)
+    return job
