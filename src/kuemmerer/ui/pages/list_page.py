@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
 
@@ -38,9 +38,12 @@ class ListPage(QWidget):
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
         self.model.modelReset.connect(lambda: self.count_label.setText(self.count_text(self.model.total)))
         self._shown = _UNSET
-        self._debounce = QTimer(self, singleShot=True, interval=150)
+        # search as she types: the first keystroke of a burst is answered at once, the ones that
+        # follow within a moment wait at most DEBOUNCE_MS for the next (issue 12 §3)
+        self._debounce = QTimer(self, singleShot=True, interval=self.DEBOUNCE_MS)
         self._debounce.timeout.connect(self._debounced)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self._since_keystroke = QElapsedTimer()
+        self.search.textChanged.connect(self._search_typed)
         find = QAction(self, shortcut=QKeySequence(QKeySequence.StandardKey.Find))
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.triggered.connect(self._focus_search)
@@ -66,6 +69,17 @@ class ListPage(QWidget):
         layout.addWidget(splitter, 1)
         self.view.horizontalHeader().setSortIndicator(sort_column, sort_order)
         self.view.setSortingEnabled(True)  # sorts (and so loads) once
+
+    DEBOUNCE_MS = 30
+    BURST_MS = 250  # keystrokes closer than this belong to one burst
+
+    def _search_typed(self, _text: str) -> None:
+        first = not self._since_keystroke.isValid() or self._since_keystroke.elapsed() > self.BURST_MS
+        self._since_keystroke.restart()
+        if first and not self._debounce.isActive():
+            self._debounced()
+        else:
+            self._debounce.start()
 
     # -- to be supplied -------------------------------------------------------------
     def _debounced(self) -> None:
