@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from kuemmerer.domain.errors import KuemmererError, ValidationError
+from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, ValidationError
 from kuemmerer.logging_setup import log_unexpected, safe_traceback
 from kuemmerer.paths import storage_problem
 
@@ -31,12 +32,27 @@ class ErrorDialog:
         QMessageBox.critical(parent, title, text)
 
 
+# Who handles a database found damaged while she works (the main window: it closes the file and
+# offers the newest verified backup at once); the last one registered wins.
+_DAMAGE_HANDLERS: list[Callable[[DatabaseDamaged], None]] = []
+
+
+def set_damage_handler(handler: Callable[[DatabaseDamaged], None] | None) -> None:
+    _DAMAGE_HANDLERS.clear()
+    if handler is not None:
+        _DAMAGE_HANDLERS.append(handler)
+
+
 def report_error(parent: QWidget | None, exc: BaseException) -> None:
     """Known errors (German messages of our own) are shown as they are; the disk refusing
     (full, read-only, no permission) says what to do; anything else as the general
-    message, with the traceback (no messages, no values) in the log."""
+    message, with the traceback (no messages, no values) in the log. Damage met while the
+    file is open goes to the damage handler (the recovery offer), if there is one."""
     if isinstance(exc, ValidationError):
         ErrorDialog.show(parent, "Hinweis", "\n".join(exc.errors.values()))
+        return
+    if isinstance(exc, DatabaseDamaged) and exc.moved_to is None and _DAMAGE_HANDLERS:
+        _DAMAGE_HANDLERS[-1](exc)
         return
     if isinstance(exc, KuemmererError):
         ErrorDialog.show(parent, "Hinweis", str(exc))

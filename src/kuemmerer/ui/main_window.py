@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from kuemmerer import APP_TITLE, __version__
-from kuemmerer.domain.errors import KuemmererError, ValidationError
+from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, ValidationError
 
 from .errors import report_error
 from .formatting import date_de
@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         self.housekeeping_running = False
         self._housekeeping_job: object | None = None
         self._close_when_done = False
+        self._damage_handling = False
         self.tallies_window: TalliesWindow | None = None
         self.swapping = False  # a restore is swapping the database file
         self.backup_running = False  # Datei → Sicherung erstellen is at work
@@ -136,14 +137,33 @@ class MainWindow(QMainWindow):
         self._show_row(0)
         self.refresh_status()
         self._start_idle_watch()
+        from .errors import set_damage_handler
+
+        set_damage_handler(self.handle_damage)
 
     # -- building ---------------------------------------------------------------------
     def _show_row(self, row: int) -> None:
         if not self.attached or not 0 <= row < len(SECTIONS):
             return
-        self.pages[SECTIONS[row]]  # builds the page the first time
+        try:
+            self.pages[SECTIONS[row]]  # builds the page the first time
+        except DatabaseDamaged as exc:  # its first read met a damaged page: the recovery offer
+            if exc.moved_to is not None:
+                raise
+            self._drop_half_built_pages()
+            QTimer.singleShot(0, lambda damage=exc: self.handle_damage(damage))
+            return
         if not (self.swapping or self.locked):
             self.stack.setCurrentIndex(row)
+
+    def _drop_half_built_pages(self) -> None:
+        """A page whose constructor failed is a child of the stack but not in it: delete it now,
+        so that it hears no more change notices (Qt disconnects a deleted receiver)."""
+        import shiboken6
+
+        for child in self.stack.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if self.stack.indexOf(child) == -1 and child not in (self.swap_notice, self.loading):
+                shiboken6.delete(child)
 
     def _make_page(self, name: str) -> QWidget:
         """Build the page of section ``name`` and put it in its place in the stack."""
@@ -152,7 +172,7 @@ class MainWindow(QMainWindow):
         if name == "Heute":
             from .pages.today import TodayPage
 
-            today = TodayPage(ctx)
+            today = TodayPage(ctx, self.stack)
             today.open_request.connect(self.open_request)
             today.open_person.connect(self.open_person)
             today.show_requests.connect(self.show_requests)
@@ -164,35 +184,35 @@ class MainWindow(QMainWindow):
         elif name == "Personen":
             from .pages.persons import PersonsPage
 
-            persons = PersonsPage(ctx)
+            persons = PersonsPage(ctx, self.stack)
             persons.open_request.connect(self.open_request)
             persons.open_referral.connect(self.open_referral)
             page = persons
         elif name == "Anliegen":
             from .pages.requests import RequestsPage
 
-            requests = RequestsPage(ctx)
+            requests = RequestsPage(ctx, self.stack)
             requests.open_person.connect(lambda pid: self.open_person(pid, 1))
             requests.open_referral.connect(self.open_referral)
             page = requests
         elif name == "Vermittlungen":
             from .pages.referrals import ReferralsPage
 
-            referrals = ReferralsPage(ctx)
+            referrals = ReferralsPage(ctx, self.stack)
             referrals.open_person.connect(lambda pid: self.open_person(pid, 3))
             referrals.open_organisation.connect(self.open_organisation)
             page = referrals
         elif name == "Partner":
             from .pages.partners import PartnersPage
 
-            partner_page = PartnersPage(ctx)
+            partner_page = PartnersPage(ctx, self.stack)
             partner_page.open_referral.connect(self.open_referral)
             partner_page.open_person.connect(lambda pid: self.open_person(pid, 3))
             page = partner_page
         elif name == "Einstellungen":
             from .pages.settings import SettingsPage
 
-            settings_page = SettingsPage(ctx)
+            settings_page = SettingsPage(ctx, self.stack)
             watcher = getattr(self, "idle_watcher", None)
             if watcher is not None:
                 settings_page.lock_settings.minutes_saved.connect(watcher.set_minutes)
@@ -211,6 +231,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             self.stack.removeWidget(old)
             if old is not self.loading:
+                old.setParent(None)  # gone from the stack's children too
                 old.deleteLater()
         self.stack.insertWidget(row, page)
         self.stack.setCurrentIndex(current)
@@ -224,7 +245,7 @@ class MainWindow(QMainWindow):
         from .pages.reports import ReportsPage
         from .pages.trends import TrendsTab
 
-        reports = ReportsPage(self.ctx)
+        reports = ReportsPage(self.ctx, self.stack)
         reports.open_person.connect(self.open_person)
         reports.add_tab("&Sachbericht", SachberichtTab(self.ctx))
         reports.add_tab("&Archiv", ArchiveTab(self.ctx))
@@ -670,7 +691,9 @@ class MainWindow(QMainWindow):
 
         def failed(exc: BaseException) -> None:
             self._housekeeping_over()
-            if isinstance(exc, KuemmererError):
+            if isinstance(exc, DatabaseDamaged):  # the daily full check found damage
+                self.handle_damage(exc)
+            elif isinstance(exc, KuemmererError):
                 self.statusBar().showMessage(f"Die tägliche Sicherung ist fehlgeschlagen: {exc}", 15000)
             else:
                 from kuemmerer.logging_setup import log_unexpected
@@ -688,6 +711,33 @@ class MainWindow(QMainWindow):
             return
         if self.attached and not self.ctx.ws.closed:
             self.refresh_status()
+
+    # -- damage found while she works -------------------------------------------------------
+    def handle_damage(self, exc: DatabaseDamaged) -> None:
+        """SQLite reported a damaged page (or the daily check found one): the file is closed,
+        the next open runs the full check and moves it aside, and the newest verified backup is
+        offered at once (the same dialog as at the start); then the window goes on with it."""
+        if self._damage_handling or self.swapping or not self.attached:
+            return
+        self._damage_handling = True
+        try:
+            ws = self.ctx.ws
+            path, key = ws.path, ws.key  # closing forgets the key
+            self._begin_swap("Die Datenbank ist beschädigt.")
+            QMessageBox.warning(self, "Datenbank beschädigt", str(exc))
+            from .app import open_or_recover
+
+            try:
+                new_ws = open_or_recover(path, self, key)
+            except KuemmererError as reopen_exc:
+                self._swap_lost(reopen_exc)
+                return
+            if new_ws is None:
+                self._swap_lost(exc)
+                return
+            self._end_swap(new_ws)
+        finally:
+            self._damage_handling = False
 
     def change_password(self) -> None:
         if not self.ctx.ws.encrypted:

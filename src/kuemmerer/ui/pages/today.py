@@ -163,7 +163,10 @@ class TodayPage(QWidget):
         layout.addWidget(self.backup_problem)
         layout.addWidget(self.retention_box)
         layout.addLayout(grid, 1)
-        ctx.changed.connect(lambda _w: self.reload())
+        ctx.changed.connect(self._data_changed)  # a method, not a lambda: Qt disconnects it with the page
+        self.reload()
+
+    def _data_changed(self, _what: str) -> None:
         self.reload()
 
     def show_backup_problem(self, text: str | None) -> None:
