@@ -123,8 +123,12 @@ def test_damaged_file_is_moved_aside_and_newest_backup_named(ws, db_path):
     assert "beschädigt" in str(info.value)
 
 
-def test_quick_check_runs_on_open(db_path, monkeypatch):
-    create_encrypted(db_path).close()
+def test_quick_check_runs_on_open_only_when_there_is_a_reason(db_path, monkeypatch):
+    """Issue 12 §2 (more in test_open_checks.py): no good check known yet → ``quick_check``;
+    right after it (clean close, the same day) → none; the marker of an unclean end → again."""
+    ws = create_encrypted(db_path)
+    ws.db.backup_dir.mkdir()  # where the time of the last good check is kept
+    ws.close()
     calls = []
     from kuemmerer.db import integrity
 
@@ -133,6 +137,11 @@ def test_quick_check_runs_on_open(db_path, monkeypatch):
                         lambda p, key=None, *, quick=False: calls.append(quick) or original(p, key, quick=quick))
     open_workspace(db_path, key=TEST_KEY).close()
     assert calls == [True]
+    open_workspace(db_path, key=TEST_KEY).close()
+    assert calls == [True]
+    integrity.marker_path(db_path).write_text("{}")  # as a crashed program leaves it
+    open_workspace(db_path, key=TEST_KEY).close()
+    assert calls == [True, True]
 
 
 def test_network_paths_are_refused():

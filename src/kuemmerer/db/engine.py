@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import URL, Engine, create_engine, event
@@ -18,9 +19,13 @@ from sqlalchemy.pool import NullPool
 from kuemmerer.paths import private_db_folder, private_dir, private_file
 
 from . import cipher
+from .integrity import is_damage
 
 READONLY = "kuemmerer_readonly"
 log = logging.getLogger(__name__)
+# what each engine raises when SQLite reports a damaged page while she works (storage builds
+# it: a German ``DatabaseDamaged`` naming the newest good backup); see ``damage_error``
+_ON_DAMAGE: weakref.WeakKeyDictionary[Engine, Callable[[], BaseException]] = weakref.WeakKeyDictionary()
 # engines whose WAL still holds erased data because a reader's snapshot kept the checkpoint
 # from finishing: every connection handed back to the pool tries again (checkpoint_later)
 _CHECKPOINT_PENDING: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -69,8 +74,12 @@ def tighten_files(path: Path) -> None:
 
 
 def make_engine(path: Path | str, *, key: bytes | None = None, foreign_keys: bool = True,
-                pooled: bool = True) -> Engine:
+                pooled: bool = True, on_damage: Callable[[], BaseException] | None = None) -> Engine:
     """An engine on the SQLite file at ``path``, encrypted with ``key`` (None: a plain file).
+
+    ``on_damage`` builds the error raised instead of SQLite's own when a statement meets a
+    damaged page (SQLITE_CORRUPT, SQLITE_NOTADB): the open does not check every page any more
+    (issue 12 §2), so damage may first show while she works, and must never pass silently.
 
     ``foreign_keys=False`` is for schema migrations only: SQLite's table rebuilds
     (batch mode) would otherwise cascade deletes when the old table is dropped;
@@ -101,6 +110,15 @@ def make_engine(path: Path | str, *, key: bytes | None = None, foreign_keys: boo
         if dbapi_connection is not None and engine in _CHECKPOINT_PENDING and checkpoint_now(dbapi_connection):
             _CHECKPOINT_PENDING.discard(engine)
 
+    if on_damage is not None:
+        _ON_DAMAGE[engine] = on_damage
+
+        @event.listens_for(engine, "handle_error")
+        def on_error(context):
+            if is_damage(context.original_exception):
+                return on_damage()
+            return None
+
     @event.listens_for(engine, "begin")
     def on_begin(conn):
         if conn.get_execution_options().get(READONLY):
@@ -109,6 +127,16 @@ def make_engine(path: Path | str, *, key: bytes | None = None, foreign_keys: boo
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def damage_error(engine: Engine, exc: BaseException) -> BaseException | None:
+    """The error to raise instead of ``exc`` if it is SQLite reporting damage on ``engine``'s
+    file (for errors that did not pass through SQLAlchemy: a driver connection used directly);
+    None otherwise."""
+    build = _ON_DAMAGE.get(engine)
+    if build is None or not is_damage(exc):
+        return None
+    return build()
 
 
 def checkpoint_now(dbapi_connection: cipher.Connection) -> bool:

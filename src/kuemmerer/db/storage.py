@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import stat
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy import Engine
 
@@ -42,6 +44,8 @@ class Database:
     migrated: bool = False
     key: bytes | None = field(default=None, repr=False)
     files_dir: Path = field(init=False)
+    # the token of the unclean-shutdown marker this open left (integrity.mark_open)
+    marker: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.files_dir = self.path.parent / "Anhaenge"
@@ -54,6 +58,34 @@ class Database:
         self.engine.dispose()
         _checkpoint(self.path, self.key)
         self.key = None  # the key leaves this object with the connections
+        integrity.mark_closed(self.path, self.backup_dir, self.marker)  # a clean close: no check at the next open
+        self.marker = None
+
+
+class DamagedWhileOpen(DatabaseDamaged):
+    """SQLite reported a damaged page while she worked (the open no longer reads every page).
+    The file stays where it is (``moved_to`` None: connections are still open); the next open
+    runs the full check and takes the damaged-file path (moved aside, backup offered)."""
+
+
+def damaged_while_open(path: Path, backup_dir: Path, key: bytes | None) -> DamagedWhileOpen:
+    """The German error for damage met while reading or writing ``path``; notes the damage
+    in the marker, so the next open checks the whole file."""
+    integrity.note_damage(path)
+    try:
+        newest = backup.newest_backup(path, backup_dir, key)
+    except (OSError, *cipher.Error):  # the error must reach her even if the backups cannot be read
+        newest = None
+    log.warning("SQLite reported damage while the database was open")
+    return DamagedWhileOpen(
+        "Die Datenbank ist beschädigt: ein Teil der Datei lässt sich nicht mehr lesen. Die letzte "
+        "Aktion wurde nicht ausgeführt. " + (
+            f"Die neueste geprüfte Sicherung ist {newest.path.name} vom {newest.taken_at:%d.%m.%Y %H:%M}. "
+            if newest else "Es gibt keine geprüfte Sicherung. ")
+        + "Beim nächsten Öffnen wird die Datenbank vollständig geprüft und beiseitegelegt; dann lässt "
+        "sich die Sicherung wiederherstellen.",
+        newest_backup=str(newest.path) if newest else None,
+    )
 
 
 def analyze(engine: Engine) -> None:
@@ -216,15 +248,18 @@ def file_key(path: Path, key: bytes | None) -> bytes | None:
 
 
 def open_database(path: Path, *, backup_dir: Path | None = None, create: bool = True,
-                  upgrade: bool = True, key: bytes | None = None) -> Database:
+                  upgrade: bool = True, key: bytes | None = None, now: dt.datetime | None = None) -> Database:
     """Open (or create) the database at ``path``; ``key`` encrypts a new one and opens an
     encrypted one (a plain file from before encryption opens without it).
 
-    ``quick_check`` on every open; a damaged file is moved aside (never deleted)
-    and ``DatabaseDamaged`` names the newest verified backup to restore. A schema
-    that is behind is migrated, after a verified backup, in one transaction. An encrypted
-    file without a key, or with the wrong one, is refused (``NeedsKey``, ``WrongKey``) and
-    never taken for a damaged one.
+    The open checks the file only when there is a reason (``integrity.check_due``, issue 12
+    §2): ``quick_check`` after an unclean shutdown or when the last good check is older than
+    a day (``now``: the clock, for tests), the full check after damage was seen while she
+    worked. A damaged file is moved aside (never deleted) and ``DatabaseDamaged`` names the
+    newest verified backup to restore; damage the open does not read is reported when SQLite
+    meets it (``DamagedWhileOpen``). A schema that is behind is migrated, after a verified
+    backup, in one transaction. An encrypted file without a key, or with the wrong one, is
+    refused (``NeedsKey``, ``WrongKey``) and never taken for a damaged one.
     """
     path = Path(path)
     backup_dir = Path(backup_dir) if backup_dir else migrate.default_backup_dir(path)
@@ -236,47 +271,73 @@ def open_database(path: Path, *, backup_dir: Path | None = None, create: bool = 
         path.parent.mkdir(parents=True, exist_ok=True)
     except PermissionError:
         raise _read_only_folder(path.parent) from None
+    now = now or dt.datetime.now()
     if not created:
         try:
             key = file_key(path, key)
         except cipher.Error as exc:
             raise _busy(path, exc) from None
-        problems = integrity.check_file(path, key, quick=True)
-        if problems:
-            try:  # only a verdict on the contents counts, not "busy" or "cannot open"
-                problems = integrity.damage_of(path, key, quick=True)
-            except cipher.Error as exc:
-                raise _busy(path, exc) from None
-        if problems and key is not None and not cipher.opens_with(path, key) \
-                and not any(cipher.opens_with(b.path, key) for b in backup.list_backups(path, backup_dir)
-                            if not cipher.is_plain(b.path)):
-            # the key reads neither the file nor any backup: that proves nothing about damage
-            # (a key file of another database?) — never move her file aside on such a guess
-            raise WrongKey(f"Die Datenbank {path.name} lässt sich mit diesem Schlüssel nicht lesen: entweder "
-                           "gehört der Schlüssel (oder die Schlüsseldatei) zu einer anderen Datenbank, oder "
-                           "ihr Anfang ist beschädigt. Es wurde nichts verändert. Bitte mit dem Notfallcode "
-                           "vom Notfallblatt dieser Datenbank öffnen.")
-        if problems:
-            moved = backup.move_aside(path)
-            newest = backup.newest_backup(path, backup_dir, key)
-            raise DatabaseDamaged(
-                "Die Datenbank ist beschädigt und wurde beiseitegelegt "
-                f"({moved.name}). " + (
-                    f"Die neueste geprüfte Sicherung ist {newest.path.name}."
-                    if newest else "Es gibt keine geprüfte Sicherung."
-                ),
-                moved_to=str(moved),
-                newest_backup=str(newest.path) if newest else None,
-            )
+        due = integrity.check_due(path, backup_dir, now)
+        if due is not None:
+            problems = integrity.check_file(path, key, quick=due == integrity.QUICK)
+            if problems:
+                try:  # only a verdict on the contents counts, not "busy" or "cannot open"
+                    problems = integrity.damage_of(path, key, quick=due == integrity.QUICK)
+                except cipher.Error as exc:
+                    raise _busy(path, exc) from None
+            if problems:
+                _refuse_damaged(path, backup_dir, key)
+            integrity.note_good_check(path, backup_dir, now)
     migrated = False
     if upgrade:
         try:
             migrated = migrate.upgrade(path, backup_dir=backup_dir, key=key) and not created
         except StorageError as exc:
             raise _migration_blocked(path, backup_dir, exc, key) from None
-    engine = make_engine(path, key=key)
+        except Exception as exc:
+            # the schema read met damage the open did not check for (e.g. page 1)
+            if not created and integrity.is_damage(exc) and _damaged(path, key):
+                _refuse_damaged(path, backup_dir, key)
+            raise
+    engine = make_engine(path, key=key, on_damage=lambda: damaged_while_open(path, backup_dir, key))
     return Database(path=path, engine=engine, backup_dir=backup_dir, created=created, migrated=migrated,
-                    key=key)
+                    key=key, marker=integrity.mark_open(path, now))
+
+
+def _damaged(path: Path, key: bytes | None) -> bool:
+    """Does the full check find damage (errors that are no verdict become ``_busy``)?"""
+    try:
+        return bool(integrity.damage_of(path, key))
+    except cipher.Error as exc:
+        raise _busy(path, exc) from None
+
+
+def _refuse_damaged(path: Path, backup_dir: Path, key: bytes | None) -> NoReturn:
+    """The damaged-file path: move the file aside and name the newest verified backup — unless
+    the key reads neither the file nor any backup (then it proves nothing about damage)."""
+    if key is not None and not cipher.opens_with(path, key) \
+            and not any(cipher.opens_with(b.path, key) for b in backup.list_backups(path, backup_dir)
+                        if not cipher.is_plain(b.path)):
+        # the key reads neither the file nor any backup: that proves nothing about damage
+        # (a key file of another database?) — never move her file aside on such a guess
+        raise WrongKey(f"Die Datenbank {path.name} lässt sich mit diesem Schlüssel nicht lesen: entweder "
+                       "gehört der Schlüssel (oder die Schlüsseldatei) zu einer anderen Datenbank, oder "
+                       "ihr Anfang ist beschädigt. Es wurde nichts verändert. Bitte mit dem Notfallcode "
+                       "vom Notfallblatt dieser Datenbank öffnen.")
+    moved = backup.move_aside(path)
+    # the marker and the last check belonged to the file now moved aside
+    integrity.clear_marker(path)
+    integrity.forget_good_check(path, backup_dir)
+    newest = backup.newest_backup(path, backup_dir, key)
+    raise DatabaseDamaged(
+        "Die Datenbank ist beschädigt und wurde beiseitegelegt "
+        f"({moved.name}). " + (
+            f"Die neueste geprüfte Sicherung ist {newest.path.name}."
+            if newest else "Es gibt keine geprüfte Sicherung."
+        ),
+        moved_to=str(moved),
+        newest_backup=str(newest.path) if newest else None,
+    )
 
 
 def _migration_blocked(path: Path, backup_dir: Path, exc: StorageError, key: bytes | None) -> MigrationBlocked:

@@ -18,7 +18,7 @@ from kuemmerer.domain.enums import AuditAction
 from kuemmerer.domain.errors import NotFound, ValidationError
 
 from . import search_key  # noqa: F401  (registers the search_text listeners)
-from .engine import readonly
+from .engine import damage_error, readonly
 from .models import AuditEvent, Base
 
 T = TypeVar("T", bound=Base)
@@ -60,6 +60,7 @@ class UnitOfWork:
             bind=readonly(engine) if read_only else engine, expire_on_commit=False
         )
         self.session: Session
+        self._engine = engine
         # the database key, for files kept beside the database (attachments are encrypted
         # with a key derived from it: services/files.py); None for a plain database
         self.file_key = file_key
@@ -68,9 +69,14 @@ class UnitOfWork:
         self.session = self._factory()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         self.session.rollback()
         self.session.close()
+        # SQLite reporting a damaged page through a driver connection used directly (statements
+        # through SQLAlchemy are translated by the engine already): the German error instead
+        replacement = damage_error(self._engine, exc) if exc is not None else None
+        if replacement is not None and replacement is not exc:
+            raise replacement from exc
 
     # -- writing -------------------------------------------------------------
     def commit(self) -> None:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kuemmerer.db import backup as _backup
-from kuemmerer.db import storage
+from kuemmerer.db import integrity, storage
 from kuemmerer.db.backup import BackupInfo
 from kuemmerer.domain.enums import AuditAction
-from kuemmerer.domain.errors import StorageError
+from kuemmerer.domain.errors import DatabaseDamaged, StorageError
 
 from . import erasures
 from .workspace import Workspace
@@ -33,7 +33,16 @@ def check(db_path: Path, key: bytes | None = None) -> list[str]:
     if not Path(db_path).exists():
         raise StorageError(f"Die Datenbank {db_path} gibt es nicht.")
     storage.preflight(Path(db_path), write=False, key=key)
-    return storage.check_contents(Path(db_path), storage.file_key(Path(db_path), key))
+    problems = storage.check_contents(Path(db_path), storage.file_key(Path(db_path), key))
+    if not problems:  # a good full check: the next open need not check again today
+        integrity.note_good_check(Path(db_path), _backup_dir_of(Path(db_path)))
+    return problems
+
+
+def _backup_dir_of(db_path: Path) -> Path:
+    from kuemmerer.db.migrate import default_backup_dir
+
+    return default_backup_dir(db_path)
 
 
 def recovery_offer(db_path: Path, backup_dir: Path, backup_file: Path | str | None = None,
@@ -52,12 +61,29 @@ def recovery_offer(db_path: Path, backup_dir: Path, backup_file: Path | str | No
 
 def create_backup(db: Workspace, target_dir: Path | None = None, *, reason: str = _backup.REGULAR,
                   now: dt.datetime | None = None) -> BackupInfo:
-    info = _backup.create_backup(db.path, Path(target_dir) if target_dir else db.backup_dir,
-                                 reason=reason, now=now, key=db.key)
+    """A verified backup; its full check of the database counts as the day's check (the open
+    need not check again). A backup refused because the database is damaged raises
+    ``DatabaseDamaged`` (the file stays; the next open takes the damaged-file path)."""
+    try:
+        info = _backup.create_backup(db.path, Path(target_dir) if target_dir else db.backup_dir,
+                                     reason=reason, now=now, key=db.key)
+    except StorageError as exc:
+        if _damaged(db):
+            raise storage.damaged_while_open(db.path, db.backup_dir, db.key) from exc
+        raise
+    integrity.note_good_check(db.path, db.backup_dir, info.taken_at)
     with db.uow() as uow:
         uow.audit(AuditAction.BACKUP, "database")
         uow.commit()
     return info
+
+
+def _damaged(db: Workspace) -> bool:
+    """After a failed backup: is the database itself damaged (the full check says so)?"""
+    try:
+        return bool(storage.check_contents(db.path, db.key))
+    except StorageError:  # busy, cannot open: no verdict on the contents
+        return False
 
 
 def backup_failure(db_path: Path) -> str | None:
@@ -111,6 +137,10 @@ def restore(db_path: Path, backup_file: Path, backup_dir: Path, key: bytes | Non
     # a backup from elsewhere (a stick, another name) has no known time: every journalled
     # erasure whose record it still holds (same id and creation time) is re-applied
     safety = _backup.restore_backup(Path(db_path), Path(backup_file), Path(backup_dir), key)
+    # the restored file was checked in full; a marker (unclean end, damage seen) was the old file's
+    integrity.clear_marker(Path(db_path))
+    integrity.note_good_check(Path(db_path), Path(backup_dir))
+    integrity.note_clean_close(Path(db_path), Path(backup_dir))
     return Restored(safety, taken, tuple(journal))
 
 
@@ -147,6 +177,8 @@ def housekeeping(db: Workspace, today: dt.date | None = None) -> dict[str, objec
     if not any(b.reason == _backup.REGULAR and b.taken_at.date() == today for b in newest):
         try:
             done["backup"] = create_backup(db)
+        except DatabaseDamaged:  # the window must offer the damaged-file path, not go on
+            raise
         except StorageError:  # shown by the window (backup_failure); the day's other work goes on
             done["backup"] = None
     with db.uow() as uow:

@@ -77,13 +77,18 @@ class Workspace:
         analyze(self.db.engine)
 
 
-def open_workspace(path: Path, *, create: bool = True, key: bytes | None = None) -> Workspace:
+def open_workspace(path: Path, *, create: bool = True, key: bytes | None = None,
+                   now: dt.datetime | None = None) -> Workspace:
     """Open (creating, checking and migrating as needed) the database at ``path`` with its
     key (``encryption.unlock`` turns a password or Notfallcode into one); a new database is
     encrypted with ``key`` and gets the default lists. Without a key a new database is a plain
     file — only tests and the migration of older files do that; her entry points
-    (``encryption.create``) always pass one."""
-    ws = Workspace(open_database(Path(path), create=create, key=key))
+    (``encryption.create``) always pass one.
+
+    The file is checked only after an unclean shutdown, after damage was seen, or when the
+    last good check is older than a day (``now``: the clock; default the computer's);
+    damage met later raises ``DatabaseDamaged`` (``moved_to`` None) from the unit of work."""
+    ws = Workspace(open_database(Path(path), create=create, key=key, now=now))
     if ws.created:
         with ws.uow() as uow:
             lists.ensure_defaults(uow)
