@@ -33,8 +33,9 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# one table: every operation of issue 12 against its floor, same run (BENCH_ARGS="--persons 2000 --repeat 1")
 bench: setup
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache

@@ -4,8 +4,9 @@
                                                   [--out PATH] [--seed N] [--force]
 
 The schema comes from the real migrations (``open_workspace`` creates the file and the
-default lists); the rows are then written with raw ``sqlite3`` ``executemany`` in a few
-big transactions, not through the ORM, so that a million contacts take seconds.
+default lists); the rows are then written with raw ``executemany`` (through SQLCipher's
+SQLite — ``cipher.connect(path, None)`` on the plain file, the library the app uses, so
+that SQL functions of its triggers exist) in a few big transactions, not through the ORM, so that a million contacts take seconds.
 ``persons.search_text`` and ``persons.sort_name`` are computed with the application's own
 functions, so search and sort behave exactly as in the app.
 
@@ -20,14 +21,13 @@ import argparse
 import bisect
 import datetime as dt
 import random
-import sqlite3
 import sys
 import time
 from contextlib import closing
 from itertools import accumulate
 from pathlib import Path
 
-from kuemmerer.db import search_key
+from kuemmerer.db import cipher, search_key
 from kuemmerer.db.search_key import person_search_text
 from kuemmerer.domain.rules import fold, sort_key
 from kuemmerer.services.workspace import open_workspace
@@ -161,7 +161,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 class Generator:
-    def __init__(self, conn: sqlite3.Connection, args: argparse.Namespace):
+    def __init__(self, conn: cipher.dbapi.Connection, args: argparse.Namespace):
         self.conn = conn
         self.rng = random.Random(args.seed)
         self.today = args.today or dt.date.today()
@@ -402,7 +402,7 @@ class Generator:
         self._bulk("action_items", ("meeting_id", "title", "owner_text", "due_on", "done_on"), items)
 
 
-def _without_indexes(conn: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
+def _without_indexes(conn: cipher.dbapi.Connection, tables: tuple[str, ...]) -> list[str]:
     """Drop the (non-constraint) indexes of ``tables`` and return their exact SQL: building
     an index once over sorted data is much faster than updating it a million times."""
     marks = ",".join("?" * len(tables))
@@ -413,7 +413,7 @@ def _without_indexes(conn: sqlite3.Connection, tables: tuple[str, ...]) -> list[
     return [sql for _name, sql in rows]
 
 
-def _counts(conn: sqlite3.Connection) -> dict[str, int]:
+def _counts(conn: cipher.dbapi.Connection) -> dict[str, int]:
     tables = ("districts", "persons", "requests", "contacts", "anonymous_tallies", "organisations",
               "referrals", "meetings", "action_items")
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
@@ -431,7 +431,8 @@ def generate(args: argparse.Namespace) -> Path:
     ws.close()
     t_schema = time.perf_counter()
 
-    with closing(sqlite3.connect(out, isolation_level=None)) as conn:
+    with closing(cipher.connect(out, None)) as conn:
+        conn.isolation_level = None  # BEGIN/COMMIT are explicit below
         conn.execute("PRAGMA journal_mode=OFF")  # a throw-away file: no rollback journal while filling
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("PRAGMA foreign_keys=OFF")  # checked once at the end with foreign_key_check

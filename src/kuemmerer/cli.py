@@ -540,6 +540,10 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "referral-sheet": cmd_document, 
             "auskunft": lambda args, db: _cli_auskunft().run(args, db)}
 
 
+_OPENS_EXISTING = frozenset({"referral-sheet", "consent-form", "check", "backup", "stats", "lists", "export", "report",
+                             "auskunft"})
+
+
 def _cli_report():
     from kuemmerer import cli_report
 
@@ -571,6 +575,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kuemmerer import cli_keys
 
         cli_keys.configure(args.password_file, args.code_file, args.demo)
+        if args.command in _OPENS_EXISTING:  # the key file's scrypt runs while the database layer is imported
+            cli_keys.start_unlock(db_path)
         creates = args.command in ("demo", "init")
         # restore works on a missing or moved-aside database; a folder, foreign, unreadable or
         # read-only file is refused here, before a lock file or anything else is created

@@ -10,8 +10,10 @@ forgotten password). The demo database uses the fixed demo password.
 from __future__ import annotations
 
 import getpass
+import os
 import sys
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kuemmerer.domain.errors import KuemmererError, NeedsKey
@@ -27,11 +29,71 @@ class Secrets:
 _current = Secrets()
 
 
+@dataclass
+class _Early:
+    """A key being derived in the background (``start_unlock``)."""
+
+    password: str
+    thread: threading.Thread
+    key: list[bytes] = field(default_factory=list)
+
+
+_early: dict[Path, _Early] = {}
+_PASSWORD_ENV = "KUEMMERER_PASSWORD"  # encryption.PASSWORD_ENV; ``key_for`` checks it is the same password
+
+
+def start_unlock(db_path: Path) -> None:
+    """Start deriving the key of the existing encrypted database ``db_path`` in a background
+    thread, when the password comes without asking (``--password-file`` or the environment).
+
+    The key file's scrypt (~0.25 s with her parameters) releases the GIL, so it runs while the
+    command imports the database layer (~0.3 s). Only the key file's own module is imported, here,
+    before the thread starts (two threads importing the same package could see it half-made);
+    the thread only reads the file and computes. Whatever goes wrong in it is dropped: ``key_for``
+    then takes the exact way, which says why in German."""
+    db_path = Path(db_path)
+    if _current.code_file is not None:
+        return
+    try:
+        pw = _first_line(_current.password_file, "Passwortdatei") if _current.password_file is not None \
+            else os.environ.get(_PASSWORD_ENV)
+    except KuemmererError:
+        return
+    if not pw:
+        return
+    from kuemmerer.db import keyfile  # light: hashlib, cryptography; no SQLAlchemy
+
+    source = keyfile.keyfile_path(db_path)
+    if not db_path.is_file() or not source.is_file():
+        return
+    found: list[bytes] = []
+
+    def derive() -> None:
+        try:
+            found.append(keyfile.unwrap(source, pw))
+        except Exception:  # noqa: BLE001 -- the exact way in key_for reports it
+            return
+
+    thread = threading.Thread(target=derive, name="kuemmerer-unlock", daemon=True)
+    _early[db_path] = _Early(pw, thread, found)
+    thread.start()
+
+
+def _early_key(db_path: Path, pw: str) -> bytes | None:
+    """The key ``start_unlock`` derived for ``db_path`` with the same password ``pw``, else None."""
+    early = _early.pop(Path(db_path), None)
+    if early is None:
+        return None
+    early.thread.join()
+    return early.key[0] if early.key and early.password == pw else None
+
+
 def configure(password_file: str | None, code_file: str | None, demo: bool) -> None:
     """Where this run's password comes from (``main`` calls it once per command)."""
     _current.password_file = Path(password_file) if password_file else None
     _current.code_file = Path(code_file) if code_file else None
     _current.demo = demo
+    _early.clear()  # a key derived for an earlier command of this process is not used again
 
 
 def read_text(path: Path, what: str = "Datei", folder_instead: str = "Textdatei") -> str:
@@ -100,6 +162,10 @@ def key_for(db_path: Path) -> bytes | None:
     pw = password()
     if pw is None:
         raise _no_password(db_path)
+    key = _early_key(db_path, pw)
+    # the same checks as ``unlock`` after its scrypt: the key must be this database's
+    if key is not None and encryption._key_fits(db_path, key):
+        return key
     return encryption.unlock(db_path, password=pw)
 
 

@@ -13,7 +13,7 @@ import io
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -21,9 +21,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from kuemmerer.paths import write_atomically
-from kuemmerer.services.dto import Letterhead
 
 from .pdf_base import CONTENT_WIDTH, build_numbered, date_de, field_table, letterhead_block, p, styles
+
+if TYPE_CHECKING:
+    from kuemmerer.services.dto import Letterhead
 
 
 class RowLike(Protocol):

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
 from kuemmerer.domain.rules import CONSENT_UNTIL_CLOSED, postal_address
-from kuemmerer.services.dto import ConsentFormData
 
 from .pdf_base import build, date_de, field_table, letterhead_block, p, styles
+
+if TYPE_CHECKING:
+    from kuemmerer.services.dto import ConsentFormData
 
 
 def write_consent_form(data: ConsentFormData, target: Path | BinaryIO) -> None:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kuemmerer.paths import write_atomically
-from kuemmerer.services.dto import ConsentFormData, ReferralSheet
+
+if TYPE_CHECKING:
+    from kuemmerer.services.dto import ConsentFormData, ReferralSheet
 
 
 def referral_pdf(data: ReferralSheet | ConsentFormData) -> bytes:
     """Vermittlungsbogen or Schweigepflichtentbindung, by the kind of ``data``."""
+    from kuemmerer.services import dto  # loaded already: it came with ``data``
+
     buffer = io.BytesIO()
-    if isinstance(data, ReferralSheet):
+    if isinstance(data, dto.ReferralSheet):
         from .referral_sheet import write_referral_sheet
 
         write_referral_sheet(data, buffer)

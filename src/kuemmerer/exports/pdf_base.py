@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -17,7 +17,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from kuemmerer.services.dto import Letterhead
+if TYPE_CHECKING:  # the data classes come with the data: the PDF path imports only reportlab
+    from kuemmerer.services.dto import Letterhead
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT, FONT_BOLD = "KuemmererSans", "KuemmererSans-Bold"

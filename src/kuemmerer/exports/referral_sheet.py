@@ -4,16 +4,18 @@ valid consent, else blank for handwriting) and a detachable feedback slip."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from kuemmerer.domain.rules import opening_hours_lines, postal_address
-from kuemmerer.services.dto import ReferralSheet
 
 from .pdf_base import CONTENT_WIDTH, build, date_de, field_table, letterhead_block, p, styles
+
+if TYPE_CHECKING:
+    from kuemmerer.services.dto import ReferralSheet
 
 BLANK = "_" * 48
 
