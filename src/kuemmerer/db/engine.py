@@ -54,7 +54,7 @@ def _configure(dbapi_connection: cipher.Connection, foreign_keys: bool) -> None:
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 ATTACHMENTS_DIR = "Anhaenge"  # next to the database (storage.Database.files_dir)
-BACKUPS_DIR = "Sicherungen"  # next to the database (migrate.default_backup_dir)
+from .preflight import BACKUPS_DIR  # noqa: E402 - next to the database (preflight.default_backup_dir)
 
 
 def tighten_files(path: Path) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from kuemmerer.domain.errors import StorageError
 
 from .engine import make_engine
+from .preflight import default_backup_dir
 
 log = logging.getLogger(__name__)
 
@@ -109,5 +110,4 @@ def upgrade(db_path: Path, *, backup_dir: Path | None = None, script_location: P
         engine.dispose()
 
 
-def default_backup_dir(db_path: Path) -> Path:
-    return Path(db_path).parent / "Sicherungen"
+

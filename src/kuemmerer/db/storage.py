@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import logging
 import os
-import stat
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,11 +15,8 @@ from sqlalchemy import Engine
 
 from kuemmerer.domain.errors import (
     DatabaseDamaged,
-    DatabaseReadOnly,
-    DatabaseUnreadable,
     MigrationBlocked,
     NeedsKey,
-    NotADatabase,
     StorageError,
     WrongKey,
 )
@@ -28,6 +24,7 @@ from kuemmerer.paths import fsync_dir
 
 from . import backup, cipher, integrity, keyfile, migrate
 from .engine import make_engine
+from .preflight import _read_only_folder, _writable, is_ours, preflight  # noqa: F401 - re-exported
 
 log = logging.getLogger(__name__)
 
@@ -110,93 +107,6 @@ def _checkpoint(path: Path, key: bytes | None) -> None:
         from kuemmerer.logging_setup import safe_traceback
 
         log.warning("checkpoint on close failed\n%s", safe_traceback(exc))
-
-
-def _writable(path: Path) -> bool:
-    return os.access(path, os.W_OK)
-
-
-def _read_only_folder(folder: Path) -> DatabaseReadOnly:
-    return DatabaseReadOnly(
-        f"Der Ordner {folder} ist schreibgeschützt. Kümmerer braucht dort Schreibrecht (für die "
-        "Datenbank, ihre Sperrdatei und die Sicherungen). Es wurde nichts verändert. Bitte die "
-        "Datenbank in einen Ordner kopieren, in dem Sie schreiben dürfen, und dort öffnen."
-    )
-
-
-def is_ours(path: Path, backup_dir: Path, key: bytes | None = None) -> bool:
-    """A file that starts like an SQLite database, has its key file beside it, or one she
-    has backups of (whatever it holds now, it was her database), or that looks like an
-    encrypted database (whose key file is lost: the Notfallcode decides) or that ``key``
-    opens: only such a file may be moved aside."""
-    return (integrity.starts_like_sqlite(path) or keyfile.keyfile_path(path).exists()
-            or bool(backup.list_backups(path, backup_dir)) or cipher.looks_encrypted(path)
-            or (key is not None and cipher.opens_with(path, key)))
-
-
-def preflight(path: Path, *, backup_dir: Path | None = None, write: bool = True,
-              key: bytes | None = None) -> None:
-    """Refuse, with its own German message, a path that is no database file of hers or
-    that she cannot read (or, with ``write``, write); never moves or creates anything.
-
-    Decision: an unwritable database (file or folder) is refused, not opened read-only;
-    the message says what to do. A path that does not exist passes (it may be created)."""
-    path = Path(path)
-    backup_dir = Path(backup_dir) if backup_dir else migrate.default_backup_dir(path)
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        folder = path.parent
-        while not folder.exists() and folder != folder.parent:
-            folder = folder.parent
-        if folder.exists() and not folder.is_dir():
-            raise NotADatabase(f"{folder} ist eine Datei, kein Ordner. Bitte einen anderen Speicherort wählen.") \
-                from None
-        if write and folder.exists() and not _writable(folder):
-            raise _read_only_folder(folder) from None
-        return
-    except PermissionError:
-        raise DatabaseUnreadable(
-            f"Auf die Datenbank {path} kann Kümmerer nicht zugreifen (keine Berechtigung für den "
-            "Ordner). Es wurde nichts verändert. Bitte die Zugriffsrechte prüfen."
-        ) from None
-    except (OSError, ValueError):  # a name too long for the file system, a NUL byte…
-        shown = str(path) if len(str(path)) <= 120 else str(path)[:120] + "…"
-        raise NotADatabase(f"Der Pfad {shown} lässt sich nicht als Datenbank verwenden (zu lang oder "
-                           "ungültig). Bitte einen kürzeren Pfad wählen.") from None
-    if stat.S_ISDIR(mode):
-        raise NotADatabase(
-            f"{path} ist ein Ordner, keine Datenbankdatei. Bitte die Datei selbst angeben "
-            f"(zum Beispiel {path / 'kuemmerer.sqlite'}). Es wurde nichts verändert."
-        )
-    if not stat.S_ISREG(mode):
-        raise NotADatabase(f"{path} ist keine gewöhnliche Datei und kann keine Datenbank sein. "
-                           "Es wurde nichts verändert.")
-    try:
-        ours = is_ours(path, backup_dir, key)
-    except PermissionError:
-        raise DatabaseUnreadable(
-            f"Die Datenbank {path} lässt sich nicht lesen (keine Berechtigung). Es wurde nichts "
-            "verändert. Bitte die Zugriffsrechte der Datei prüfen (Eigentümer: Ihr Benutzerkonto, "
-            "Lesen und Schreiben erlaubt)."
-        ) from None
-    except (OSError, *cipher.Error):
-        raise DatabaseUnreadable(f"Die Datenbank {path} lässt sich nicht lesen. Es wurde nichts verändert.") \
-            from None
-    if not ours:
-        raise NotADatabase(
-            f"{path} ist keine Kümmerer-Datenbank (die Datei beginnt nicht wie eine Datenbank). "
-            "Sie wurde nicht verändert. Bitte die richtige Datei angeben. (Ist es eine verschlüsselte "
-            "Datenbank, deren Schlüsseldatei fehlt, öffnet sie der Notfallcode vom Notfallblatt.)"
-        )
-    if write and not _writable(path.parent):
-        raise _read_only_folder(path.parent)
-    if write and not _writable(path):
-        raise DatabaseReadOnly(
-            f"Die Datenbank {path} ist schreibgeschützt, Kümmerer könnte nichts speichern. Es "
-            "wurde nichts verändert. Bitte den Schreibschutz aufheben (Eigenschaften der Datei) "
-            "oder die Datei in einen eigenen Ordner kopieren."
-        )
 
 
 def check_contents(path: Path, key: bytes | None = None) -> list[str]:

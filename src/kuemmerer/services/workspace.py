@@ -12,6 +12,7 @@ from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.errors import StorageError
 
 from . import lists
+from .opening import check_openable  # noqa: F401 - its light home (no SQLAlchemy); re-exported for callers
 
 
 class WorkspaceClosed(StorageError):
@@ -95,12 +96,6 @@ def open_workspace(path: Path, *, create: bool = True, key: bytes | None = None,
     return ws
 
 
-def check_openable(path: Path, *, write: bool = True) -> None:
-    """Refuse (German ``StorageError``) a folder, a foreign file, an unreadable file or, with
-    ``write``, a read-only file or folder - before a lock file or anything else is created.
-    An encrypted file whose key file is lost passes only if it has backups; otherwise
-    ``check_openable_with`` decides once she typed the Notfallcode."""
-    preflight(Path(path), write=write)
 
 
 def check_openable_with(path: Path, key: bytes, *, write: bool = True) -> None:
