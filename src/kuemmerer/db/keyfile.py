@@ -51,9 +51,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from kuemmerer.domain.errors import StorageError, ValidationError
 from kuemmerer.paths import fsync_dir
 
@@ -265,6 +262,8 @@ def _wrap(key: bytes, password: str, params: KdfParams) -> bytes:
         "cipher": {"name": "AES-256-GCM", "nonce": _b64(nonce)},
         "key_check": _b64(_key_check(key)),
     }
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # here: the window paints before it loads
+
     wrapped = AESGCM(_derive(password, salt, params)).encrypt(nonce, key, _associated(fields))
     fields["wrapped_key"] = _b64(wrapped)
     fields["checksum"] = _checksum(fields)
@@ -329,6 +328,9 @@ def _read(path: Path) -> _Parsed:
 
 
 def _unwrap_parsed(path: Path, parsed: _Parsed, password: str, field: str) -> bytes:
+    from cryptography.exceptions import InvalidTag  # here: the window paints before it loads
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         key = AESGCM(_derive(password, parsed.salt, parsed.params)).decrypt(
             parsed.nonce, parsed.wrapped, _associated(parsed.fields))
