@@ -124,8 +124,10 @@ def scenarios(district_id: int, day: dt.date) -> list[tuple]:
         ("Personen sort Alter", _persons(PersonQuery(sort="age"), day)),
         ("Personen sort offene Anliegen ↓", _persons(PersonQuery(sort="open_requests", descending=True), day)),
     ]
-    for text in ("m", "mü", "mül", "müller", "muller", "mueller", "0371 555", "keïta", "xyz"):
+    for text in ("m", "mü", "mül", "müller", "muller", "mueller", "mül jür", "0371 555", "0371", "keïta", "xyz"):
         s.append((f"Personen Suche „{text}“", _persons(PersonQuery(search=text), day)))
+    s.append(("Personen Suche „müller“, Seite 11 (offset 2 000)",
+              _persons(PersonQuery(search="müller"), day, offset=2_000, count=False)))
     s += [
         ("Personen Filter Stadtgebiet", _persons(PersonQuery(district_id=district_id), day)),
         ("Personen Filter Stadtgebiet unbekannt", _persons(PersonQuery(district_id=listing.UNKNOWN_DISTRICT), day)),
@@ -135,6 +137,7 @@ def scenarios(district_id: int, day: dt.date) -> list[tuple]:
         ("Anliegen sort letzter Kontakt ↓", _requests(RequestQuery(sort="last_contact"), day)),
         ("Anliegen alle (auch erledigte)", _requests(RequestQuery(status=None), day)),
         ("Anliegen Suche „müller“", _requests(RequestQuery(search="müller"), day)),
+        ("Anliegen Suche „müller miet“ (alle)", _requests(RequestQuery(search="müller miet", status=None), day)),
         ("Heute: today.dashboard", lambda uow: _dash(uow, day)),
         ("Schnellerfassung find_persons(„müll“)", lambda uow: f"{len(listing.find_persons(uow, 'müll'))}"),
         ("Schnellerfassung find_persons(„xyz“)", lambda uow: f"{len(listing.find_persons(uow, 'xyz'))}"),

@@ -73,7 +73,7 @@ def _build_world(ws) -> SimpleNamespace:
         u.commit()
         tag = u.all(Tag, kind="sprache", name="Arabisch")[0].id
         return SimpleNamespace(kappel=kappel.id, svc=svc, svc2=svc2, org=org.id, p=p.id, q=q.id,
-                               a=a.id, s=s.id, v=v.id, tag=tag, tag2=tag2.id, n=n.id, m=m.id)
+                               a=a.id, s=s.id, v=v.id, tag=tag, tag2=tag2.id, n=n.id, m=m.id, r=r.id)
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +141,8 @@ def valid_row(table: str, w) -> dict:
         "attachments": dict(activity_id=w.a, session_id=None, meeting_id=None, file_name="b.pdf",
                             stored_name="neu.pdf", size_bytes=1, sha256="0" * 64),
         "erasures": dict(kind="person", entity_id=7, erased_at="2024-03-05 10:00:00.000000"),
+        "person_search_words": dict(kind=0, word="neuwort", person_id=w.p),
+        "request_search_words": dict(kind=0, word="neuwort", request_id=w.r),
         "action_fields": dict(name="Neues Handlungsfeld", sort_order=0, active=1),
         "report_texts": dict(action_field_id=1, period_from=DAY, period_to=DAY, text="Text"),
         "issued_reports": dict(kind="sachbericht", period_from=DAY, period_to=DAY,
@@ -394,6 +396,8 @@ def test_not_null_cases_match_the_live_schema(uow):
 # --------------------------------------------------------------------------- UNIQUE
 
 UNIQUE = [
+    ("person_search_words", ("kind", "word", "person_id"), {"word": "muster"}),
+    ("request_search_words", ("kind", "word", "request_id"), {"word": "miete"}),
     ("districts", ("name",), {"name": "Kappel"}),
     ("district_streets", ("district_id", "key"), {"key": "linden str"}),
     ("categories", ("name",), {"name": "Sucht"}),

@@ -18,7 +18,8 @@ from kuemmerer.services.workspace import open_workspace
 EXPECTED = {"persons": 2, "requests": 1, "contacts": 2, "referrals": 1, "consents": 1,
             "volunteers": 1, "assignments": 1, "sessions": 1, "attendances": 1}
 # rows of tables that a revision introduced, in the stored files from that revision on
-EXPECTED_SINCE = {"0007": {"erasures": 1, "issued_reports": 1, "report_texts": 1, "action_fields": 4}}
+EXPECTED_SINCE = {"0007": {"erasures": 1, "issued_reports": 1, "report_texts": 1, "action_fields": 4},
+                  "0008": {"person_search_words": 17, "request_search_words": 1}}
 
 
 def build(path: Path) -> None:
@@ -46,6 +47,8 @@ def build(path: Path) -> None:
                                      date=dt.date(2026, 2, 1), hours=2)
         if head_revision() >= "0007":
             _since_0007(uow)
+        if head_revision() >= "0008":
+            _since_0008(uow, b.id)
     ws.close()
 
 
@@ -64,6 +67,12 @@ def _since_0007(uow) -> None:
     stats = statistics.compute(uow, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     archive.record_issued(uow, kind=ReportKind.SACHBERICHT, period=Period.year(2026), figures=stats.as_json(),
                           file_name="Sachbericht_2026.pdf", content=b"%PDF-1.4 test")
+
+
+def _since_0008(uow, person_id: int) -> None:
+    """A phone number and an e-mail address in the word index (digits are indexed from every digit on)."""
+    persons.update_person(uow, person_id, phone="0371 4455", email="s.zweite@example.org")
+    uow.commit()
 
 
 if __name__ == "__main__":

@@ -9,11 +9,12 @@ evaluated only for the rows of the page (unless the list is sorted by them).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Select, and_, case, func, intersect, literal, or_, select, union
 from sqlalchemy.orm import Session as OrmSession
 
 from kuemmerer.domain.enums import ReferralOutcome, RequestStatus
@@ -33,6 +34,7 @@ from .models import (
     Request,
     Service,
 )
+from .search_key import digits_ids, word_ids
 
 OPEN_STATUSES = tuple(s.value for s in RequestStatus if not s.is_closed)
 CLOSED_STATUSES = tuple(s.value for s in RequestStatus if s.is_closed)
@@ -43,23 +45,45 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_condition(column, search: str):
-    """Every word of ``search`` must start a word of ``column`` (a folded search text);
-    digits also match inside phone numbers. "muller" and "mueller" find "Müller"."""
+def search_ids(column, search: str) -> list[Select] | None:
+    """For ``column`` (Person.search_text or Request.search_text): one SELECT of ids per
+    condition of ``search`` — every word must start a word of the folded search text,
+    digits also match inside phone numbers, "muller" and "mueller" find "Müller" — each
+    from the word index (db.search_key); None if nothing searchable was typed."""
     all_digits = re.sub(r"\D", "", search)
     if re.fullmatch(r"[\d\s/+()-]+", search) and len(all_digits) >= 3:
         # a phone number, typed with spaces or not, "+49 69 …" also as "069 …"
-        return or_(*(column.like(f"%{d}%") for d in phone_digits(search)))
-    conditions = []
+        return [digits_ids(column, phone_digits(search))]
+    ids = []
     for raw in search.split():
         if re.fullmatch(r"[\d/+()-]{3,}", raw):  # part of a phone number
-            conditions.append(or_(*(column.like(f"%{d}%") for d in phone_digits(raw))))
+            ids.append(digits_ids(column, phone_digits(raw)))
             continue
         words = fold_variants(raw)
-        if not words:
-            continue
-        conditions.append(or_(*(column.like(f"% {_like_escape(w)}%", escape="\\") for w in words)))
-    return and_(*conditions) if conditions else None
+        if words:
+            ids.append(word_ids(column, words))
+    return ids or None
+
+
+def search_condition(column, search: str, *, by_index: bool = True):
+    """``search_ids`` as a condition on the persons' or requests' id. ``by_index=False``
+    keeps SQLite from reading the rows through the matches (it then walks an ordered
+    index and stops after a page: better when most rows match)."""
+    ids = search_ids(column, search)
+    if ids is None:
+        return None
+    ident = Person.id if column is Person.search_text else Request.id
+    key = ident if by_index else ident + 0
+    return and_(*(key.in_(s) for s in ids))
+
+
+def _matches(session: OrmSession, ids: list[Select], at_most: int | None = None) -> int:
+    """How many persons (or requests) the id SELECTs of one search find together (counting
+    stops at ``at_most``)."""
+    found = intersect(*ids) if len(ids) > 1 else ids[0].distinct()
+    if at_most is not None:
+        found = found.limit(at_most)
+    return session.scalar(select(func.count()).select_from(found.subquery())) or 0
 
 
 # --------------------------------------------------------------------------- persons
@@ -76,8 +100,8 @@ def _open_requests():
             .correlate(Person).scalar_subquery())
 
 
-def _person_filter(stmt, search: str, district_id: int | None):
-    cond = search_condition(Person.search_text, search)
+def _person_filter(stmt, search: str, district_id: int | None, *, by_index: bool = True):
+    cond = search_condition(Person.search_text, search, by_index=by_index)
     if cond is not None:
         stmt = stmt.where(cond)
     if district_id == UNKNOWN_DISTRICT:
@@ -88,8 +112,24 @@ def _person_filter(stmt, search: str, district_id: int | None):
 
 
 def person_count(session: OrmSession, *, search: str = "", district_id: int | None = None) -> int:
+    ids = search_ids(Person.search_text, search)
+    if ids is not None and district_id is None:  # counted in the word index alone
+        return _matches(session, ids)
     stmt = _person_filter(select(func.count(Person.id)), search, district_id)
     return session.scalar(stmt) or 0
+
+
+def _walk_in_order(session: OrmSession, search: str, offset: int, limit: int) -> bool:
+    """Whether a page of the search is found faster by walking the list's order and testing
+    each row against the matches (many match: the page is full after a few rows) than by
+    reading every match and sorting them (few match)."""
+    ids = search_ids(Person.search_text, search)
+    if ids is None:
+        return False
+    everyone = session.scalar(select(func.max(Person.id))) or 0
+    # rows walked ≈ (offset + limit) · everyone / matches, rows sorted = matches
+    enough = math.isqrt((offset + limit) * everyone) + 1
+    return _matches(session, ids, at_most=enough) >= enough
 
 
 PERSON_SORTS = ("name", "district", "age", "last_contact", "open_requests")
@@ -121,7 +161,9 @@ def person_rows(session: OrmSession, *, search: str = "", district_id: int | Non
     order = person_order(sort, descending, _last_contact(), _open_requests())
     # 1) the ids of the page, with only what filter and order need: OFFSET then skips index
     #    entries instead of joined rows with computed figures
-    page = _person_filter(ids, search, district_id).order_by(*order).offset(offset).limit(limit).subquery("page")
+    by_index = not _walk_in_order(session, search, offset, limit)
+    page = (_person_filter(ids, search, district_id, by_index=by_index)
+            .order_by(*order).offset(offset).limit(limit).subquery("page"))
     # 2) display columns and per-row figures for the rows of the page only
     stmt = (select(Person.id, Person.last_name, Person.first_name, Person.birth_date, Person.phone,
                    District.name.label("district"), _last_contact().label("last_contact"),
@@ -134,6 +176,7 @@ def person_rows(session: OrmSession, *, search: str = "", district_id: int | Non
 
 # --------------------------------------------------------------------------- requests
 
+_REQUESTS = Request.__table__.alias("by_person")
 REQUEST_SORTS = ("opened_on", "person", "title", "category", "status", "follow_up_on", "last_contact")
 
 
@@ -144,13 +187,15 @@ def _request_last_contact():
 
 def _request_filter(stmt, *, search: str, status: str | None, category_id: int | None,
                     district_id: int | None, follow_up: str | None, today: dt.date):
-    if search:
-        # every word must start a word of the person's name or of the title
-        for word in search.split():
-            conds = [c for c in (search_condition(Person.search_text, word),
-                                 search_condition(Request.search_text, word)) if c is not None]
-            if conds:
-                stmt = stmt.where(or_(*conds))
+    for word in search.split():
+        # every word must start a word of the person's name or of the title: the ids of
+        # both, each from its word index, so no table is scanned for a word
+        ids = []
+        for persons in search_ids(Person.search_text, word) or ():
+            ids.append(select(_REQUESTS.c.id).where(_REQUESTS.c.person_id.in_(persons)).correlate(None))
+        ids += search_ids(Request.search_text, word) or ()
+        if ids:
+            stmt = stmt.where(Request.id.in_(union(*ids) if len(ids) > 1 else ids[0]))
     if status == "open":
         stmt = stmt.where(Request.status.in_(OPEN_STATUSES))
     elif status == "closed":
@@ -180,7 +225,7 @@ def request_count(session: OrmSession, *, today: dt.date, search: str = "", stat
                   category_id: int | None = None, district_id: int | None = None,
                   follow_up: str | None = None) -> int:
     stmt = select(func.count(Request.id))
-    if search or district_id is not None:  # the person only when a filter needs it
+    if district_id is not None:  # the person only when a filter needs it
         stmt = stmt.join(Person, Person.id == Request.person_id)
     stmt = _request_filter(stmt, search=search, status=status, category_id=category_id,
                            district_id=district_id, follow_up=follow_up, today=today)
@@ -193,7 +238,7 @@ def request_rows(session: OrmSession, *, today: dt.date, search: str = "", statu
                  offset: int = 0, limit: int = 200) -> Sequence:
     direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
     ids = select(Request.id)
-    if search or district_id is not None or sort == "person":
+    if district_id is not None or sort == "person":
         ids = ids.join(Person, Person.id == Request.person_id)
     if sort == "category":
         ids = ids.outerjoin(Category, Category.id == Request.category_id)

@@ -17,8 +17,10 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -235,6 +237,27 @@ class Request(Timestamped, Base):
     follow_up_note: Mapped[str | None] = mapped_column(String(200))
     # folded title (with "ue" spellings) for search and German order; db.search_key keeps it
     search_text: Mapped[str] = mapped_column(String(450), default="", server_default="")
+
+
+def _search_words(name: str, owner: str) -> Table:
+    """The word index of ``<owner>s.search_text`` (migration 0008): one row per word of the
+    search text in its one indexed spelling (kind 0), and per suffix of a word that starts
+    with a digit (kind 1, phone numbers are found by any part). Written only by the
+    database's own triggers, read by db.search_key; no foreign key (the triggers delete
+    with the owner, and a key would make every delete of a person scan this table)."""
+    return Table(
+        name,
+        Base.metadata,
+        Column("kind", Integer, nullable=False),
+        Column("word", Text, nullable=False),
+        Column(owner, Integer, nullable=False),
+        PrimaryKeyConstraint("kind", "word", owner),
+        sqlite_with_rowid=False,
+    )
+
+
+person_search_words = _search_words("person_search_words", "person_id")
+request_search_words = _search_words("request_search_words", "request_id")
 
 
 class Contact(Timestamped, Base):
