@@ -95,14 +95,10 @@ def default_db(persons: int) -> Path:
 
 
 def _behind(path: Path) -> bool:
-    from kuemmerer.db.engine import make_engine
-    from kuemmerer.db.migrate import needs_upgrade
+    """Whether the file's schema is older than the app's migrations (run.py's one check)."""
+    import run
 
-    engine = make_engine(path, pooled=False)
-    try:
-        return needs_upgrade(engine)
-    finally:
-        engine.dispose()
+    return run._behind(path)
 
 
 def ensure_db(db: Path, persons: int, contacts: int) -> None:

@@ -82,6 +82,22 @@ def _seconds_text(seconds: float) -> str:
     return "1 Sekunde" if whole == 1 else f"{whole} Sekunden"
 
 
+def _lay_out(page: QWidget, widgets: list[QWidget], left: QPushButton, right: QPushButton) -> QWidget:
+    """A page of the form: its widgets on top of each other, then a link on the left and the
+    action on the right."""
+    buttons = QHBoxLayout()
+    buttons.addWidget(left)
+    buttons.addStretch(1)
+    buttons.addWidget(right)
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        layout.addWidget(widget)
+    layout.addLayout(buttons)
+    layout.addStretch(1)
+    return page
+
+
 class UnlockForm(QWidget):
     """The password page and the Notfallcode page of one encrypted database.
 
@@ -145,18 +161,8 @@ class UnlockForm(QWidget):
         self.demo_label.setWordWrap(True)
         self.demo_label.setVisible(demo_hint)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.to_code)
-        buttons.addStretch(1)
-        buttons.addWidget(self.unlock_button)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.demo_label)
-        layout.addWidget(self.password_form)
-        layout.addWidget(self.wait_label)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
-        return page
+        return _lay_out(page, [self.demo_label, self.password_form, self.wait_label],
+                        self.to_code, self.unlock_button)
 
     def _code_page(self) -> QWidget:
         page = QWidget(self)
@@ -180,17 +186,7 @@ class UnlockForm(QWidget):
         self.code_button.clicked.connect(self.unlock_with_code)
         self.to_password = QPushButton("Zurück zum Passwort", page)
         self.to_password.clicked.connect(lambda: self.show_page(self.PASSWORD_PAGE))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.to_password)
-        buttons.addStretch(1)
-        buttons.addWidget(self.code_button)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.code_intro)
-        layout.addWidget(self.code_form)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
-        return page
+        return _lay_out(page, [self.code_intro, self.code_form], self.to_password, self.code_button)
 
     # -- state ---------------------------------------------------------------------------
     def state(self) -> encryption.DbState:
