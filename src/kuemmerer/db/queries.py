@@ -6,8 +6,9 @@ Lists and statistics query rows directly instead of loading object graphs.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
-from sqlalchemy import CompoundSelect, CursorResult, Engine, Select, Table, and_, delete, func, or_, select, union_all
+from sqlalchemy import CursorResult, Date, Engine, Select, Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
 from kuemmerer.domain.rules import fold
@@ -117,48 +118,43 @@ def _between(column, start: dt.date, end: dt.date):
     return and_(column >= start, column <= end)
 
 
-def first_participation(session: OrmSession, start: dt.date, end: dt.date, *,
-                        count_attendance: bool = True) -> list[tuple]:
-    """One row per participant of the period: (person_id, first date, birth_date, gender,
-    district name or None). A participant has a Contact (or an Attendance) in the period."""
-    contact_dates = select(Contact.person_id.label("person_id"), Contact.date.label("day")) \
-        .where(_between(Contact.date, start, end))
-    all_dates: Select[int, dt.date] | CompoundSelect[int, dt.date] = contact_dates
-    if count_attendance:
-        all_dates = union_all(
-            contact_dates,
-            select(Attendance.person_id, Session.date)
-            .join(Session, Session.id == Attendance.session_id)
-            .where(_between(Session.date, start, end)),
-        )
-    dates = all_dates.subquery()
-    firsts = select(dates.c.person_id, func.min(dates.c.day).label("first_day")) \
-        .group_by(dates.c.person_id).subquery()
-    stmt = (
-        select(firsts.c.person_id, firsts.c.first_day, Person.birth_date, Person.gender, District.name)
-        .join(Person, Person.id == firsts.c.person_id)
-        .outerjoin(District, District.id == Person.district_id)
+def period_counts(session: OrmSession, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Every single-number figure of the period in one SELECT: ``walk_ins`` (anonymous
+    tallies), ``session_heads`` (anonymous head counts of sessions), ``contacts``,
+    ``requests_opened``, ``requests_closed``, ``sessions``, ``attendance`` (named),
+    ``meetings``, ``volunteers`` (persons with an Einsatz) and their ``minutes``."""
+    row = session.execute(_period_counts_stmt(), {"start": start, "end": end}).mappings().one()
+    return {name: int(value or 0) for name, value in row.items()}
+
+
+@cache
+def _period_counts_stmt() -> Select:
+    """Built once: ten scalar subqueries over ``:start``/``:end``."""
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+
+    def between(column):
+        return and_(column >= start, column <= end)
+
+    def total(column, date_column):
+        return select(func.coalesce(func.sum(column), 0)).where(between(date_column)).scalar_subquery()
+
+    def count(model, date_column):
+        return select(func.count()).select_from(model).where(between(date_column)).scalar_subquery()
+
+    return select(
+        total(AnonymousTally.count, AnonymousTally.date).label("walk_ins"),
+        total(Session.anonymous_count, Session.date).label("session_heads"),
+        count(Contact, Contact.date).label("contacts"),
+        count(Request, Request.opened_on).label("requests_opened"),
+        count(Request, Request.closed_on).label("requests_closed"),
+        count(Session, Session.date).label("sessions"),
+        select(func.count()).select_from(Attendance).join(Session, Session.id == Attendance.session_id)
+        .where(between(Session.date)).scalar_subquery().label("attendance"),
+        count(Meeting, Meeting.date).label("meetings"),
+        select(func.count(Volunteer.person_id.distinct())).join(Assignment, Assignment.volunteer_id == Volunteer.id)
+        .where(between(Assignment.date)).scalar_subquery().label("volunteers"),
+        total(Assignment.minutes, Assignment.date).label("minutes"),
     )
-    rows = []
-    for pid, first_value, birth, gender, district in session.execute(stmt):
-        # MIN over a UNION loses the Date type in SQLite
-        first_day = dt.date.fromisoformat(first_value) if isinstance(first_value, str) else first_value
-        rows.append((pid, first_day, birth, gender, district))
-    return rows
-
-
-def anonymous_counts(session: OrmSession, start: dt.date, end: dt.date) -> tuple[int, int]:
-    """(walk-ins from tallies, anonymous head counts of sessions) in the period."""
-    tallies = session.execute(select(func.coalesce(func.sum(AnonymousTally.count), 0))
-                              .where(_between(AnonymousTally.date, start, end))).scalar_one()
-    heads = session.execute(select(func.coalesce(func.sum(Session.anonymous_count), 0))
-                            .where(_between(Session.date, start, end))).scalar_one()
-    return int(tallies), int(heads)
-
-
-def count_rows(session: OrmSession, model, date_column, start: dt.date, end: dt.date) -> int:
-    return session.scalar(select(func.count()).select_from(model)
-                          .where(_between(date_column, start, end))) or 0
 
 
 def requests_by_category(session: OrmSession, start: dt.date, end: dt.date) -> list[tuple[str | None, int]]:
@@ -176,21 +172,6 @@ def referrals_grouped(session: OrmSession, start: dt.date, end: dt.date) -> tupl
     by_outcome = session.execute(
         select(Referral.outcome, func.count(Referral.id)).where(where).group_by(Referral.outcome)).all()
     return [tuple(r) for r in by_service], [tuple(r) for r in by_outcome]
-
-
-def volunteer_figures(session: OrmSession, start: dt.date, end: dt.date) -> tuple[list[int], int]:
-    """(person ids of volunteers with an assignment in the period, minutes in the period)."""
-    where = _between(Assignment.date, start, end)
-    person_ids = list(session.scalars(
-        select(Volunteer.person_id).distinct().join(Assignment, Assignment.volunteer_id == Volunteer.id)
-        .where(where)))
-    minutes = session.execute(select(func.coalesce(func.sum(Assignment.minutes), 0)).where(where)).scalar_one()
-    return person_ids, int(minutes)
-
-
-def attendance_count(session: OrmSession, start: dt.date, end: dt.date) -> int:
-    return session.scalar(select(func.count(Attendance.id)).join(Session, Session.id == Attendance.session_id)
-                          .where(_between(Session.date, start, end))) or 0
 
 
 def district_names(session: OrmSession) -> list[str]:

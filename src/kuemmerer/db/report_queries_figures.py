@@ -1,8 +1,10 @@
-"""Read side of the Berichte page: figures per month and the records behind a count
-(drill-down), counted and paged in SQL.
+"""Read side of the Berichte page: the participant figures of ``services.statistics.compute``
+(one GROUP BY), figures per month and the records behind a count (drill-down), counted and
+paged in SQL.
 
-Every drill-down query selects exactly the rows the matching figure of
-``services.statistics.compute`` counts, so a list and its number always agree.
+The figures and the drill-down share one definition of a participant, the first counted
+day and the age band on it (``_firsts``, ``_age_band_value``), so a list and its number
+always agree.
 Filters come in as a plain dict; a key that is present with ``None`` means "none"
 (e.g. ``{"district": None}``: persons without a district).
 """
@@ -12,9 +14,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    Date,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session as OrmSession
 
@@ -59,7 +76,10 @@ def interruptible(session: OrmSession, cancelled: Callable[[], bool]) -> Iterato
         raw.set_progress_handler(None, 0)
 
 
-def _between(column, start: dt.date, end: dt.date):
+_Day = dt.date | BindParameter[dt.date]  # a date, or a placeholder in a statement built once
+
+
+def _between(column, start: _Day, end: _Day):
     return and_(column >= start, column <= end)
 
 
@@ -88,9 +108,9 @@ def _age_band_value(first_day, birth):
     )
 
 
-def _participants(start: dt.date, end: dt.date, count_attendance: bool):
-    """Subquery: one row per participant of the period with the first counted day, the
-    age band on that day, gender and district."""
+def _firsts(start: _Day, end: _Day, count_attendance: bool):
+    """Subquery: (person_id, first_day) for every participant of the period: a person with
+    a Contact (or, with ``count_attendance``, an Attendance) in it, and the first such day."""
     days = select(Contact.person_id.label("person_id"), Contact.date.label("day")) \
         .where(_between(Contact.date, start, end))
     if count_attendance:
@@ -98,7 +118,13 @@ def _participants(start: dt.date, end: dt.date, count_attendance: bool):
                          .join(Session, Session.id == Attendance.session_id)
                          .where(_between(Session.date, start, end)))  # type: ignore[assignment]
     d = days.subquery()
-    firsts = select(d.c.person_id, func.min(d.c.day).label("first_day")).group_by(d.c.person_id).subquery()
+    return select(d.c.person_id, func.min(d.c.day).label("first_day")).group_by(d.c.person_id).subquery()
+
+
+def _participants(start: dt.date, end: dt.date, count_attendance: bool):
+    """Subquery: one row per participant of the period with the first counted day, the
+    age band on that day, gender and district."""
+    firsts = _firsts(start, end, count_attendance)
     return (
         select(firsts.c.person_id, firsts.c.first_day, Person.last_name, Person.first_name, Person.sort_name,
                Person.gender, Person.district_id, District.name.label("district"),
@@ -106,6 +132,33 @@ def _participants(start: dt.date, end: dt.date, count_attendance: bool):
         .join(Person, Person.id == firsts.c.person_id)
         .outerjoin(District, District.id == Person.district_id)
     ).subquery()
+
+
+def participant_groups(session: OrmSession, start: dt.date, end: dt.date, *, count_attendance: bool = True
+                       ) -> list[tuple[str, str, str | None, int, int]]:
+    """The participants of the period counted in one GROUP BY (DESIGN.md §4): one row per
+    (AgeBand value on the first counted day, Gender value, district name or None) with the
+    number of participants and how many of them are volunteers with an Einsatz in the period."""
+    rows = session.execute(_participant_groups_stmt(count_attendance), {"start": start, "end": end})
+    return [(str(b), str(g), d, int(n), int(v)) for b, g, d, n, v in rows]
+
+
+@cache
+def _participant_groups_stmt(count_attendance: bool) -> Select:
+    """Built once per rule (the CASE of the age band alone is ~40 clause objects)."""
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    firsts = _firsts(start, end, count_attendance)
+    band = _age_band_value(firsts.c.first_day, Person.birth_date).label("band")
+    volunteering = (select(Volunteer.person_id).join(Assignment, Assignment.volunteer_id == Volunteer.id)
+                    .where(_between(Assignment.date, start, end)))
+    return (
+        select(band, Person.gender, District.name, func.count(),
+               func.sum(case((firsts.c.person_id.in_(volunteering), 1), else_=0)))
+        .select_from(firsts)
+        .join(Person, Person.id == firsts.c.person_id)
+        .outerjoin(District, District.id == Person.district_id)
+        .group_by(literal_column("band"), Person.gender, District.name)  # the band once per row, by its name
+    )
 
 
 def _participant_where(p, filters: dict) -> list:

@@ -15,13 +15,12 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from kuemmerer.db import queries
-from kuemmerer.db.models import Contact, Meeting, Request, Session
+from kuemmerer.db import queries, report_queries_figures
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.dates import FIRST_YEAR
 from kuemmerer.domain.enums import AgeBand, Gender, ReferralOutcome
 from kuemmerer.domain.errors import ValidationError
-from kuemmerer.domain.rules import CountingRules, age_band
+from kuemmerer.domain.rules import CountingRules
 
 from . import settings, validation
 from .dto import Statistics
@@ -49,17 +48,21 @@ def compute(uow: UnitOfWork, start: dt.date, end: dt.date,
     s = uow.session
     rules = rules or settings.get_counting_rules(uow)
 
-    participants = queries.first_participation(s, start, end, count_attendance=rules.count_attendance)
+    # one GROUP BY over age band, gender and district: no row per participant leaves SQLite
+    groups = report_queries_figures.participant_groups(s, start, end, count_attendance=rules.count_attendance)
     by_district = _zeroed(queries.district_names(s)) | {UNKNOWN: 0}
     by_gender = _zeroed(g.label for g in Gender)
     by_age = _zeroed(a.label for a in AgeBand)
-    for _pid, first_day, birth, gender, district in participants:
-        by_district[district or UNKNOWN] += 1
-        by_gender[Gender(gender).label] += 1
-        by_age[age_band(birth, first_day).label] += 1
-    participant_ids = {p[0] for p in participants}
+    named = also_volunteers = 0
+    for band, gender, district, n, volunteering in groups:
+        by_district[district or UNKNOWN] += n
+        by_gender[Gender(gender).label] += n
+        by_age[AgeBand(band).label] += n
+        named += n
+        also_volunteers += volunteering
 
-    tallies, heads = queries.anonymous_counts(s, start, end)
+    counts = queries.period_counts(s, start, end)
+    tallies, heads = counts["walk_ins"], counts["session_heads"]
 
     by_category = _zeroed(queries.category_names(s))
     for name, n in queries.requests_by_category(s, start, end):
@@ -72,30 +75,28 @@ def compute(uow: UnitOfWork, start: dt.date, end: dt.date,
     for value, n in by_outcome_rows:
         by_outcome[ReferralOutcome(value).label] += n
 
-    volunteer_person_ids, minutes = queries.volunteer_figures(s, start, end)
-
     return Statistics(
         period_from=start,
         period_to=end,
-        participants_named=len(participants),
+        participants_named=named,
         participants_anonymous=tallies + heads,
         by_district=by_district,
         by_gender=by_gender,
         by_age_band=by_age,
-        contacts=queries.count_rows(s, Contact, Contact.date, start, end),
-        requests_opened=queries.count_rows(s, Request, Request.opened_on, start, end),
-        requests_closed=queries.count_rows(s, Request, Request.closed_on, start, end),
+        contacts=counts["contacts"],
+        requests_opened=counts["requests_opened"],
+        requests_closed=counts["requests_closed"],
         requests_by_category=by_category,
         referrals_total=sum(n for _, n in by_service_rows),
         referrals_by_service=by_service,
         referrals_by_outcome=by_outcome,
-        volunteers_active=len(volunteer_person_ids),
-        volunteer_hours=round(minutes / 60, 2),
-        volunteers_also_participants=len(participant_ids & set(volunteer_person_ids)),
-        sessions=queries.count_rows(s, Session, Session.date, start, end),
-        attendance_named=queries.attendance_count(s, start, end),
+        volunteers_active=counts["volunteers"],
+        volunteer_hours=round(counts["minutes"] / 60, 2),
+        volunteers_also_participants=also_volunteers,
+        sessions=counts["sessions"],
+        attendance_named=counts["attendance"],
         attendance_anonymous=heads,
-        meetings=queries.count_rows(s, Meeting, Meeting.date, start, end),
+        meetings=counts["meetings"],
         extra={"anonymous_walk_ins": tallies, "anonymous_session_heads": heads},
     )
 
