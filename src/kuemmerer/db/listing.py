@@ -1,9 +1,12 @@
 """Read side of the big lists (persons, requests) and of the Heute dashboard.
 
 Everything is filtered, sorted and paged in SQL, so a list opens instantly on ten
-years of data: a page is ``LIMIT/OFFSET`` over an indexed order, and the per-row
-figures (last contact, open requests) are correlated subqueries over indexes,
-evaluated only for the rows of the page (unless the list is sorted by them).
+years of data: a page is ``LIMIT`` over an indexed order, the next page starts after the
+sort key of the last row (keyset paging: ``WHERE (key, id) > (:last_key, :last_id)`` in
+the list's order, so the 500th page costs what the first does; ``OFFSET`` is still there
+for callers that want row n), and the per-row figures (last contact, open requests) are
+correlated subqueries over indexes, evaluated only for the rows of the page (unless the
+list is sorted by them).
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ import datetime as dt
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, case, func, intersect, literal, or_, select, union
+from sqlalchemy import Select, and_, case, false, func, intersect, literal, or_, select, true, union
 from sqlalchemy.orm import Session as OrmSession
 
 from kuemmerer.domain.enums import ReferralOutcome, RequestStatus
@@ -39,6 +44,99 @@ from .search_key import digits_ids, word_ids
 OPEN_STATUSES = tuple(s.value for s in RequestStatus if not s.is_closed)
 CLOSED_STATUSES = tuple(s.value for s in RequestStatus if s.is_closed)
 UNKNOWN_DISTRICT = -1  # filter value for "no district recorded"
+
+
+T = TypeVar("T")
+
+
+class Page(list[T], Generic[T]):
+    """The rows of one page and ``cursor``, the sort key of its last row (None if empty):
+    pass it as ``after`` to get the rows that follow."""
+
+    cursor: tuple | None = None
+
+    def __init__(self, rows=(), cursor: tuple | None = None):
+        super().__init__(rows)
+        self.cursor = cursor
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One term of a list's ORDER BY. ``nulls_last`` None is SQLite's default (NULL first
+    ascending, last descending); ``nullable=False`` promises the expression is never NULL
+    (lets the keyset bound use an index)."""
+
+    expr: Any
+    descending: bool = False
+    nulls_last: bool | None = None
+    nullable: bool = True
+
+    def order(self, expr=None):
+        e = self.expr if expr is None else expr
+        o = e.desc() if self.descending else e.asc()
+        return o.nulls_last() if self.nulls_last else o
+
+    @property
+    def nulls_first(self) -> bool:
+        return not self.descending if self.nulls_last is None else not self.nulls_last
+
+    def same(self, value):
+        return self.expr.is_(None) if value is None else self.expr == literal(value)
+
+    def beyond(self, value):
+        """Rows strictly after ``value`` in this key's order."""
+        if value is None:
+            return self.expr.is_not(None) if self.nulls_first else false()
+        cond = self.expr < literal(value) if self.descending else self.expr > literal(value)
+        if self.nullable and not self.nulls_first:
+            cond = or_(cond, self.expr.is_(None))
+        return cond
+
+    def at_or_beyond(self, value):
+        """``same or beyond``, written as one range so that an index on the key is used."""
+        if value is None:
+            return true() if self.nulls_first else self.expr.is_(None)
+        cond = self.expr <= literal(value) if self.descending else self.expr >= literal(value)
+        if self.nullable and not self.nulls_first:
+            cond = or_(cond, self.expr.is_(None))
+        return cond
+
+
+def after_condition(keys: Sequence[SortKey], after: Sequence) -> Any:
+    """The rows that come after the row whose sort key is ``after`` (one value per key, the
+    last key unique: the id) in the order of ``keys`` — ``(k1, k2, …) > (v1, v2, …)`` with
+    each key's direction and NULL placement."""
+    if len(after) != len(keys):
+        raise ValueError("the cursor does not belong to this sort")
+    terms: list[Any] = []
+    equal: list[Any] = []
+    for key, value in zip(keys, after, strict=True):
+        terms.append(and_(*equal, key.beyond(value)))
+        equal.append(key.same(value))
+    return and_(keys[0].at_or_beyond(after[0]), or_(*terms))
+
+
+def _keyed_page(ids: Select, keys: Sequence[SortKey], *, after: Sequence | None, offset: int, limit: int):
+    """``ids`` (a SELECT of one id column) with the sort key columns k0, k1, … added, after
+    the key ``after`` (or from row ``offset``), ``limit`` rows, as subquery "page"."""
+    stmt = ids.add_columns(*(k.expr.label(f"k{i}") for i, k in enumerate(keys)))
+    if after is not None:
+        stmt = stmt.where(after_condition(keys, after))
+    elif offset:
+        stmt = stmt.offset(offset)
+    return stmt.order_by(*(k.order() for k in keys)).limit(limit).subquery("page")
+
+
+def _page_keys(page, keys: Sequence[SortKey]) -> tuple[list, list]:
+    """The key columns of ``page`` to select, and the ORDER BY over them."""
+    columns = [page.c[f"k{i}"] for i in range(len(keys))]
+    return columns, [k.order(c) for k, c in zip(keys, columns, strict=True)]
+
+
+def _with_cursor(rows: Sequence, keys: Sequence[SortKey]) -> Page:
+    """Rows whose last len(keys) columns are the sort key, as a Page."""
+    n = len(keys)
+    return Page(rows, tuple(rows[-1][-n:]) if rows else None)
 
 
 def _like_escape(text: str) -> str:
@@ -135,43 +233,51 @@ def _walk_in_order(session: OrmSession, search: str, offset: int, limit: int) ->
 PERSON_SORTS = ("name", "district", "age", "last_contact", "open_requests")
 
 
-def person_order(sort: str, descending: bool, last_contact, open_requests) -> list:
-    """The ORDER BY of the Personen list (one of PERSON_SORTS; the district sort needs
-    ``districts`` joined); ties go by German name order, then id. Shared with the export."""
-    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
-    name_order = [Person.sort_name, Person.id]
+def person_keys(sort: str, descending: bool, last_contact, open_requests) -> list[SortKey]:
+    """The sort key of the Personen list (one of PERSON_SORTS; the district sort needs
+    ``districts`` joined); ties go by German name order, then id."""
+    name = [SortKey(Person.sort_name, nullable=False), SortKey(Person.id, nullable=False)]
     if sort == "district":
-        return [District.name.is_(None), direction(District.sort_order), direction(District.name), *name_order]
+        return [SortKey(District.name.is_(None), nullable=False), SortKey(District.sort_order, descending),
+                SortKey(District.name, descending), *name]
     if sort == "age":  # age ascending = birth date descending; unknown last
-        return [Person.birth_date.is_(None), (Person.birth_date.asc() if descending else Person.birth_date.desc()),
-                *name_order]
+        return [SortKey(Person.birth_date.is_(None), nullable=False), SortKey(Person.birth_date, not descending),
+                *name]
     if sort == "last_contact":
-        return [direction(last_contact).nulls_last(), *name_order]
+        return [SortKey(last_contact, descending, nulls_last=True), *name]
     if sort == "open_requests":
-        return [direction(open_requests), *name_order]
-    return [direction(Person.sort_name), direction(Person.id)]
+        return [SortKey(open_requests, descending, nullable=False), *name]
+    return [SortKey(Person.sort_name, descending, nullable=False), SortKey(Person.id, descending, nullable=False)]
+
+
+def person_order(sort: str, descending: bool, last_contact, open_requests) -> list:
+    """The ORDER BY of the Personen list (``person_keys``). Shared with the export."""
+    return [k.order() for k in person_keys(sort, descending, last_contact, open_requests)]
 
 
 def person_rows(session: OrmSession, *, search: str = "", district_id: int | None = None,
                 sort: str = "name", descending: bool = False, offset: int = 0,
-                limit: int = 200) -> Sequence:
+                limit: int = 200, after: Sequence | None = None) -> Page:
+    """A page of the Personen list: the rows after the sort key ``after`` (a previous page's
+    ``cursor``), or else from row ``offset``."""
     ids = select(Person.id)
     if sort == "district":
         ids = ids.outerjoin(District, District.id == Person.district_id)
-    order = person_order(sort, descending, _last_contact(), _open_requests())
-    # 1) the ids of the page, with only what filter and order need: OFFSET then skips index
-    #    entries instead of joined rows with computed figures
-    by_index = not _walk_in_order(session, search, offset, limit)
-    page = (_person_filter(ids, search, district_id, by_index=by_index)
-            .order_by(*order).offset(offset).limit(limit).subquery("page"))
+    keys = person_keys(sort, descending, _last_contact(), _open_requests())
+    # 1) the ids of the page, with only what filter and order need: no joined rows with
+    #    computed figures are read for rows that are skipped
+    by_index = not _walk_in_order(session, search, 0 if after is not None else offset, limit)
+    page = _keyed_page(_person_filter(ids, search, district_id, by_index=by_index), keys,
+                       after=after, offset=offset, limit=limit)
+    key_columns, order = _page_keys(page, keys)
     # 2) display columns and per-row figures for the rows of the page only
     stmt = (select(Person.id, Person.last_name, Person.first_name, Person.birth_date, Person.phone,
                    District.name.label("district"), _last_contact().label("last_contact"),
-                   _open_requests().label("open_requests"))
+                   _open_requests().label("open_requests"), *key_columns)
             .join(page, page.c.id == Person.id)
             .outerjoin(District, District.id == Person.district_id)
             .order_by(*order))
-    return session.execute(stmt).all()
+    return _with_cursor(session.connection().execute(stmt).all(), keys)
 
 
 # --------------------------------------------------------------------------- requests
@@ -232,11 +338,29 @@ def request_count(session: OrmSession, *, today: dt.date, search: str = "", stat
     return session.scalar(stmt) or 0
 
 
+def request_keys(sort: str, descending: bool) -> list[SortKey]:
+    """The sort key of the Anliegen list (one of REQUEST_SORTS; "person" needs ``persons``
+    joined, "category" ``categories``); ties go by id."""
+    def key(expr, nullable: bool = True) -> SortKey:
+        return SortKey(expr, descending, nullable=nullable)
+    status_rank = case({s: i for i, s in enumerate(RequestStatus.values())}, value=Request.status)
+    columns = {
+        "person": [key(Person.sort_name, nullable=False)],
+        "title": [key(Request.search_text)],
+        "category": [SortKey(Category.name.is_(None), nullable=False), key(Category.sort_order), key(Category.name)],
+        "status": [key(status_rank)],
+        "follow_up_on": [SortKey(Request.follow_up_on.is_(None), nullable=False), key(Request.follow_up_on)],
+        "last_contact": [SortKey(_request_last_contact(), descending, nulls_last=True)],
+    }
+    return columns.get(sort, [key(Request.opened_on, nullable=False)]) + [key(Request.id, nullable=False)]
+
+
 def request_rows(session: OrmSession, *, today: dt.date, search: str = "", status: str | None = None,
                  category_id: int | None = None, district_id: int | None = None,
                  follow_up: str | None = None, sort: str = "opened_on", descending: bool = True,
-                 offset: int = 0, limit: int = 200) -> Sequence:
-    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
+                 offset: int = 0, limit: int = 200, after: Sequence | None = None) -> Page:
+    """A page of the Anliegen list: the rows after the sort key ``after`` (a previous page's
+    ``cursor``), or else from row ``offset``."""
     ids = select(Request.id)
     if district_id is not None or sort == "person":
         ids = ids.join(Person, Person.id == Request.person_id)
@@ -244,25 +368,18 @@ def request_rows(session: OrmSession, *, today: dt.date, search: str = "", statu
         ids = ids.outerjoin(Category, Category.id == Request.category_id)
     ids = _request_filter(ids, search=search, status=status, category_id=category_id,
                           district_id=district_id, follow_up=follow_up, today=today)
-    columns = {
-        "person": [direction(Person.sort_name)],
-        "title": [direction(Request.search_text)],
-        "category": [Category.name.is_(None), direction(Category.sort_order), direction(Category.name)],
-        "status": [direction(case({s: i for i, s in enumerate(RequestStatus.values())}, value=Request.status))],
-        "follow_up_on": [Request.follow_up_on.is_(None), direction(Request.follow_up_on)],
-        "last_contact": [direction(_request_last_contact()).nulls_last()],
-    }
-    order = columns.get(sort, [direction(Request.opened_on)]) + [direction(Request.id)]
-    page = ids.order_by(*order).offset(offset).limit(limit).subquery("page")
+    keys = request_keys(sort, descending)
+    page = _keyed_page(ids, keys, after=after, offset=offset, limit=limit)
+    key_columns, order = _page_keys(page, keys)
     stmt = (select(Request.id, Request.person_id, Request.title, Request.status, Request.opened_on,
                    Request.closed_on, Request.follow_up_on, Request.follow_up_note,
                    Category.name.label("category"), Person.last_name, Person.first_name,
-                   _request_last_contact().label("last_contact"))
+                   _request_last_contact().label("last_contact"), *key_columns)
             .join(page, page.c.id == Request.id)
             .join(Person, Person.id == Request.person_id)
             .outerjoin(Category, Category.id == Request.category_id)
             .order_by(*order))
-    return session.execute(stmt).all()
+    return _with_cursor(session.connection().execute(stmt).all(), keys)
 
 
 # --------------------------------------------------------------------------- referrals
@@ -316,33 +433,43 @@ def referral_count(session: OrmSession, *, today: dt.date, search: str = "", sta
     return session.scalar(stmt) or 0
 
 
+def referral_keys(sort: str, descending: bool) -> list[SortKey]:
+    """The sort key of the Vermittlungen list (one of REFERRAL_SORTS; "person", "service"
+    and "organisation" need their tables joined); ties go by date, then id."""
+    def key(expr, nullable: bool = True) -> SortKey:
+        return SortKey(expr, descending, nullable=nullable)
+    outcome_rank = case({s: i for i, s in enumerate(ReferralOutcome.values())}, value=Referral.outcome)
+    columns = {
+        "person": [key(Person.sort_name, nullable=False)],
+        "service": [key(Service.name, nullable=False)],
+        "organisation": [key(Organisation.name, nullable=False)],
+        "state": [key(Referral.closed_on.is_not(None), nullable=False), key(outcome_rank)],
+        "follow_up_on": [SortKey(Referral.follow_up_on.is_(None), nullable=False), key(Referral.follow_up_on)],
+    }
+    return columns.get(sort, []) + [key(Referral.referred_on, nullable=False), key(Referral.id, nullable=False)]
+
+
 def referral_rows(session: OrmSession, *, today: dt.date, search: str = "", state: str | None = None,
                   service_id: int | None = None, organisation_id: int | None = None,
                   person_id: int | None = None, sort: str = "referred_on", descending: bool = True,
-                  offset: int = 0, limit: int = 200) -> Sequence:
-    direction = (lambda c: c.desc()) if descending else (lambda c: c.asc())
+                  offset: int = 0, limit: int = 200, after: Sequence | None = None) -> Page:
+    """A page of the Vermittlungen list: the rows after the sort key ``after`` (a previous
+    page's ``cursor``), or else from row ``offset``."""
     ids = select(Referral.id)
     if search or sort in ("person", "service", "organisation"):
         ids = _referral_joins(ids)
     ids = _referral_filter(ids, search=search, state=state, service_id=service_id,
                            organisation_id=organisation_id, person_id=person_id, today=today)
-    outcome_rank = case({s: i for i, s in enumerate(ReferralOutcome.values())}, value=Referral.outcome)
-    columns = {
-        "person": [direction(Person.sort_name)],
-        "service": [direction(Service.name)],
-        "organisation": [direction(Organisation.name)],
-        "state": [direction(Referral.closed_on.is_not(None)), direction(outcome_rank)],
-        "follow_up_on": [Referral.follow_up_on.is_(None), direction(Referral.follow_up_on)],
-    }
-    order = columns.get(sort, []) + [direction(Referral.referred_on), direction(Referral.id)]
-    page = ids.order_by(*order).offset(offset).limit(limit).subquery("page")
+    keys = referral_keys(sort, descending)
+    page = _keyed_page(ids, keys, after=after, offset=offset, limit=limit)
+    key_columns, order = _page_keys(page, keys)
     stmt = _referral_joins(
         select(Referral.id, Referral.person_id, Referral.referred_on, Referral.outcome, Referral.outcome_on,
                Referral.closed_on, Referral.follow_up_on, Referral.appointment_at, Referral.consent_id,
                Person.last_name, Person.first_name, Service.name.label("service"),
-               Organisation.name.label("organisation"))
+               Organisation.name.label("organisation"), *key_columns)
         .join(page, page.c.id == Referral.id)).order_by(*order)
-    return session.execute(stmt).all()
+    return _with_cursor(session.connection().execute(stmt).all(), keys)
 
 
 # --------------------------------------------------------------------------- Heute

@@ -1,8 +1,14 @@
-"""Rows for the big lists (Personen, Anliegen), paged and filtered in SQL."""
+"""Rows for the big lists (Personen, Anliegen, Vermittlungen), paged and filtered in SQL.
+
+A page comes as a ``Page`` (a list of rows with ``cursor``, the sort key of its last row):
+``*_page_after(uow, q, page.cursor, limit)`` gives the rows that follow (keyset paging, as
+fast at the end of the list as at its start); ``*_page(uow, q, offset, limit)`` gives the
+rows from row ``offset`` (OFFSET paging, for callers that jump to a row number)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kuemmerer.db import listing
@@ -13,6 +19,8 @@ from kuemmerer.domain.rules import age_band, fold_variants, referral_state_label
 from . import validation
 
 UNKNOWN_DISTRICT = listing.UNKNOWN_DISTRICT
+Page = listing.Page
+Cursor = Sequence | None  # a Page's cursor; None: from the start
 
 
 def display_name(last: str | None, first: str | None) -> str:
@@ -44,13 +52,26 @@ def count_persons(uow: UnitOfWork, q: PersonQuery) -> int:
 
 
 def person_page(uow: UnitOfWork, q: PersonQuery, offset: int, limit: int,
-                today: dt.date | None = None) -> list[PersonRow]:
+                today: dt.date | None = None) -> listing.Page[PersonRow]:
+    return _person_page(uow, q, today, offset=offset, limit=limit)
+
+
+def person_page_after(uow: UnitOfWork, q: PersonQuery, after: Cursor, limit: int,
+                      today: dt.date | None = None) -> listing.Page[PersonRow]:
+    """The ``limit`` persons that follow the cursor ``after`` of the previous page (None: the first page)."""
+    return _person_page(uow, q, today, after=after, limit=limit)
+
+
+def _person_page(uow: UnitOfWork, q: PersonQuery, today: dt.date | None, *, limit: int, offset: int = 0,
+                 after: Cursor = None) -> listing.Page[PersonRow]:
     today = today or validation.today()
     rows = listing.person_rows(uow.session, search=q.search, district_id=q.district_id, sort=q.sort,
-                               descending=q.descending, offset=offset, limit=limit)
-    return [PersonRow(r.id, display_name(r.last_name, r.first_name), r.district, r.birth_date,
-                      age_band(r.birth_date, today).label, _date(r.last_contact), r.open_requests or 0,
-                      r.phone) for r in rows]
+                               descending=q.descending, offset=offset, limit=limit, after=after)
+    # unpacked by position, not by name: scrolling to the end builds 100,000 of these
+    return Page([PersonRow(ident, display_name(last, first), district, birth, age_band(birth, today).label,
+                           _date(last_contact), open_requests or 0, phone)
+                 for ident, last, first, birth, phone, district, last_contact, open_requests, *_key in rows],
+                rows.cursor)
 
 
 @dataclass(frozen=True)
@@ -90,12 +111,25 @@ def count_requests(uow: UnitOfWork, q: RequestQuery, today: dt.date | None = Non
 
 
 def request_page(uow: UnitOfWork, q: RequestQuery, offset: int, limit: int,
-                 today: dt.date | None = None) -> list[RequestRow]:
+                 today: dt.date | None = None) -> listing.Page[RequestRow]:
+    return _request_page(uow, q, today, offset=offset, limit=limit)
+
+
+def request_page_after(uow: UnitOfWork, q: RequestQuery, after: Cursor, limit: int,
+                       today: dt.date | None = None) -> listing.Page[RequestRow]:
+    """The ``limit`` requests that follow the cursor ``after`` of the previous page (None: the first page)."""
+    return _request_page(uow, q, today, after=after, limit=limit)
+
+
+def _request_page(uow: UnitOfWork, q: RequestQuery, today: dt.date | None, *, limit: int, offset: int = 0,
+                  after: Cursor = None) -> listing.Page[RequestRow]:
     rows = listing.request_rows(uow.session, today=today or validation.today(), sort=q.sort,
-                                descending=q.descending, offset=offset, limit=limit, **_request_filters(q))
-    return [RequestRow(r.id, r.person_id, display_name(r.last_name, r.first_name), r.title, r.category,
-                       r.status, RequestStatus(r.status).label, _day(r.opened_on), _date(r.closed_on),
-                       _date(r.follow_up_on), r.follow_up_note, _date(r.last_contact)) for r in rows]
+                                descending=q.descending, offset=offset, limit=limit, after=after,
+                                **_request_filters(q))
+    return Page([RequestRow(r.id, r.person_id, display_name(r.last_name, r.first_name), r.title, r.category,
+                            r.status, RequestStatus(r.status).label, _day(r.opened_on), _date(r.closed_on),
+                            _date(r.follow_up_on), r.follow_up_note, _date(r.last_contact)) for r in rows],
+                rows.cursor)
 
 
 @dataclass(frozen=True)
@@ -143,13 +177,26 @@ def count_referrals(uow: UnitOfWork, q: ReferralQuery, today: dt.date | None = N
 
 
 def referral_page(uow: UnitOfWork, q: ReferralQuery, offset: int, limit: int,
-                  today: dt.date | None = None) -> list[ReferralRow]:
+                  today: dt.date | None = None) -> listing.Page[ReferralRow]:
+    return _referral_page(uow, q, today, offset=offset, limit=limit)
+
+
+def referral_page_after(uow: UnitOfWork, q: ReferralQuery, after: Cursor, limit: int,
+                        today: dt.date | None = None) -> listing.Page[ReferralRow]:
+    """The ``limit`` referrals that follow the cursor ``after`` of the previous page (None: the first page)."""
+    return _referral_page(uow, q, today, after=after, limit=limit)
+
+
+def _referral_page(uow: UnitOfWork, q: ReferralQuery, today: dt.date | None, *, limit: int, offset: int = 0,
+                   after: Cursor = None) -> listing.Page[ReferralRow]:
     rows = listing.referral_rows(uow.session, today=today or validation.today(), sort=q.sort,
-                                 descending=q.descending, offset=offset, limit=limit, **_referral_filters(q))
-    return [ReferralRow(r.id, r.person_id, display_name(r.last_name, r.first_name), _day(r.referred_on),
-                        r.service, r.organisation, r.outcome, referral_state_label(r.outcome, _date(r.closed_on)),
-                        _date(r.outcome_on), _date(r.closed_on), _date(r.follow_up_on), r.appointment_at,
-                        r.consent_id) for r in rows]
+                                 descending=q.descending, offset=offset, limit=limit, after=after,
+                                 **_referral_filters(q))
+    return Page([ReferralRow(r.id, r.person_id, display_name(r.last_name, r.first_name), _day(r.referred_on),
+                             r.service, r.organisation, r.outcome,
+                             referral_state_label(r.outcome, _date(r.closed_on)), _date(r.outcome_on),
+                             _date(r.closed_on), _date(r.follow_up_on), r.appointment_at, r.consent_id)
+                 for r in rows], rows.cursor)
 
 
 @dataclass(frozen=True)

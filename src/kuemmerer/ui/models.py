@@ -122,27 +122,58 @@ class RowsModel(_RowsBase):
 class PagedModel(_RowsBase):
     """A big list fetched in pages from SQL as the view scrolls (canFetchMore/fetchMore).
 
-    ``count()`` and ``fetch(offset, limit)`` are supplied by the page and go through the
-    services; sorting asks ``on_sort(sort_key, descending)`` to change the query and then
-    ``reload()``s — filtering, sorting and paging all happen in SQL.
+    ``count()`` and ``fetch_after(after, limit)`` are supplied by the page and go through the
+    services: ``after`` is None for the first page, else the ``cursor`` of the page fetched
+    last (the sort key of its last row, keyset paging) or, if the fetch returns a plain list,
+    the last row itself. ``fetch(offset, limit)`` (OFFSET paging) is still understood. The
+    further she scrolls, the more rows one fetch brings (up to MAX_PAGE), so dragging the
+    scroll bar to the end of 100,000 rows takes a few dozen fetches, not 500. Sorting asks
+    ``on_sort(sort_key, descending)`` to change the query and then ``reload()``s —
+    filtering, sorting and paging all happen in SQL.
     """
 
     PAGE = 200
+    MAX_PAGE = 2000
 
     def __init__(self, columns: Sequence[Column], count: Callable[[], int],
-                 fetch: Callable[[int, int], list], on_sort: Callable[[str, bool], None] | None = None,
-                 parent=None):
+                 fetch: Callable[[int, int], list] | None = None,
+                 on_sort: Callable[[str, bool], None] | None = None, parent=None, *,
+                 fetch_after: Callable[[Any, int], list] | None = None):
         super().__init__(columns, parent)
+        if (fetch is None) == (fetch_after is None):
+            raise TypeError("PagedModel needs either fetch or fetch_after")
         self._count = count
         self._fetch = fetch
+        self._fetch_after = fetch_after
         self._on_sort = on_sort
+        self._cursor: Any = None
         self.total = 0
+
+    def _get(self, limit: int) -> list:
+        """The ``limit`` rows after those the model has."""
+        if self._fetch_after is None:
+            assert self._fetch is not None
+            return self._fetch(len(self.rows), limit)
+        more = self._fetch_after(self._cursor if self.rows else None, limit)
+        if more:
+            self._cursor = getattr(more, "cursor", None) or more[-1]
+        return more
+
+    def page_size(self) -> int:
+        """Rows the next fetch asks for: a page, growing by half of what she has scrolled through."""
+        return max(self.PAGE, min(self.MAX_PAGE, len(self.rows) // 2))
 
     def reload(self) -> None:
         self.beginResetModel()
+        self.rows = []
+        self._cursor = None
         self.total = self._count()
-        self.rows = self._fetch(0, self.PAGE) if self.total else []
+        self.rows = self._get(self.PAGE) if self.total else []
         self.endResetModel()
+
+    def forget(self) -> None:
+        self._cursor = None
+        super().forget()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and len(self.rows) < self.total
@@ -150,7 +181,7 @@ class PagedModel(_RowsBase):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
-        more = self._fetch(len(self.rows), self.PAGE)
+        more = self._get(self.page_size())
         if not more:
             self.total = len(self.rows)
             return

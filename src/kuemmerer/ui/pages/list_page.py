@@ -32,7 +32,7 @@ class ListPage(QWidget):
         self.search.setPlaceholderText(placeholder)
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
-        self.model = PagedModel(columns, self._count, self._fetch, self._sort, self)
+        self.model = PagedModel(columns, self._count, on_sort=self._sort, parent=self, fetch_after=self._fetch)
         self.view = table_view(self.model, stretch=stretch)
         self.view.setSortingEnabled(False)  # enabled in finish_layout, after the subclass set its query
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
@@ -93,7 +93,9 @@ class ListPage(QWidget):
     def _count(self) -> int:
         raise NotImplementedError
 
-    def _fetch(self, offset: int, limit: int) -> list:
+    def _fetch(self, after, limit: int) -> list:
+        """The ``limit`` rows after the cursor ``after`` (None: the first page), as a
+        services.listing Page (keyset paging: its ``cursor`` is passed back for the next)."""
         raise NotImplementedError
 
     def _sort(self, key: str, descending: bool) -> None:

@@ -389,9 +389,9 @@ class PersonsPage(ListPage):
         with self.ctx.uow(read_only=True) as uow:
             return listing.count_persons(uow, self.query)
 
-    def _fetch(self, offset: int, limit: int) -> list:
+    def _fetch(self, after, limit: int) -> list:
         with self.ctx.uow(read_only=True) as uow:
-            return listing.person_page(uow, self.query, offset, limit, self.ctx.today())
+            return listing.person_page_after(uow, self.query, after, limit, self.ctx.today())
 
     def _sort(self, key: str, descending: bool) -> None:
         self.query = PersonQuery(self.query.search, self.query.district_id, key, descending)

@@ -298,9 +298,9 @@ class ReferralsPage(ListPage):
         with self.ctx.uow(read_only=True) as uow:
             return listing.count_referrals(uow, self.query, self.ctx.today())
 
-    def _fetch(self, offset: int, limit: int) -> list:
+    def _fetch(self, after, limit: int) -> list:
         with self.ctx.uow(read_only=True) as uow:
-            return listing.referral_page(uow, self.query, offset, limit, self.ctx.today())
+            return listing.referral_page_after(uow, self.query, after, limit, self.ctx.today())
 
     def _sort(self, key: str, descending: bool) -> None:
         q = self.query

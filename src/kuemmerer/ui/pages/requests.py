@@ -333,9 +333,9 @@ class RequestsPage(ListPage):
         with self.ctx.uow(read_only=True) as uow:
             return listing.count_requests(uow, self.query, self.ctx.today())
 
-    def _fetch(self, offset: int, limit: int) -> list:
+    def _fetch(self, after, limit: int) -> list:
         with self.ctx.uow(read_only=True) as uow:
-            return listing.request_page(uow, self.query, offset, limit, self.ctx.today())
+            return listing.request_page_after(uow, self.query, after, limit, self.ctx.today())
 
     def _sort(self, key: str, descending: bool) -> None:
         q = self.query
