@@ -51,6 +51,7 @@ from kuemmerer.services.listing import PersonQuery, RequestQuery
 from kuemmerer.services.workspace import open_workspace
 
 PAGE = 200  # PagedModel.PAGE in the UI
+MAX_PAGE = 2000  # PagedModel.MAX_PAGE: a fetch grows to half the rows loaded, up to this
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -99,7 +100,7 @@ def _requests(q: RequestQuery, day: dt.date):
 
 
 def _scroll(q: PersonQuery, day: dt.date, pages: int):
-    """What the view does when she drags the scroll bar to row pages*200: one fetchMore per page."""
+    """Before issue 12 §5: dragging the scroll bar to row pages*200 as OFFSET pages of 200."""
     def run(uow):
         total = 0
         for page in range(pages):
@@ -111,12 +112,33 @@ def _scroll(q: PersonQuery, day: dt.date, pages: int):
     return run
 
 
+def _scroll_keyset(q: PersonQuery, day: dt.date, rows: int | None):
+    """What PagedModel does when she drags the scroll bar to row ``rows`` (None: the end):
+    each fetchMore asks for the rows after the last one's sort key, more rows per fetch the
+    further down she is."""
+    def run(uow):
+        page = listing.person_page_after(uow, q, None, PAGE, day)
+        total, fetches = len(page), 1
+        while len(page) and (rows is None or total < rows):
+            page = listing.person_page_after(uow, q, page.cursor, max(PAGE, min(MAX_PAGE, total // 2)), day)
+            total += len(page)
+            fetches += 1
+        return f"{total:,} rows, {fetches} fetches"
+    return run
+
+
 def scenarios(district_id: int, day: dt.date) -> list[tuple]:
     """(label, function of a unit of work returning a short result text[, most repeats])."""
     s: list[tuple] = [
         ("Personen öffnen (count + Seite 1, Name)", _persons(PersonQuery(), day)),
         ("Personen Seite 251 (offset 50 000)", _persons(PersonQuery(), day, offset=50_000, count=False)),
-        ("Personen scrollen bis 50 000 (250 × fetchMore)", _scroll(PersonQuery(), day, 250), 2),
+        ("Personen scrollen bis 50 000 (OFFSET, 250 × 200)", _scroll(PersonQuery(), day, 250), 2),
+        ("Personen scrollen bis 50 000 (Keyset, wie PagedModel)", _scroll_keyset(PersonQuery(), day, 50_000), 2),
+        ("Personen scrollen bis zum Ende (OFFSET, 500 × 200)", _scroll(PersonQuery(), day, 1_000), 2),
+        ("Personen scrollen bis zum Ende (Keyset, wie PagedModel)", _scroll_keyset(PersonQuery(), day, None), 2),
+        ("Personen sort Alter scrollen bis zum Ende (OFFSET)", _scroll(PersonQuery(sort="age"), day, 1_000), 2),
+        ("Personen sort Alter scrollen bis zum Ende (Keyset)", _scroll_keyset(PersonQuery(sort="age"), day, None),
+         2),
         ("Personen sort letzter Kontakt ↓", _persons(PersonQuery(sort="last_contact", descending=True), day)),
         ("Personen sort letzter Kontakt, Seite 2", _persons(PersonQuery(sort="last_contact", descending=True),
                                                            day, offset=PAGE, count=False)),

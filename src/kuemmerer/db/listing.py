@@ -277,7 +277,7 @@ def person_rows(session: OrmSession, *, search: str = "", district_id: int | Non
             .join(page, page.c.id == Person.id)
             .outerjoin(District, District.id == Person.district_id)
             .order_by(*order))
-    return _with_cursor(session.connection().execute(stmt).all(), keys)
+    return _with_cursor(session.execute(stmt).all(), keys)
 
 
 # --------------------------------------------------------------------------- requests
@@ -379,7 +379,7 @@ def request_rows(session: OrmSession, *, today: dt.date, search: str = "", statu
             .join(Person, Person.id == Request.person_id)
             .outerjoin(Category, Category.id == Request.category_id)
             .order_by(*order))
-    return _with_cursor(session.connection().execute(stmt).all(), keys)
+    return _with_cursor(session.execute(stmt).all(), keys)
 
 
 # --------------------------------------------------------------------------- referrals
@@ -469,7 +469,7 @@ def referral_rows(session: OrmSession, *, today: dt.date, search: str = "", stat
                Person.last_name, Person.first_name, Service.name.label("service"),
                Organisation.name.label("organisation"), *key_columns)
         .join(page, page.c.id == Referral.id)).order_by(*order)
-    return _with_cursor(session.connection().execute(stmt).all(), keys)
+    return _with_cursor(session.execute(stmt).all(), keys)
 
 
 # --------------------------------------------------------------------------- Heute

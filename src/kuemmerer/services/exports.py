@@ -112,16 +112,19 @@ def list_file_name(kind: str, today: dt.date, period: Period | None = None) -> s
     return f"{title}_{period.slug if period is not None else today.isoformat()}.xlsx"
 
 
-def _paged(fetch: Callable[[int, int], list], to_row: Callable[[Any], tuple], total: int,
+def _paged(fetch_after: Callable[[Any, int], listing.Page], to_row: Callable[[Any], tuple], total: int,
            page_size: int) -> Callable[[], Iterator[list[tuple]]]:
+    """Pages of a list as ``fetch_after(cursor, limit)`` gives them (keyset paging: each page
+    starts after the sort key of the one before, so the last page costs what the first does)."""
     def pages() -> Iterator[list[tuple]]:
-        offset = 0
-        while offset < total:
-            rows = fetch(offset, page_size)
+        cursor, done = None, 0
+        while done < total:
+            rows = fetch_after(cursor, page_size)
             if not rows:
                 return
             yield [to_row(r) for r in rows]
-            offset += len(rows)
+            done += len(rows)
+            cursor = rows.cursor
     return pages
 
 
@@ -232,11 +235,12 @@ def list_export(uow: UnitOfWork, kind: str, query: object = None, *, today: dt.d
         pages = _person_pages(uow, query, today, page_size)
     elif isinstance(query, RequestQuery):
         total = listing.count_requests(uow, query, today)
-        pages = _paged(lambda o, n: listing.request_page(uow, query, o, n, today), _request_row, total, page_size)
+        pages = _paged(lambda after, n: listing.request_page_after(uow, query, after, n, today), _request_row,
+                       total, page_size)
     elif isinstance(query, ReferralQuery):
         total = listing.count_referrals(uow, query, today)
-        pages = _paged(lambda o, n: listing.referral_page(uow, query, o, n, today), _referral_row, total,
-                       page_size)
+        pages = _paged(lambda after, n: listing.referral_page_after(uow, query, after, n, today), _referral_row,
+                       total, page_size)
     elif isinstance(query, PartnerQuery):
         found = partners.search_organisations(uow, query.search, service_id=query.service_id,
                                               include_inactive=query.include_inactive)
