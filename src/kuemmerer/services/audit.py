@@ -56,6 +56,8 @@ ENTITY_LABELS: dict[str, str] = {
     "action_items": "Aufgabe",
     "attachments": "Anhang",
     "erasures": "Löschjournal",
+    "person_search_words": "Suchindex (Personen)",  # kept by triggers, never audited
+    "request_search_words": "Suchindex (Anliegen)",
     "report_texts": "Berichtstext",
     "issued_reports": "Bericht",
     "database": "Datenbank",
