@@ -74,7 +74,7 @@ def with_real_kdf(target: Path) -> Path:
 def describe(plain: Path, encrypted: Path) -> str:
     size = plain.stat().st_size / 1e6
     return (f"plain {plain.name} ({size:.0f} MB) vs encrypted {encrypted.name} "
-            f"({encrypted.stat().st_size / 1e6:.0f} MB, SQLCipher, cache {cipher.ENCRYPTED_CACHE_KIB:,} KiB)")
+            f"({encrypted.stat().st_size / 1e6:.0f} MB, SQLCipher, cache {cipher.PAGE_CACHE_KIB:,} KiB)")
 
 
 def interleaved(plain: Callable[[], object], encrypted: Callable[[], object], repeat: int,

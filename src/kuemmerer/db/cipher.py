@@ -39,7 +39,6 @@ Connection = dbapi.Connection
 # file), so a small database costs what it is. Measured on 100k persons / 1M contacts: Heute
 # with 64 MB 1.45× the plain file's time, with 256 MB 1.03× (benchmarks/run.py).
 PAGE_CACHE_KIB = 256_000
-ENCRYPTED_CACHE_KIB = PAGE_CACHE_KIB  # the name the benchmarks print
 
 
 def _key_pragma(key: bytes) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kuemmerer.db.migrate import default_backup_dir
-from kuemmerer.db.storage import Database, open_database, preflight
+from kuemmerer.db.storage import Database, open_database
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.errors import StorageError
 
@@ -95,12 +95,6 @@ def open_workspace(path: Path, *, create: bool = True, key: bytes | None = None,
             lists.ensure_defaults(uow)
     return ws
 
-
-
-
-def check_openable_with(path: Path, key: bytes, *, write: bool = True) -> None:
-    """``check_openable`` for a file that ``key`` (from the Notfallcode) may open."""
-    preflight(Path(path), write=write, key=key)
 
 
 def backup_dir_for(db_path: Path) -> Path:
