@@ -193,3 +193,18 @@ def test_unknown_person(ws, ident):
     with ws.uow(read_only=True) as u, pytest.raises(NotFound) as caught:
         auskunft.build_auskunft(u, ident)
     assert str(caught.value) == "Diese Person gibt es nicht."
+
+
+def test_an_inquiry_and_the_availability_grid_are_in_her_auskunft(ws, shared):
+    from kuemmerer.services import matching, volunteers
+
+    with ws.uow() as uow:
+        volunteers.update_volunteer(uow, shared.erna.volunteer_id, availability_slots=[(1, 1)])
+        matching.record_inquiry(uow, volunteer_id=shared.erna.volunteer_id, activity_id=shared.activity_id,
+                                asked_on=dt.date(2025, 3, 4), answer="abgesagt", note="im Urlaub")
+    a = build(ws, shared.erna.id)
+    profile = dict(next(s for s in a.sections if s.key == "volunteers").rows[0].fields)
+    assert profile["Verfügbar"] == "Di nachmittags" and profile["Stand"] == "aktiv"
+    asked = dict(next(s for s in a.sections if s.key == "volunteer_inquiries").rows[0].fields)
+    assert asked == {"Angefragt am": "04.03.2025", "Aktivität": "Spieleabend", "Antwort": "abgesagt",
+                     "Notiz": "im Urlaub"}

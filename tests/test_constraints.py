@@ -54,6 +54,7 @@ def _build_world(ws) -> SimpleNamespace:
                                  consent_id=c.id, request_id=r.id, referred_on=DAY)
         a = activities.create_activity(u, name="Spieleabend")
         s = activities.create_session(u, activity_id=a.id, date=DAY)
+        activities.set_headcounts(u, s.id, {("weiblich", "u18"): 2})
         activities.add_attendance(u, session_id=s.id, person_id=p.id)
         v = volunteers.create_volunteer(u, person_id=p.id, tags=[("sprache", "Arabisch")])
         n = networks.create_network(u, name="Stadtteilrunde")
@@ -132,6 +133,8 @@ def valid_row(table: str, w) -> dict:
         "volunteer_tags": dict(volunteer_id=w.v, tag_id=w.tag2),
         "activities": dict(name="Fest", kind="projekt", active=1),
         "sessions": dict(activity_id=w.a, date=DAY, anonymous_count=0),
+        "session_headcounts": dict(session_id=w.s, gender="divers", age_band="18_29", count=1),
+        "volunteer_inquiries": dict(volunteer_id=w.v, asked_on=DAY, answer="offen"),
         "attendances": dict(session_id=w.s, person_id=w.q),
         "assignments": dict(volunteer_id=w.v, activity_id=w.a, date=DAY, minutes=60),
         "networks": dict(name="Neues Netzwerk", kind="arbeitskreis", active=1),
@@ -231,6 +234,15 @@ CHECKS = [
     ("ck_volunteers_ended_after_started", "volunteers", {"started_on": DAY, "ended_on": DAY_BEFORE}),
     ("ck_volunteers_clearance_issued_before_seen", "volunteers",
      {"clearance_issued_on": DAY, "clearance_seen_on": DAY_BEFORE}),
+    ("ck_volunteers_status", "volunteers", {"status": "ruhend"}),
+    ("ck_volunteers_ended_iff_status_ended", "volunteers", {"status": "beendet"}),
+    ("ck_volunteers_ended_iff_status_ended", "volunteers", {"status": "aktiv", "ended_on": DAY}),
+    ("ck_volunteers_availability_slots_range", "volunteers", {"availability_slots": -1}),
+    ("ck_volunteers_availability_slots_range", "volunteers", {"availability_slots": 1 << 21}),
+    ("ck_volunteer_inquiries_answer", "volunteer_inquiries", {"answer": "vielleicht"}),
+    ("ck_session_headcounts_gender", "session_headcounts", {"gender": "frau"}),
+    ("ck_session_headcounts_age_band", "session_headcounts", {"age_band": "40_50"}),
+    ("ck_session_headcounts_count_positive", "session_headcounts", {"count": 0}),
     ("ck_activities_kind", "activities", {"kind": "party"}),
     ("ck_activities_name_not_blank", "activities", {"name": "  "}),
     ("ck_activities_ends_after_starts", "activities", {"starts_on": DAY, "ends_on": DAY_BEFORE}),
@@ -290,7 +302,9 @@ BOUNDARIES = [
     ("requests", {"status": "erledigt", "closed_on": DAY}),
     ("consents", {"valid_until": DAY, "withdrawn_on": DAY}),
     ("referrals", {"outcome": "angekommen", "outcome_on": DAY}),
-    ("volunteers", {"started_on": DAY, "ended_on": DAY, "clearance_issued_on": DAY, "clearance_seen_on": DAY}),
+    ("volunteers", {"started_on": DAY, "ended_on": DAY, "status": "beendet", "clearance_issued_on": DAY,
+                    "clearance_seen_on": DAY}),
+    ("volunteers", {"status": "pausiert", "availability_slots": (1 << 21) - 1}),
     ("activities", {"starts_on": DAY, "ends_on": DAY}),
     ("activities", {"starts_on": None, "ends_on": DAY}),
     ("sessions", {"start_time": None, "end_time": T(9)}),
@@ -407,6 +421,7 @@ UNIQUE = [
     ("tags", ("kind", "name"), {"kind": "sprache", "name": "Arabisch"}),
     ("attendances", ("session_id", "person_id"), lambda w: {"person_id": w.p}),
     ("volunteers", ("person_id",), lambda w: {"person_id": w.p}),
+    ("session_headcounts", ("session_id", "gender", "age_band"), {"gender": "weiblich", "age_band": "u18"}),
     ("meeting_participants", ("meeting_id", "person_id"), lambda w: {"person_id": w.p}),
     ("meeting_participants", ("meeting_id", "organisation_id"),
      lambda w: {"person_id": None, "organisation_id": w.org}),

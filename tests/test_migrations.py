@@ -210,3 +210,24 @@ def test_0005_keeps_the_result_and_turns_old_abgeschlossen_into_a_closing_date(t
     ws.close()
     with pytest.raises(cipher.dbapi.IntegrityError), closing(_connect(db)) as conn, conn:
         conn.execute("UPDATE referrals SET outcome = 'abgeschlossen'")
+
+
+def test_0009_keeps_an_anonymous_count_as_one_unspecified_group_and_its_triggers_keep_the_total(tmp_path):
+    db = tmp_path / "old.sqlite"
+    shutil.copyfile(REVISIONS / "0008.sqlite", db)
+    with closing(_connect(db)) as conn, conn:
+        conn.execute("UPDATE volunteers SET ended_on = '2026-03-01'")
+    migrate.upgrade(db, backup_dir=tmp_path / "b")
+    with closing(_connect(db)) as conn, conn:
+        assert conn.execute("SELECT status FROM volunteers").fetchall() == [("beendet",)]
+        (session_id, total), = conn.execute("SELECT id, anonymous_count FROM sessions").fetchall()
+        assert total == 4
+        assert conn.execute("SELECT gender, age_band, count FROM session_headcounts").fetchall() == [
+            ("keine_angabe", "unbekannt", 4)]
+        conn.execute("INSERT INTO session_headcounts (session_id, gender, age_band, count) "
+                     "VALUES (?, 'weiblich', 'u18', 3)", (session_id,))
+        assert conn.execute("SELECT anonymous_count FROM sessions").fetchone() == (7,)
+        conn.execute("UPDATE session_headcounts SET count = 1 WHERE gender = 'keine_angabe'")
+        assert conn.execute("SELECT anonymous_count FROM sessions").fetchone() == (4,)
+        conn.execute("DELETE FROM session_headcounts WHERE gender = 'weiblich'")
+        assert conn.execute("SELECT anonymous_count FROM sessions").fetchone() == (1,)

@@ -19,6 +19,7 @@ from kuemmerer.services import (
     desk,
     lists,
     lock_settings,
+    matching,
     networks,
     partners,
     persons,
@@ -143,10 +144,11 @@ def _build_world(ws) -> SimpleNamespace:
         networks.add_participant(u, meeting_id=m.id, person_id=p.id)
         networks.add_participant(u, meeting_id=m.id, organisation_id=org.id)
         ai = networks.create_action_item(u, meeting_id=m.id, title="Einladung schreiben")
+        inq = matching.record_inquiry(u, volunteer_id=v.id, asked_on=PAST, activity_id=a.id)
     return SimpleNamespace(
         kappel=kappel.id, outside=outside.id, cat=cat.id, svc=svc, svc2=svc2, org=org.id,
         org2=org2.id, p=p.id, q=q.id, r=r.id, rq=rq.id, c=c.id, c2=c2.id, cq=cq.id, ref=ref.id,
-        a=a.id, a2=a2.id, s=s.id, s2=s2.id, v=v.id, asg=asg.id, n=n.id, m=m.id, ai=ai.id,
+        a=a.id, a2=a2.id, s=s.id, s2=s2.id, v=v.id, asg=asg.id, n=n.id, m=m.id, ai=ai.id, inq=inq.id,
     )
 
 
@@ -445,6 +447,51 @@ REJECTED = [
     pytest.param(assignment(date="31.02.2024"), "date", id="assignment-31feb"),
     pytest.param(U(volunteers.update_assignment, ASG, hours="-2"), "hours", id="assignment-update-negative"),
     pytest.param(U(volunteers.update_assignment, ASG, hours="24,5"), "hours", id="assignment-update-too-many"),
+    # ---- volunteers: status, availability, clearance renewal, inquiries (issue 13)
+    pytest.param(C(cr_vol, person_id=Q, status="weg"), "status", id="volunteer-unknown-status"),
+    pytest.param(C(cr_vol, person_id=Q, status="beendet"), "ended_on", id="volunteer-ended-without-end-date"),
+    pytest.param(C(cr_vol, person_id=Q, availability_slots=1 << 21), "availability_slots",
+                 id="volunteer-slots-out-of-grid"),
+    pytest.param(C(cr_vol, person_id=Q, availability_slots=[(7, 0)]), "availability_slots",
+                 id="volunteer-slot-day-8"),
+    pytest.param(C(cr_vol, person_id=Q, availability_slots="Dienstag"), "availability_slots",
+                 id="volunteer-slots-text"),
+    pytest.param(C(volunteers.set_renewal_years, years=0), "renewal_years", id="renewal-years-zero"),
+    pytest.param(C(volunteers.set_renewal_years, years="fünf"), "renewal_years", id="renewal-years-word"),
+    pytest.param(C(matching.record_inquiry, volunteer_id=UNKNOWN_ID, asked_on=PAST), "volunteer_id",
+                 id="inquiry-unknown-volunteer"),
+    pytest.param(C(matching.record_inquiry, volunteer_id=V, asked_on=FUTURE), "asked_on", id="inquiry-future"),
+    pytest.param(C(matching.record_inquiry, volunteer_id=V, asked_on=PAST, answer="vielleicht"), "answer",
+                 id="inquiry-unknown-answer"),
+    pytest.param(C(matching.record_inquiry, volunteer_id=V, asked_on=PAST, activity_id=UNKNOWN_ID),
+                 "activity_id", id="inquiry-unknown-activity"),
+    pytest.param(U(matching.update_inquiry, attrgetter("inq"), note="x" * 301), "note", id="inquiry-update-long-note"),
+    # ---- sessions: head counts, series, sign-in sheet (issue 13)
+    pytest.param(U(activities.set_headcounts, S, {("weiblich", "alt"): 2}), "headcounts",
+                 id="headcount-unknown-age-band"),
+    pytest.param(U(activities.set_headcounts, S, {("weiblich", "u18"): -2}), "headcounts",
+                 id="headcount-negative"),
+    pytest.param(U(activities.set_headcounts, S, {("weiblich", "u18"): "viele"}), "headcounts",
+                 id="headcount-word"),
+    pytest.param(C(activities.create_series, activity_id=A, first=PAST, until=BEFORE_PAST), "until",
+                 id="series-ends-before-start"),
+    pytest.param(C(activities.create_series, activity_id=A, first="01.01.2020", until="31.12.2030"), "until",
+                 id="series-too-long"),
+    pytest.param(C(activities.create_series, activity_id=A, first=PAST, until=PAST, weekdays=[9]), "weekdays",
+                 id="series-weekday-9"),
+    pytest.param(C(activities.create_series, activity_id=A, first=PAST, until=PAST, every_weeks=0),
+                 "every_weeks", id="series-every-0-weeks"),
+    pytest.param(C(activities.create_series, activity_id=UNKNOWN_ID, first=PAST, until=PAST), "activity_id",
+                 id="series-unknown-activity"),
+    pytest.param(C(activities.record_sign_in, session_id=S, entries=[Q, UNKNOWN_ID]), "zeile_2",
+                 id="sign-in-unknown-person"),
+    pytest.param(C(activities.record_sign_in, session_id=S, entries=[{"last_name": ""}]), "zeile_1",
+                 id="sign-in-new-person-without-name"),
+    pytest.param(C(activities.record_sign_in, session_id=UNKNOWN_ID, entries=[Q]), "session_id",
+                 id="sign-in-unknown-session"),
+    pytest.param(C(cr_act, name="Fest", action_field_id=UNKNOWN_ID), "action_field_id",
+                 id="activity-unknown-action-field"),
+    pytest.param(C(cr_act, name="Fest", funder="x" * 121), "funder", id="activity-funder-too-long"),
     # ---- activities, sessions, attendance
     pytest.param(C(cr_act, name=""), "name", id="activity-empty-name"),
     pytest.param(C(cr_act, name="Fest", kind="party"), "kind", id="activity-unknown-kind"),
@@ -594,7 +641,7 @@ def test_every_service_write_function_has_a_rejection_case():
     """A new write function without a case in REJECTED (or UPDATE_REJECTED) fails here."""
     world = SimpleNamespace(**dict.fromkeys(
         ["kappel", "outside", "cat", "svc", "svc2", "org", "org2", "p", "q", "r", "rq", "c", "c2", "cq",
-         "ref", "a", "a2", "s", "s2", "v", "asg", "n", "m", "ai"], 1))
+         "ref", "a", "a2", "s", "s2", "v", "asg", "n", "m", "ai", "inq"], 1))
     exercised = {param.values[0](world)[0] for param in REJECTED}
     writers = _service_writers()
     assert len(writers) > 40  # the discovery itself works

@@ -19,7 +19,8 @@ EXPECTED = {"persons": 2, "requests": 1, "contacts": 2, "referrals": 1, "consent
             "volunteers": 1, "assignments": 1, "sessions": 1, "attendances": 1}
 # rows of tables that a revision introduced, in the stored files from that revision on
 EXPECTED_SINCE = {"0007": {"erasures": 1, "issued_reports": 1, "report_texts": 1, "action_fields": 4},
-                  "0008": {"person_search_words": 17, "request_search_words": 1}}
+                  "0008": {"person_search_words": 17, "request_search_words": 1},
+                  "0009": {"volunteer_inquiries": 1, "session_headcounts": 2}}
 
 
 def build(path: Path) -> None:
@@ -49,6 +50,8 @@ def build(path: Path) -> None:
             _since_0007(uow)
         if head_revision() >= "0008":
             _since_0008(uow, b.id)
+        if head_revision() >= "0009":
+            _since_0009(uow, v.id, act.id, s.id)
     ws.close()
 
 
@@ -73,6 +76,17 @@ def _since_0008(uow, person_id: int) -> None:
     """A phone number and an e-mail address in the word index (digits are indexed from every digit on)."""
     persons.update_person(uow, person_id, phone="0371 4455", email="s.zweite@example.org")
     uow.commit()
+
+
+def _since_0009(uow, volunteer_id: int, activity_id: int, session_id: int) -> None:
+    """Status, availability grid, an inquiry, an activity's Handlungsfeld and funder, head counts by group."""
+    from kuemmerer.services import matching
+
+    volunteers.update_volunteer(uow, volunteer_id, status="pausiert", availability_slots=[(1, 1), (3, 2)])
+    matching.record_inquiry(uow, volunteer_id=volunteer_id, activity_id=activity_id, asked_on=dt.date(2026, 1, 20),
+                            answer="zugesagt", note="hilft beim Aufbau")
+    activities.update_activity(uow, activity_id, action_field_id=3, funder="Soziale Stadt (Test)")
+    activities.set_headcounts(uow, session_id, {("weiblich", "u18"): 3, ("maennlich", "u18"): 1})
 
 
 if __name__ == "__main__":

@@ -37,12 +37,14 @@ from kuemmerer.domain.enums import (
     DistrictKind,
     ErasureKind,
     Gender,
+    InquiryAnswer,
     NetworkKind,
     OrganisationKind,
     ReferralOutcome,
     ReportKind,
     RequestStatus,
     TagKind,
+    VolunteerStatus,
 )
 
 NAMING_CONVENTION = {
@@ -473,11 +475,18 @@ class Volunteer(Timestamped, Base):
             "OR clearance_issued_on <= clearance_seen_on",
             name="clearance_issued_before_seen",
         ),
+        CheckConstraint(_in("status", VolunteerStatus), name="status"),
+        CheckConstraint("(status = 'beendet') = (ended_on IS NOT NULL)", name="ended_iff_status_ended"),
+        CheckConstraint("availability_slots >= 0 AND availability_slots < 2097152", name="availability_slots_range"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"), unique=True)
     started_on: Mapped[dt.date | None] = mapped_column(Date)
     ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default=VolunteerStatus.ACTIVE.value,
+                                        server_default=VolunteerStatus.ACTIVE.value)
+    # weekdays × vormittags/nachmittags/abends as bits (domain/availability.py); ``availability`` is her remark
+    availability_slots: Mapped[int] = mapped_column(default=0, server_default="0")
     availability: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     clearance_seen_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -486,6 +495,23 @@ class Volunteer(Timestamped, Base):
 
     person: Mapped[Person] = relationship(back_populates="volunteer")
     tags: Mapped[list[Tag]] = relationship(secondary=volunteer_tags, passive_deletes=True)
+
+
+class VolunteerInquiry(Timestamped, Base):
+    """Angefragt: she asked a volunteer to help (with an activity or in general) and what they said."""
+
+    __tablename__ = "volunteer_inquiries"
+    __table_args__ = (
+        CheckConstraint(_in("answer", InquiryAnswer), name="answer"),
+        Index("ix_volunteer_inquiries_volunteer_asked_on", "volunteer_id", "asked_on"),
+        Index("ix_volunteer_inquiries_activity", "activity_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(fk("volunteers.id", "CASCADE"))
+    activity_id: Mapped[int | None] = mapped_column(fk("activities.id", "SET NULL"))
+    asked_on: Mapped[dt.date] = mapped_column(Date)
+    answer: Mapped[str] = mapped_column(String(20), default=InquiryAnswer.OPEN.value)
+    note: Mapped[str | None] = mapped_column(String(300))
 
 
 # --------------------------------------------------------------------------- activities
@@ -498,6 +524,7 @@ class Activity(Timestamped, Base):
         CheckConstraint(_in("kind", ActivityKind), name="kind"),
         CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="ends_after_starts"),
         Index("ix_activities_district", "district_id"),
+        Index("ix_activities_action_field", "action_field_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -508,6 +535,8 @@ class Activity(Timestamped, Base):
     starts_on: Mapped[dt.date | None] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    action_field_id: Mapped[int | None] = mapped_column(fk("action_fields.id", "SET NULL"))  # Handlungsfeld
+    funder: Mapped[str | None] = mapped_column(String(120))  # Fördermittelgeber / Förderprogramm
 
 
 class Session(Timestamped, Base):
@@ -528,8 +557,29 @@ class Session(Timestamped, Base):
     start_time: Mapped[dt.time | None] = mapped_column(Time)
     end_time: Mapped[dt.time | None] = mapped_column(Time)
     location: Mapped[str | None] = mapped_column(String(200))
+    # total of session_headcounts, kept by triggers (migration 0009): the figures read this one column
     anonymous_count: Mapped[int] = mapped_column(default=0)
     note: Mapped[str | None] = mapped_column(Text)
+
+    headcounts: Mapped[list[SessionHeadcount]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="SessionHeadcount.id")
+
+
+class SessionHeadcount(Base):
+    """Anonymous head count of a session by gender and age band (the sum is ``sessions.anonymous_count``)."""
+
+    __tablename__ = "session_headcounts"
+    __table_args__ = (
+        UniqueConstraint("session_id", "gender", "age_band"),
+        CheckConstraint(_in("gender", Gender), name="gender"),
+        CheckConstraint(_in("age_band", AgeBand), name="age_band"),
+        CheckConstraint("count >= 1", name="count_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(fk("sessions.id", "CASCADE"))
+    gender: Mapped[str] = mapped_column(String(20), default=Gender.UNSTATED.value)
+    age_band: Mapped[str] = mapped_column(String(20), default=AgeBand.UNKNOWN.value)
+    count: Mapped[int] = mapped_column()
 
 
 class Attendance(Base):

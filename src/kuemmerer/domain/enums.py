@@ -106,6 +106,20 @@ class TagKind(LabelledEnum):
     LANGUAGE = "sprache", "Sprache"
 
 
+class VolunteerStatus(LabelledEnum):
+    ACTIVE = "aktiv", "aktiv"
+    PAUSED = "pausiert", "pausiert"
+    ENDED = "beendet", "beendet"
+
+
+class InquiryAnswer(LabelledEnum):
+    """What a volunteer said when she asked them to help."""
+
+    OPEN = "offen", "noch offen"
+    YES = "zugesagt", "zugesagt"
+    NO = "abgesagt", "abgesagt"
+
+
 class ActivityKind(LabelledEnum):
     PROJECT = "projekt", "Projekt"
     ACTION = "aktion", "Aktion"

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from kuemmerer.db.models import Activity, Attachment, Attendance, District, Meeting, Person, Session
+from kuemmerer.db.models import (
+    ActionField,
+    Activity,
+    Attachment,
+    Attendance,
+    District,
+    Meeting,
+    Person,
+    Session,
+    SessionHeadcount,
+)
 from kuemmerer.db.uow import UnitOfWork
-from kuemmerer.domain.enums import ActivityKind
-from kuemmerer.domain.errors import ValidationError
+from kuemmerer.domain import series
+from kuemmerer.domain.enums import ActivityKind, AgeBand, Gender
+from kuemmerer.domain.errors import NotFound, ValidationError
 from kuemmerer.paths import private_dir, write_atomically
 
+from . import persons
 from .crud import Crud, check_ref
 from .dto import ActivityDto, AttachmentDto, AttendanceDto, SessionDto, from_row
 from .files import delete_with_files, read_file, remove_files, write_file
@@ -33,6 +47,8 @@ def _validate_activity(uow: UnitOfWork, values: dict[str, Any], current) -> dict
         "starts_on": form.date("starts_on"),
         "ends_on": form.date("ends_on"),
         "active": form.boolean("active", default=True),
+        "action_field_id": check_ref(form, uow, ActionField, "action_field_id", "Unbekanntes Handlungsfeld."),
+        "funder": form.text("funder", max_len=120),
     }
     check_order(form, clean["starts_on"], clean["ends_on"], "ends_on",
                 "Das Ende kann nicht vor dem Beginn liegen.")
@@ -40,21 +56,77 @@ def _validate_activity(uow: UnitOfWork, values: dict[str, Any], current) -> dict
     return clean
 
 
+MAX_HEADCOUNT = 100000
+UNSTATED = (Gender.UNSTATED.value, AgeBand.UNKNOWN.value)
+
+
 def _validate_session(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
-    form = Form(values, known=sessions.editable())
-    clean = {
+    form = Form(values, known=(*sessions.editable(), "headcounts"))
+    clean: dict[str, Any] = {
         "activity_id": check_ref(form, uow, Activity, "activity_id", "Unbekannte Aktivität.", required=True),
         "date": form.date("date", required=True),
         "start_time": form.time("start_time"),
         "end_time": form.time("end_time"),
         "location": form.text("location", max_len=200),
-        "anonymous_count": form.integer("anonymous_count", minimum=0, maximum=100000, default=0),
         "note": form.text("note", max_len=20000),
     }
     check_order(form, clean["start_time"], clean["end_time"], "end_time",
                 "Das Ende muss nach dem Beginn liegen.", strict=True)
+    counts = _headcount_values(form, current)
+    if counts is not None:
+        clean["headcounts"] = _headcount_rows(current, counts)
+        clean["anonymous_count"] = sum(counts.values())  # the triggers of 0009 agree
     form.done()
     return clean
+
+
+def _headcount_values(form: Form, current) -> dict[tuple[str, str], int] | None:
+    """The anonymous head count by (gender, age band) the values ask for; ``None`` = unchanged.
+
+    ``headcounts``: a mapping or (gender, age band, count) triples; a bare ``anonymous_count``
+    that differs from the stored total replaces the breakdown with one "keine Angabe /
+    unbekannt" row (the quick way, and what older callers send)."""
+    if form.raw("headcounts") is not None:
+        raw = form.raw("headcounts")
+        out: dict[tuple[str, str], int] = {}
+        try:
+            triples = [(*key, n) for key, n in raw.items()] if isinstance(raw, Mapping) else [tuple(t) for t in raw]
+        except TypeError:
+            triples = [()]
+        for triple in triples:
+            if len(triple) != 3 or not all(isinstance(x, str) for x in triple[:2]) \
+                    or triple[0] not in Gender.values() or triple[1] not in AgeBand.values():
+                form.error("headcounts", "Bitte die Zahlen nach Geschlecht und Altersgruppe angeben.")
+                continue
+            sub = Form({"n": triple[2]})
+            n = sub.integer("n", minimum=0, maximum=MAX_HEADCOUNT, default=0)
+            if sub.errors:
+                form.error("headcounts", sub.errors["n"])
+                continue
+            out[(triple[0], triple[1])] = out.get((triple[0], triple[1]), 0) + (n or 0)
+        if sum(out.values()) > MAX_HEADCOUNT:
+            form.error("headcounts", f"Höchstens {MAX_HEADCOUNT} anonyme Teilnehmende je Termin.")
+        return {k: n for k, n in out.items() if n > 0}
+    total = form.integer("anonymous_count", minimum=0, maximum=MAX_HEADCOUNT, default=0)
+    if total is None or (current is not None and total == current.anonymous_count):
+        return None
+    return {UNSTATED: total} if total else {}
+
+
+def _headcount_rows(current, counts: dict[tuple[str, str], int]) -> list[SessionHeadcount]:
+    """Rows for ``counts``, reusing the session's existing rows (so a key never clashes on flush)."""
+    existing = {(h.gender, h.age_band): h for h in (current.headcounts if current is not None else ())}
+    rows = []
+    for (gender, band), n in counts.items():
+        row = existing.get((gender, band)) or SessionHeadcount(gender=gender, age_band=band, count=n)
+        row.count = n
+        rows.append(row)
+    return rows
+
+
+def _session_dto(obj: Session) -> SessionDto:
+    heads = tuple(sorted((h.gender, h.age_band, h.count) for h in obj.headcounts))
+    return from_row(SessionDto, obj, headcounts=heads)
 
 
 def _validate_attendance(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
@@ -72,7 +144,8 @@ def _validate_attendance(uow: UnitOfWork, values: dict[str, Any], current) -> di
 
 # deleting an activity or a session takes its attendance and Einsätze along: freeze first
 activities = Crud(Activity, ActivityDto, "Aktivität", _validate_activity, before_delete=freeze_before_erasure)
-sessions = Crud(Session, SessionDto, "Termin", _validate_session, before_delete=freeze_before_erasure)
+sessions = Crud(Session, SessionDto, "Termin", _validate_session, to_dto=_session_dto,
+                before_delete=freeze_before_erasure)
 attendances = Crud(Attendance, AttendanceDto, "Teilnahme", _validate_attendance,
                    before_delete=freeze_before_erasure)
 
@@ -105,6 +178,99 @@ def list_sessions(uow: UnitOfWork, activity_id: int) -> list[SessionDto]:
 
 def list_attendance(uow: UnitOfWork, session_id: int) -> list[AttendanceDto]:
     return attendances.list(uow, "id", session_id=session_id)
+
+
+def set_headcounts(uow: UnitOfWork, session_id: int, counts: Any) -> SessionDto:
+    """The anonymous head count of a session: {(gender, age band): n} or (gender, age band, n)
+    triples; zeros drop their row."""
+    return sessions.update(uow, session_id, headcounts=counts)
+
+
+def create_series(uow: UnitOfWork, *, activity_id: Any, first: Any, until: Any, weekdays: Iterable[int] = (),
+                  every_weeks: Any = 1, start_time: Any = None, end_time: Any = None,
+                  location: Any = None) -> list[SessionDto]:
+    """Sessions on every matching day from ``first`` to ``until`` in one transaction. A day
+    that already has a session of this activity at the same start time is skipped, so running
+    the same series twice adds nothing."""
+    form = Form({"activity_id": activity_id, "first": first, "until": until, "every_weeks": every_weeks,
+                 "weekdays": weekdays, "start_time": start_time})
+    activity = check_ref(form, uow, Activity, "activity_id", "Unbekannte Aktivität.", required=True)
+    begins = form.time("start_time")
+    start = form.date("first", required=True)
+    end = form.date("until", required=True)
+    step = form.integer("every_weeks", required=True, minimum=1, maximum=8)
+    try:
+        days = sorted({int(d) for d in (weekdays or ())})
+    except (TypeError, ValueError):
+        days = [-1]
+    if any(not 0 <= d <= 6 for d in days):
+        form.error("weekdays", "Bitte Wochentage aus der Liste wählen.")
+    check_order(form, start, end, "until", "Das Ende der Reihe kann nicht vor dem ersten Termin liegen.")
+    dates: list[dt.date] = []
+    if start and end and step and form.ok("until", "weekdays"):
+        dates = series.series_dates(start, end, days, step)
+        if len(dates) > series.MAX_SESSIONS:
+            form.error("until", f"Höchstens {series.MAX_SESSIONS} Termine auf einmal; bitte ein früheres Ende wählen.")
+        elif not dates:
+            form.error("until", "In diesem Zeitraum liegt kein passender Tag.")
+    form.done()
+    taken = {(s.date, s.start_time) for s in uow.all(Session, activity_id=activity)}
+    made = []
+    try:
+        for day in dates:
+            if (day, begins) in taken:
+                continue
+            # validates times and place; an error there is the same for every day and stops it all
+            made.append(sessions.add(uow, activity_id=activity, date=day, start_time=start_time,
+                                     end_time=end_time, location=location))
+    except ValidationError:
+        uow.rollback()  # nothing of the series is written
+        raise
+    uow.commit()
+    return [sessions.as_dto(o) for o in made]
+
+
+# --------------------------------------------------------------------------- sign-in sheet
+
+
+def record_sign_in(uow: UnitOfWork, session_id: Any, entries: Iterable[int | Mapping[str, Any]]) -> dict[str, int]:
+    """A typed-up paper sign-in sheet in one transaction: each entry is an existing person's
+    id or the values of a new person (created here). Persons already on the list are left
+    as they are. Returns the numbers ``added``, ``already`` and ``new_persons``; nothing is
+    written if any entry is rejected (``ValidationError`` names the row: "zeile_3")."""
+    form = Form({"session_id": session_id})
+    session = check_ref(form, uow, Session, "session_id", "Unbekannter Termin.", required=True)
+    if isinstance(entries, (str, bytes, Mapping)) or not isinstance(entries, Iterable):
+        form.error("entries", "Bitte die Namen der Liste angeben.")
+    form.done()
+    present = {a.person_id for a in uow.all(Attendance, session_id=session)}
+    added = already = created = 0
+    try:
+        for row, entry in enumerate(entries, start=1):
+            try:
+                if isinstance(entry, Mapping):
+                    person_id = persons.persons.add(uow, **entry).id
+                    created += 1
+                else:
+                    person_id = persons.persons.row(uow, entry).id
+            except ValidationError as exc:
+                raise ValidationError({f"zeile_{row}": f"Zeile {row}: " + next(iter(exc.errors.values()))}) from exc
+            except NotFound as exc:
+                raise ValidationError({f"zeile_{row}": f"Zeile {row}: Diese Person gibt es nicht."}) from exc
+            except TypeError as exc:  # fields a person does not have
+                raise ValidationError({f"zeile_{row}": f"Zeile {row}: Unbekannte Angaben zur Person."}) from exc
+            if person_id in present:
+                already += 1
+                continue
+            uow.add(Attendance(session_id=session, person_id=person_id))
+            present.add(person_id)
+            added += 1
+        uow.flush()
+    except ValidationError:
+        uow.rollback()
+        raise
+    uow.commit()
+    return {"added": added, "already": already, "new_persons": created}
 
 
 # --------------------------------------------------------------------------- attachments

@@ -17,15 +17,17 @@ from typing import Any
 
 from kuemmerer.db.auskunft_queries import person_rows
 from kuemmerer.db.uow import UnitOfWork
-from kuemmerer.domain import retention
+from kuemmerer.domain import availability, retention
 from kuemmerer.domain.enums import (
     ContactKind,
     DataCategory,
     Gender,
+    InquiryAnswer,
     LabelledEnum,
     ReferralOutcome,
     RequestStatus,
     TagKind,
+    VolunteerStatus,
 )
 from kuemmerer.domain.errors import NotFound
 
@@ -210,11 +212,16 @@ SECTION_LAYOUTS: dict[str, _Layout] = {
     "attendances": _Layout("Teilnahme an Aktivitäten", (
         _f("session", "Termin", lambda r: _dated(r, "activity")), _CREATED)),
     "volunteers": _Layout("Ehrenamt", (
-        _f("started_on", "Beginn"), _f("ended_on", "Ende"), _f("availability", "Verfügbarkeit"),
+        _f("started_on", "Beginn"), _f("ended_on", "Ende"), _f("status", "Stand", _enum(VolunteerStatus)),
+        _f("availability_slots", "Verfügbar", lambda v: availability.describe(v) if isinstance(v, int) else ""),
+        _f("availability", "Verfügbarkeit (Hinweis)"),
         _f("notes", "Notizen"), _f("clearance_seen_on", "Führungszeugnis eingesehen am"),
         _f("clearance_issued_on", "Führungszeugnis ausgestellt am"),
         _f("clearance_relevant_entry", "Einschlägige Eintragung"), _CREATED)),
     "volunteer_tags": _Layout("Fähigkeiten, Interessen und Sprachen", (_f("tag", "Eintrag", _tag),)),
+    "volunteer_inquiries": _Layout("Anfragen für ehrenamtliche Einsätze", (
+        _f("asked_on", "Angefragt am"), _f("activity", "Aktivität", _name),
+        _f("answer", "Antwort", _enum(InquiryAnswer)), _f("note", "Notiz"))),
     "assignments": _Layout("Ehrenamtliche Einsätze", (
         _f("date", "Datum"), _f("activity", "Aktivität", _name), _f("session", "Termin", lambda r: _dated(r, "activity")),
         _f("minutes", "Zeit", _hours), _f("role", "Aufgabe"), _f("note", "Notiz"))),

@@ -41,10 +41,12 @@ from kuemmerer.db.models import (
     Request,
     Service,
     Session,
+    SessionHeadcount,
     Tag,
     Volunteer,
 )
 from kuemmerer.db.uow import UnitOfWork
+from kuemmerer.domain import availability
 from kuemmerer.domain.enums import (
     ActivityKind,
     AgeBand,
@@ -57,6 +59,7 @@ from kuemmerer.domain.enums import (
     ReferralOutcome,
     RequestStatus,
     TagKind,
+    VolunteerStatus,
 )
 from kuemmerer.domain.errors import ValidationError
 from kuemmerer.domain.rules import age_on
@@ -452,6 +455,14 @@ LANGUAGE_TAGS = {"de": "Deutsch", "ru": "Russisch", "tr": "Türkisch", "ar": "Ar
 EXTRA_LANGUAGES = ("Englisch", "Englisch", "Französisch", "Spanisch", "Ukrainisch")
 AVAILABILITY = ("Di und Do nachmittags", "am Wochenende", "flexibel", "vormittags",
                 "nach Absprache", "einmal im Monat", None)
+# the grid (domain/availability.py) each remark above stands for
+AVAILABILITY_SLOTS = {
+    "Di und Do nachmittags": availability.mask([(1, 1), (3, 1)]),
+    "am Wochenende": availability.mask([(d, p) for d in (5, 6) for p in range(3)]),
+    "flexibel": availability.mask([(d, p) for d in range(5) for p in range(3)]),
+    "vormittags": availability.mask([(d, 0) for d in range(5)]),
+}
+HEADCOUNT_BANDS = (AgeBand.UNDER_18, AgeBand.FROM_30, AgeBand.FROM_55, AgeBand.FROM_65)
 ROLES = ("Leitung", "Mithilfe", "Mithilfe", "Betreuung", "Aufbau und Abbau")
 
 # name, kind, description, (weekday, nth of month), (start, end), location, org kinds
@@ -1573,7 +1584,9 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
             vtags.append(tags[key])
         v.obj = Volunteer(
             person_id=plan.persons[v.person].obj.id, started_on=v.started_on, ended_on=v.ended_on,
-            availability=v.availability, notes=None, tags=vtags, **clearance,
+            status=VolunteerStatus.ENDED.value if v.ended_on else VolunteerStatus.ACTIVE.value,
+            availability=v.availability, availability_slots=AVAILABILITY_SLOTS.get(v.availability or "", 0),
+            notes=None, tags=vtags, **clearance,
             created_at=dt.datetime.combine(v.started_on, dt.time(11, 0)),
             updated_at=dt.datetime.combine(v.ended_on or v.started_on, dt.time(11, 0)),
         )
@@ -1595,9 +1608,13 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
     n_sessions = 0
     for act in plan.activities:
         for ses in act.sessions:
+            band = HEADCOUNT_BANDS[n_sessions % len(HEADCOUNT_BANDS)].value
+            split = ((Gender.FEMALE, (ses.anonymous + 1) // 2), (Gender.MALE, ses.anonymous // 2))
             ses.obj = Session(activity_id=act.obj.id, date=ses.date, start_time=ses.start, end_time=ses.end,
-                            location=None, anonymous_count=ses.anonymous, note=None,
-                            **_stamp(ses.date, 20, 0))
+                              location=None, anonymous_count=ses.anonymous, note=None,
+                              headcounts=[SessionHeadcount(gender=g.value, age_band=band, count=n)
+                                          for g, n in split if n],
+                              **_stamp(ses.date, 20, 0))
             w.add(ses.obj)
             n_sessions += 1
     w.done()

@@ -249,6 +249,11 @@ class VolunteerDto:
     clearance_issued_on: dt.date | None
     clearance_relevant_entry: bool | None
     tags: tuple[tuple[str, str], ...] = ()  # (kind, name)
+    status: str = "aktiv"  # VolunteerStatus
+    availability_slots: int = 0  # domain/availability.py
+
+    def tag_names(self, kind: str) -> list[str]:
+        return [name for k, name in self.tags if k == kind]
 
 
 @dataclass(frozen=True)
@@ -262,6 +267,8 @@ class ActivityDto:
     starts_on: dt.date | None
     ends_on: dt.date | None
     active: bool
+    action_field_id: int | None = None
+    funder: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +281,7 @@ class SessionDto:
     location: str | None
     anonymous_count: int
     note: str | None
+    headcounts: tuple[tuple[str, str, int], ...] = ()  # (gender, age band, count), summing to anonymous_count
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from kuemmerer.db import listing as q
+from kuemmerer.db import volunteer_queries
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import ContactKind
 
-from . import retention, validation
+from . import retention, validation, volunteers
 from .listing import display_name
 
 AGE_BUCKETS = (("bis 1 Woche", 7), ("1–4 Wochen", 28), ("1–3 Monate", 91), ("über 3 Monate", None))
@@ -56,6 +57,19 @@ class UpcomingMeeting:
 
 
 @dataclass(frozen=True)
+class ClearanceDue:
+    """A volunteer's police clearance to renew (shown from 60 days before it expires)."""
+
+    volunteer_id: int
+    person_id: int
+    person_name: str
+    expires_on: dt.date
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.expires_on - today).days
+
+
+@dataclass(frozen=True)
 class Dashboard:
     today: dt.date
     follow_ups: tuple[FollowUp, ...]
@@ -64,6 +78,7 @@ class Dashboard:
     anonymous_today: int
     next_meetings: tuple[UpcomingMeeting, ...]
     retention_note: str | None = None  # Aufbewahrung, once a month (services.retention.reminder)
+    clearances_due: tuple[ClearanceDue, ...] = ()
 
     @property
     def open_requests(self) -> int:
@@ -87,4 +102,16 @@ def dashboard(uow: UnitOfWork, today: dt.date | None = None) -> Dashboard:
     meetings = tuple(UpcomingMeeting(r.id, r.network, r.date, r.start_time, r.location, r.agenda)
                      for r in q.next_meetings(s, today))
     return Dashboard(today, follow_ups, tuple(buckets.items()), contacts, q.anonymous_on(s, today), meetings,
-                     retention.reminder(uow, today))
+                     retention.reminder(uow, today), clearances_due(uow, today))
+
+
+def clearances_due(uow: UnitOfWork, today: dt.date) -> tuple[ClearanceDue, ...]:
+    """Clearances of active or paused volunteers that expire within 60 days or have expired,
+    soonest first (renewal after ``volunteers.get_renewal_years`` years from the issue date)."""
+    years = volunteers.get_renewal_years(uow)
+    out = []
+    for vid, pid, last, first, issued in volunteer_queries.clearances_on_file(uow.session):
+        expires = volunteers.renewal_due(issued, today, years)
+        if expires is not None:
+            out.append(ClearanceDue(vid, pid, display_name(last, first), expires))
+    return tuple(sorted(out, key=lambda c: (c.expires_on, c.volunteer_id)))

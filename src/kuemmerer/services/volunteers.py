@@ -12,14 +12,20 @@ from typing import Any
 
 from kuemmerer.db.models import Activity, Assignment, Person, Session, Tag, Volunteer
 from kuemmerer.db.uow import UnitOfWork
-from kuemmerer.domain.enums import ErasureKind, TagKind
+from kuemmerer.domain import availability
+from kuemmerer.domain.enums import AuditAction, ErasureKind, TagKind, VolunteerStatus
 
+from . import settings
 from .crud import Crud, check_ref
 from .dto import AssignmentDto, VolunteerDto, from_row
 from .statistics import freeze_before_erasure
 from .validation import Form, check_order
 
 CLEARANCE_KEEP_AFTER_END = dt.timedelta(days=92)  # three months
+RENEWAL_KEY = "clearance.renewal_years"
+DEFAULT_RENEWAL_YEARS = 5
+MAX_RENEWAL_YEARS = 10
+REMIND_DAYS_AHEAD = 60
 
 
 def _volunteer_dto(v: Volunteer) -> VolunteerDto:
@@ -33,6 +39,8 @@ def _validate_volunteer(uow: UnitOfWork, values: dict[str, Any], current) -> dic
         "person_id": check_ref(form, uow, Person, "person_id", "Diese Person gibt es nicht.", required=True),
         "started_on": form.date("started_on"),
         "ended_on": form.date("ended_on"),
+        "status": form.choice("status", VolunteerStatus, VolunteerStatus.ACTIVE),
+        "availability_slots": _slots(form),
         "availability": form.text("availability", max_len=200),
         "notes": form.text("notes", max_len=20000),
         "clearance_seen_on": form.date("clearance_seen_on", not_future=True),
@@ -44,6 +52,10 @@ def _validate_volunteer(uow: UnitOfWork, values: dict[str, Any], current) -> dic
         form.error("person_id", "Diese Person ist bereits als Ehrenamtliche*r erfasst.")
     check_order(form, clean["started_on"], clean["ended_on"], "ended_on",
                 "Das Ende kann nicht vor dem Beginn liegen.")
+    if clean["ended_on"] is not None:
+        clean["status"] = VolunteerStatus.ENDED.value  # an end date means the volunteering ended
+    elif clean["status"] == VolunteerStatus.ENDED.value and form.ok("ended_on"):
+        form.error("ended_on", "Bitte angeben, wann das Ehrenamt beendet wurde.")
     check_order(form, clean["clearance_issued_on"], clean["clearance_seen_on"], "clearance_seen_on",
                 "Das Führungszeugnis kann nicht vor seiner Ausstellung vorgelegt worden sein.")
     if clean["clearance_relevant_entry"] is not None and clean["clearance_seen_on"] is None:
@@ -52,6 +64,23 @@ def _validate_volunteer(uow: UnitOfWork, values: dict[str, Any], current) -> dic
         clean["tags"] = _tags(uow, form, values["tags"] or ())
     form.done()
     return clean
+
+
+def _slots(form: Form) -> int:
+    """``availability_slots``: a bit mask (int) or (day, part) pairs, see domain/availability.py."""
+    raw = form.raw("availability_slots")
+    if raw is None or raw == "":
+        return 0
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        if 0 <= raw <= availability.ALL:
+            return raw
+    elif isinstance(raw, (list, tuple, set, frozenset)):
+        try:
+            return availability.mask(raw)
+        except (TypeError, ValueError):
+            pass
+    form.error("availability_slots", "Bitte Wochentage und Tageszeiten aus dem Raster wählen.")
+    return 0
 
 
 def _tags(uow: UnitOfWork, form: Form, pairs) -> list[Tag]:
@@ -86,15 +115,57 @@ def list_volunteers(uow: UnitOfWork) -> list[VolunteerDto]:
     return volunteers.list(uow, "id")
 
 
+def has_clearance(v: VolunteerDto) -> bool:
+    return any(x is not None for x in (v.clearance_seen_on, v.clearance_issued_on, v.clearance_relevant_entry))
+
+
+def clearance_removal_on(v: VolunteerDto) -> dt.date | None:
+    """The day the clearance data is removed: three months after the end, the end day itself
+    for a volunteer who never started; ``None`` while the volunteering goes on (or without data)."""
+    if not has_clearance(v) or v.ended_on is None:
+        return None
+    return v.ended_on if v.started_on is None else v.ended_on + CLEARANCE_KEEP_AFTER_END
+
+
 def clearance_due_for_erasure(v: VolunteerDto, today: dt.date) -> bool:
-    has_data = any(x is not None for x in (v.clearance_seen_on, v.clearance_issued_on,
-                                           v.clearance_relevant_entry))
-    if not has_data:
-        return False
-    if v.ended_on is not None:
-        never_started = v.started_on is None
-        return never_started or today >= v.ended_on + CLEARANCE_KEEP_AFTER_END
-    return False
+    removal = clearance_removal_on(v)
+    return removal is not None and today >= removal
+
+
+def get_renewal_years(uow: UnitOfWork) -> int:
+    """After how many years from its issue date a clearance should be renewed (default five)."""
+    value = settings.get_value(uow, RENEWAL_KEY)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_RENEWAL_YEARS:
+        return DEFAULT_RENEWAL_YEARS
+    return value
+
+
+def set_renewal_years(uow: UnitOfWork, years: Any) -> int:
+    form = Form({"renewal_years": years})
+    number = form.integer("renewal_years", required=True, minimum=1, maximum=MAX_RENEWAL_YEARS)
+    form.done()
+    assert number is not None
+    settings.set_value(uow, RENEWAL_KEY, number)
+    return number
+
+
+def clearance_expires_on(issued_on: dt.date | None, years: int) -> dt.date | None:
+    """Issue date plus ``years`` (29 February → 28 February)."""
+    if issued_on is None:
+        return None
+    try:
+        return issued_on.replace(year=issued_on.year + years)
+    except ValueError:
+        return issued_on.replace(year=issued_on.year + years, day=28)
+
+
+def renewal_due(issued_on: dt.date | None, today: dt.date, years: int) -> dt.date | None:
+    """The expiry date if a clearance issued on ``issued_on`` expires within 60 days of
+    ``today`` or has expired; ``None`` otherwise (the caller leaves out ended volunteers)."""
+    expires = clearance_expires_on(issued_on, years)
+    if expires is None or today < expires - dt.timedelta(days=REMIND_DAYS_AHEAD):
+        return None
+    return expires
 
 
 def erase_expired_clearances(uow: UnitOfWork, today: dt.date) -> list[int]:
@@ -109,6 +180,7 @@ def erase_expired_clearances(uow: UnitOfWork, today: dt.date) -> list[int]:
     for obj in uow.all(Volunteer, "id"):
         if clearance_due_for_erasure(_volunteer_dto(obj), today):
             obj.clearance_seen_on = obj.clearance_issued_on = obj.clearance_relevant_entry = None
+            uow.audit(AuditAction.ERASE, "volunteers", obj.id)  # "Führungszeugnis" by id, nothing else
             done.append(obj.id)
             entries.append(erasures.journal(uow, ErasureKind.CLEARANCE, obj.id, obj.created_at))
     uow.commit()
