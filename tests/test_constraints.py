@@ -264,6 +264,7 @@ CHECKS = [
     ("ck_attachments_exactly_one_owner", "attachments", lambda w: {"session_id": w.s, "meeting_id": w.m}),
     ("ck_attachments_file_name_not_blank", "attachments", {"file_name": " "}),
     ("ck_attachments_size_non_negative", "attachments", {"size_bytes": -1}),
+    ("ck_attachments_publication", "attachments", {"publication": "vielleicht"}),
     ("ck_year_statistics_year_range", "year_statistics", {"year": 24}),
     ("ck_year_statistics_year_range", "year_statistics", {"year": 1899}),
     ("ck_year_statistics_year_range", "year_statistics", {"year": 2201}),

@@ -57,6 +57,7 @@ BASELINES: dict[str, Callable[[Any], Call]] = {
     "activities.set_headcounts": call(S, {("weiblich", "u18"): 2}),
     "activities.create_series": call(activity_id=A, first=PAST, until=PAST + dt.timedelta(days=14), weekdays=[1]),
     "activities.record_sign_in": call(session_id=S, entries=[Q]),
+    "activities.update_attachment": call(attrgetter("att"), description="Fest", publication="ja"),
     "matching.record_inquiry": call(volunteer_id=V, asked_on=PAST, answer="zugesagt", note="fragt nach"),
     "matching.update_inquiry": call(attrgetter("inq"), answer="abgesagt"),
     "volunteers.set_renewal_years": call(years=5),

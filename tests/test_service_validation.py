@@ -145,10 +145,13 @@ def _build_world(ws) -> SimpleNamespace:
         networks.add_participant(u, meeting_id=m.id, organisation_id=org.id)
         ai = networks.create_action_item(u, meeting_id=m.id, title="Einladung schreiben")
         inq = matching.record_inquiry(u, volunteer_id=v.id, asked_on=PAST, activity_id=a.id)
+        photo = ws.path.parent / "fest.jpg"
+        photo.write_bytes(b"\xff\xd8 kein echtes Bild")
+        att = activities.add_attachment(u, ws.files_dir, photo, activity_id=a.id, description="Fest")
     return SimpleNamespace(
         kappel=kappel.id, outside=outside.id, cat=cat.id, svc=svc, svc2=svc2, org=org.id,
         org2=org2.id, p=p.id, q=q.id, r=r.id, rq=rq.id, c=c.id, c2=c2.id, cq=cq.id, ref=ref.id,
-        a=a.id, a2=a2.id, s=s.id, s2=s2.id, v=v.id, asg=asg.id, n=n.id, m=m.id, ai=ai.id, inq=inq.id,
+        a=a.id, a2=a2.id, s=s.id, s2=s2.id, v=v.id, asg=asg.id, n=n.id, m=m.id, ai=ai.id, inq=inq.id, att=att.id,
     )
 
 
@@ -492,6 +495,10 @@ REJECTED = [
     pytest.param(C(cr_act, name="Fest", action_field_id=UNKNOWN_ID), "action_field_id",
                  id="activity-unknown-action-field"),
     pytest.param(C(cr_act, name="Fest", funder="x" * 121), "funder", id="activity-funder-too-long"),
+    pytest.param(U(activities.update_attachment, attrgetter("att"), publication="vielleicht"), "publication",
+                 id="attachment-unknown-publication"),
+    pytest.param(U(activities.update_attachment, attrgetter("att"), description="x" * 301), "description",
+                 id="attachment-caption-too-long"),
     # ---- activities, sessions, attendance
     pytest.param(C(cr_act, name=""), "name", id="activity-empty-name"),
     pytest.param(C(cr_act, name="Fest", kind="party"), "kind", id="activity-unknown-kind"),
@@ -641,7 +648,7 @@ def test_every_service_write_function_has_a_rejection_case():
     """A new write function without a case in REJECTED (or UPDATE_REJECTED) fails here."""
     world = SimpleNamespace(**dict.fromkeys(
         ["kappel", "outside", "cat", "svc", "svc2", "org", "org2", "p", "q", "r", "rq", "c", "c2", "cq",
-         "ref", "a", "a2", "s", "s2", "v", "asg", "n", "m", "ai", "inq"], 1))
+         "ref", "a", "a2", "s", "s2", "v", "asg", "n", "m", "ai", "inq", "att"], 1))
     exercised = {param.values[0](world)[0] for param in REJECTED}
     writers = _service_writers()
     assert len(writers) > 40  # the discovery itself works

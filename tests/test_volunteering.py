@@ -220,3 +220,22 @@ def test_five_sessions_count_once_hours_and_anonymous_heads_reach_the_statistics
     assert after.participants_anonymous - base.participants_anonymous == 3
     assert after.volunteers_active - base.volunteers_active == 1
     assert after.volunteer_hours - base.volunteer_hours == 3.5
+
+
+def test_a_photo_is_stored_encrypted_with_caption_and_publication_consent_and_removed_with_its_session(ws, tmp_path):
+    photo = tmp_path / "Fruehjahrsputz.JPG"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 synthetic jpeg bytes")
+    with ws.uow() as uow:
+        act = activities.create_activity(uow, name="Frühjahrsputz")
+        s = activities.create_session(uow, activity_id=act.id, date=D(2025, 4, 5))
+        att = activities.add_attachment(uow, ws.files_dir, photo, session_id=s.id, description="Vor dem Treff",
+                                        publication="ja")
+        assert (att.file_name, att.publication, att.description) == ("Fruehjahrsputz.JPG", "ja", "Vor dem Treff")
+        stored = ws.files_dir / att.stored_name
+        assert stored.exists() and b"synthetic" not in stored.read_bytes()  # encrypted, not a link or a copy
+        assert activities.read_attachment(uow, ws.files_dir, att.id) == photo.read_bytes()
+        changed = activities.update_attachment(uow, att.id, description="Alle zusammen", publication="nein")
+        assert (changed.description, changed.publication) == ("Alle zusammen", "nein")
+        activities.delete_session(uow, s.id, ws.files_dir)
+        assert activities.list_attachments(uow, session_id=s.id) == []
+    assert not stored.exists() and photo.exists()  # hers stays where it was

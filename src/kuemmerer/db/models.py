@@ -40,6 +40,7 @@ from kuemmerer.domain.enums import (
     InquiryAnswer,
     NetworkKind,
     OrganisationKind,
+    Publication,
     ReferralOutcome,
     ReportKind,
     RequestStatus,
@@ -723,6 +724,7 @@ class Attachment(Timestamped, Base):
         ),
         CheckConstraint("size_bytes >= 0", name="size_non_negative"),
         CheckConstraint(_not_blank("file_name"), name="file_name_not_blank"),
+        CheckConstraint(_in("publication", Publication), name="publication"),
         Index("ix_attachments_activity", "activity_id"),
         Index("ix_attachments_session", "session_id"),
         Index("ix_attachments_meeting", "meeting_id"),
@@ -735,7 +737,9 @@ class Attachment(Timestamped, Base):
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    description: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(String(300))  # her caption
+    publication: Mapped[str] = mapped_column(String(20), default=Publication.UNCLEAR.value,
+                                             server_default=Publication.UNCLEAR.value)
 
 
 # --------------------------------------------------------------------------- erasures and reports

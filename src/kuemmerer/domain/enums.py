@@ -120,6 +120,15 @@ class InquiryAnswer(LabelledEnum):
     NO = "abgesagt", "abgesagt"
 
 
+class Publication(LabelledEnum):
+    """May a photo or document be published (Publizitätsnachweis, website, flyer)?"""
+
+    UNCLEAR = "unklar", "nicht geklärt"
+    AGREED = "ja", "ja – alle Abgebildeten sind einverstanden"
+    NO_PERSONS = "keine_personen", "ja – keine Personen erkennbar"
+    REFUSED = "nein", "nein – nicht veröffentlichen"
+
+
 class ActivityKind(LabelledEnum):
     PROJECT = "projekt", "Projekt"
     ACTION = "aktion", "Aktion"

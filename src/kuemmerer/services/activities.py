@@ -22,7 +22,7 @@ from kuemmerer.db.models import (
 )
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain import series
-from kuemmerer.domain.enums import ActivityKind, AgeBand, Gender
+from kuemmerer.domain.enums import ActivityKind, AgeBand, Gender, Publication
 from kuemmerer.domain.errors import NotFound, ValidationError
 from kuemmerer.paths import private_dir, write_atomically
 
@@ -31,7 +31,7 @@ from .crud import Crud, check_ref
 from .dto import ActivityDto, AttachmentDto, AttendanceDto, SessionDto, from_row
 from .files import delete_with_files, read_file, remove_files, write_file
 from .statistics import freeze_before_erasure
-from .validation import Form, check_order
+from .validation import Form, as_id, check_order
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -278,11 +278,13 @@ def record_sign_in(uow: UnitOfWork, session_id: Any, entries: Iterable[int | Map
 
 def add_attachment(uow: UnitOfWork, files_dir: Path, source: Path, *, activity_id: int | None = None,
                    session_id: int | None = None, meeting_id: int | None = None,
-                   description: str | None = None) -> AttachmentDto:
-    """Copy ``source`` into the data folder and link it to one activity, session or meeting."""
+                   description: str | None = None, publication: Any = None) -> AttachmentDto:
+    """Copy ``source`` into the data folder (encrypted; never a link to where it came from)
+    and link it to one activity, session or meeting, with her caption and whether it may be
+    published."""
     source = Path(source)
     form = Form({"activity_id": activity_id, "session_id": session_id, "meeting_id": meeting_id,
-                 "description": description})
+                 "description": description, "publication": publication})
     owners = [check_ref(form, uow, Activity, "activity_id", "Unbekannte Aktivität."),
               check_ref(form, uow, Session, "session_id", "Unbekannter Termin."),
               check_ref(form, uow, Meeting, "meeting_id", "Unbekannte Sitzung.")]
@@ -293,6 +295,7 @@ def add_attachment(uow: UnitOfWork, files_dir: Path, source: Path, *, activity_i
     elif source.stat().st_size > MAX_ATTACHMENT_BYTES:
         form.error("file", "Die Datei ist größer als 50 MB.")
     desc = form.text("description", max_len=300)
+    published = form.choice("publication", Publication, Publication.UNCLEAR)
     form.done()
     files_dir = Path(files_dir)
     private_dir(files_dir)  # 0700: attachments are as private as the database
@@ -303,7 +306,7 @@ def add_attachment(uow: UnitOfWork, files_dir: Path, source: Path, *, activity_i
     write_file(target, content, uow.file_key)  # encrypted with the database's key (services/files.py)
     obj = Attachment(activity_id=activity_id, session_id=session_id, meeting_id=meeting_id,
                      file_name=source.name, stored_name=stored, size_bytes=len(content),
-                     sha256=digest.hexdigest(), description=desc)
+                     sha256=digest.hexdigest(), description=desc, publication=published)
     uow.add(obj)
     try:
         uow.commit()
@@ -311,6 +314,28 @@ def add_attachment(uow: UnitOfWork, files_dir: Path, source: Path, *, activity_i
         target.unlink(missing_ok=True)
         raise
     return from_row(AttachmentDto, obj)
+
+
+def update_attachment(uow: UnitOfWork, attachment_id: Any, *, description: Any = None,
+                      publication: Any = None) -> AttachmentDto:
+    """Change the caption and the publication consent of an attached file."""
+    form = Form({"description": description, "publication": publication})
+    desc = form.text("description", max_len=300)
+    published = form.choice("publication", Publication, Publication.UNCLEAR)
+    ident = as_id(attachment_id)
+    form.done()
+    if ident is None:
+        raise NotFound("Anhang", "(ungültige Nummer)")
+    obj = uow.get(Attachment, ident, "Anhang")
+    obj.description, obj.publication = desc, published
+    uow.commit()
+    return from_row(AttachmentDto, obj)
+
+
+def read_attachment(uow: UnitOfWork, files_dir: Path, attachment_id: int) -> bytes:
+    """The decrypted content of an attached file (for a thumbnail or a preview)."""
+    obj = uow.get(Attachment, attachment_id, "Anhang")
+    return read_file(Path(files_dir) / obj.stored_name, uow.file_key)
 
 
 def delete_attachment(uow: UnitOfWork, files_dir: Path, attachment_id: int) -> None:

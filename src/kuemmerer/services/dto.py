@@ -361,6 +361,7 @@ class AttachmentDto:
     size_bytes: int
     sha256: str
     description: str | None
+    publication: str = "unklar"  # domain.enums.Publication
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ Handlungsfeld and funder of an activity, anonymous head counts by gender and age
   free-text ``availability`` stays as her remark.
 - ``volunteer_inquiries``: whom she asked when, for which activity, and the answer.
 - ``activities.action_field_id`` (Handlungsfeld, SET NULL) and ``activities.funder``.
+- ``attachments.publication``: whether a photo or document may be published (unklar / ja /
+  keine Personen erkennbar / nein); existing files are "unklar".
 - ``session_headcounts``: the anonymous head count of a session by gender and age band.
   ``sessions.anonymous_count`` stays as their total, kept by triggers whoever writes, so
   every figure reads one column as before; an existing count becomes one row
@@ -85,6 +87,11 @@ def upgrade() -> None:
                                  ["action_field_id"], ["id"], ondelete="SET NULL")
         batch.create_index("ix_activities_action_field", ["action_field_id"], unique=False)
 
+    with op.batch_alter_table("attachments", recreate="always") as batch:
+        batch.add_column(sa.Column("publication", sa.String(length=20), server_default="unklar", nullable=False))
+        batch.create_check_constraint(op.f("ck_attachments_publication"),
+                                      "publication IN ('unklar', 'ja', 'keine_personen', 'nein')")
+
     op.create_table(
         "session_headcounts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -110,6 +117,9 @@ def downgrade() -> None:
     for name in ("session_headcounts_ai", "session_headcounts_ad", "session_headcounts_au"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("session_headcounts")
+    with op.batch_alter_table("attachments", recreate="always") as batch:
+        batch.drop_constraint(op.f("ck_attachments_publication"), type_="check")
+        batch.drop_column("publication")
     with op.batch_alter_table("activities", recreate="always") as batch:
         batch.drop_index("ix_activities_action_field")
         batch.drop_constraint(op.f("fk_activities_action_field_id_action_fields"), type_="foreignkey")
