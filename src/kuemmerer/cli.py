@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -395,6 +394,8 @@ def cmd_stats(args, db_path: Path) -> int:
     finally:
         db.close()
     if args.json:
+        import json
+
         print(json.dumps(figures.as_json(), ensure_ascii=False, indent=2))
     else:
         print(format_stats(figures.stats, figures.note) + format_differences(figures.frozen))
@@ -580,7 +581,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         creates = args.command in ("demo", "init")
         # restore works on a missing or moved-aside database; a folder, foreign, unreadable or
         # read-only file is refused here, before a lock file or anything else is created
-        from kuemmerer.services.workspace import check_openable
+        from kuemmerer.services.opening import check_openable  # no SQLAlchemy: commands load it when they open
 
         check_openable(db_path, write=args.command not in ("check", "backups"))
         if not creates and args.command != "restore" and not db_path.exists():
