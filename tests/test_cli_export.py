@@ -88,7 +88,7 @@ def test_export_list_contacts_of_a_period(db, tmp_path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["export", "list", "volunteers"], "Unbekannte Liste"),
+    (["export", "list", "meetings"], "Unbekannte Liste"),
     (["export", "list", "persons", "--year", "2025"], "nur bei contacts"),
     (["export", "list", "contacts", "--from", "1.1.2025"], "--from und --to zusammen"),
     (["export", "stats"], "Bitte den Zeitraum angeben"),
@@ -144,3 +144,28 @@ def test_report_command_is_registered(db, tmp_path):
     assert run(db, "report", "--year", str(YEAR), "--out", str(out)) == 0
     assert out.read_bytes().startswith(b"%PDF")
     assert "report" in cli.COMMANDS
+
+
+def test_export_list_volunteers_with_the_hours_of_a_year(db, tmp_path, capsys):
+    from kuemmerer.services import volunteers
+
+    ws = workspace.open_workspace(db, key=TEST_KEY)
+    with ws.uow(read_only=True) as uow:
+        minutes: dict[int, int] = {}
+        for a in volunteers.list_assignments(uow):
+            if a.date.year == YEAR:
+                minutes[a.volunteer_id] = minutes.get(a.volunteer_id, 0) + a.minutes
+        expected = {v.id: round(minutes.get(v.id, 0) / 60, 2) for v in volunteers.list_volunteers(uow)}
+    ws.close()
+    assert sum(expected.values()) > 0
+    out = tmp_path / "ehrenamt.xlsx"
+    assert run(db, "export", "list", "volunteers", "--year", str(YEAR), "--out", str(out)) == 0
+    assert f"({len(expected)} Zeile" in capsys.readouterr().out
+    sheet = openpyxl.load_workbook(out)["Ehrenamtliche"]
+    header = [c.value for c in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(expected)
+    assert sorted(r[header.index("Stunden")] for r in rows) == sorted(expected.values())
+    assert {r[header.index("Stand")] for r in rows} <= {"aktiv", "pausiert", "beendet"}
+    assert run(db, "export", "list", "volunteers", "--year", "99999", "--out", str(tmp_path / "x.xlsx")) == 2
+    assert "1900 und 2200" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()

@@ -379,7 +379,7 @@ def test_every_list_exports_the_rows_its_query_gives(demo_ws, tmp_path, kind):
 
 def test_unknown_lists_and_wrong_queries_are_refused_in_german(uow):
     with pytest.raises(ValidationError) as info:
-        exports.list_export(uow, "volunteers")
+        exports.list_export(uow, "meetings")
     assert "Unbekannte Liste" in info.value.errors["kind"]
     with pytest.raises(ValidationError) as info:
         exports.list_export(uow, "contacts")

@@ -24,7 +24,7 @@ from kuemmerer.domain.errors import ValidationError
 from kuemmerer.domain.periods import Period
 from kuemmerer.domain.rules import CountingRules, age_band, fold
 
-from . import archive, listing, partners, settings, statistics, validation
+from . import archive, listing, matching, partners, settings, statistics, validation
 from .archive import ArchivedReport
 from .dto import Letterhead
 from .listing import PersonQuery, ReferralQuery, RequestQuery, display_name
@@ -93,6 +93,12 @@ PARTNER_COLUMNS = (ExportColumn("Name"), ExportColumn("Art"), ExportColumn("Ange
 CONTACT_COLUMNS = (ExportColumn("Datum", DATE), ExportColumn("Person"), ExportColumn("Art"), ExportColumn("Thema"),
                    ExportColumn("Anliegen"), ExportColumn("Dauer (Min.)", INT), ExportColumn("Notiz"))
 
+VOLUNTEER_COLUMNS = (ExportColumn("Name"), ExportColumn("Stand"), ExportColumn("Seit", DATE), ExportColumn("Bis", DATE),
+                     ExportColumn("Fähigkeiten"), ExportColumn("Sprachen"), ExportColumn("Interessen"),
+                     ExportColumn("Verfügbar"), ExportColumn("Telefon"), ExportColumn("E-Mail"),
+                     ExportColumn("Angefragt", INT), ExportColumn("Zugesagt", INT), ExportColumn("Einsätze", INT),
+                     ExportColumn("Stunden", NUMBER))
+
 # kind -> (sheet title = start of the file name, Excel table name, columns)
 LISTS: dict[str, tuple[str, str, tuple[ExportColumn, ...]]] = {
     "persons": ("Personen", "Personen", PERSON_COLUMNS),
@@ -100,10 +106,12 @@ LISTS: dict[str, tuple[str, str, tuple[ExportColumn, ...]]] = {
     "contacts": ("Kontakte", "Kontakte", CONTACT_COLUMNS),
     "referrals": ("Vermittlungen", "Vermittlungen", REFERRAL_COLUMNS),
     "partners": ("Partner", "Partner", PARTNER_COLUMNS),
+    "volunteers": ("Ehrenamtliche", "Ehrenamtliche", VOLUNTEER_COLUMNS),
 }
 KINDS = tuple(LISTS)
 _QUERY_TYPES: dict[str, type] = {"persons": PersonQuery, "requests": RequestQuery, "contacts": ContactQuery,
-                                 "referrals": ReferralQuery, "partners": PartnerQuery}
+                                 "referrals": ReferralQuery, "partners": PartnerQuery,
+                                 "volunteers": matching.VolunteerQuery}
 
 
 def list_file_name(kind: str, today: dt.date, period: Period | None = None) -> str:
@@ -167,6 +175,11 @@ def _partner_row(r: partners.OrganisationRow) -> tuple:
             r.phone, r.referrals)
 
 
+def _volunteer_row(r: matching.VolunteerRow) -> tuple:
+    return (r.name, r.status_label, r.started_on, r.ended_on, ", ".join(r.skills), ", ".join(r.languages),
+            ", ".join(r.interests), r.availability_text, r.phone, r.email, r.asked, r.agreed, r.assigned, r.hours)
+
+
 def _contact_row(r) -> tuple:
     try:
         kind = ContactKind(r.kind).label
@@ -206,6 +219,14 @@ def sorted_partner_rows(rows: Sequence[partners.OrganisationRow], column: int,
     return sorted(rows, key=key, reverse=descending)
 
 
+def _in_pages(rows: list[tuple], page_size: int) -> tuple[int, Callable[[], Iterator[list[tuple]]]]:
+    """A list read whole (a few hundred rows: partners, volunteers) handed out page by page."""
+    def pages() -> Iterator[list[tuple]]:
+        for start in range(0, len(rows), page_size):
+            yield rows[start:start + page_size]
+    return len(rows), pages
+
+
 def _period_of(value: object, field_name: str = "period") -> Period:
     if not isinstance(value, Period):
         raise ValidationError.single(field_name, "Bitte einen Zeitraum wählen (Jahr, Quartal, Monat oder von–bis).")
@@ -214,7 +235,7 @@ def _period_of(value: object, field_name: str = "period") -> Period:
 
 def list_export(uow: UnitOfWork, kind: str, query: object = None, *, today: dt.date | None = None,
                 page_size: int = PAGE_SIZE) -> ListExport:
-    """The list ``kind`` (persons, requests, contacts, referrals, partners) with exactly the rows,
+    """The list ``kind`` (persons, requests, contacts, referrals, partners, volunteers) with exactly the rows,
     order and columns the list page shows for ``query`` (its current filter and sort; None:
     the list's defaults — contacts need a ``ContactQuery`` with a period)."""
     if kind not in LISTS:
@@ -241,15 +262,13 @@ def list_export(uow: UnitOfWork, kind: str, query: object = None, *, today: dt.d
         total = listing.count_referrals(uow, query, today)
         pages = _paged(lambda after, n: listing.referral_page_after(uow, query, after, n, today), _referral_row,
                        total, page_size)
+    elif isinstance(query, matching.VolunteerQuery):
+        total, pages = _in_pages([_volunteer_row(r) for r in matching.volunteer_list(uow, query)], page_size)
     elif isinstance(query, PartnerQuery):
         found = partners.search_organisations(uow, query.search, service_id=query.service_id,
                                               include_inactive=query.include_inactive)
-        ordered = [_partner_row(r) for r in sorted_partner_rows(found, query.sort_column, query.descending)]
-        total = len(ordered)
-
-        def pages() -> Iterator[list[tuple]]:
-            for start in range(0, total, page_size):
-                yield ordered[start:start + page_size]
+        total, pages = _in_pages([_partner_row(r) for r in sorted_partner_rows(found, query.sort_column,
+                                                                               query.descending)], page_size)
     else:
         assert isinstance(query, ContactQuery)
         period = _period_of(query.period)

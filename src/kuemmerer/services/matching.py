@@ -14,6 +14,8 @@ from kuemmerer.db.models import Activity, Volunteer, VolunteerInquiry
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain import availability
 from kuemmerer.domain.enums import InquiryAnswer, TagKind, VolunteerStatus
+from kuemmerer.domain.errors import ValidationError
+from kuemmerer.domain.rules import fold, fold_variants
 
 from . import validation
 from .crud import Crud, check_ref
@@ -58,6 +60,8 @@ class VolunteerRow:
 
 def _year(year: int | None) -> tuple[dt.date, dt.date]:
     year = year or validation.today().year
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
+        raise ValidationError.single("year", "Bitte ein Jahr zwischen 1900 und 2200 angeben.")
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
@@ -91,6 +95,40 @@ def find_helpers(uow: UnitOfWork, *, skills: Sequence[str] = (), languages: Sequ
     start, end = _year(year)
     return _rows(uow, q.volunteer_rows(uow.session, year_start=start, year_end=end, status=q.ACTIVE,
                                        skills=skills, languages=languages, interests=interests, slots=mask))
+
+
+@dataclass(frozen=True)
+class VolunteerQuery:
+    """What the Ehrenamt list shows: the year of its figures, the states (None: all), a search
+    over names and tags, and — for "Wer kann helfen?" — skills, languages, interests and slots
+    that must all match."""
+
+    year: int | None = None
+    status: tuple[str, ...] | None = None
+    search: str = ""
+    skills: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    slots: int = 0
+
+
+def matches_search(row: VolunteerRow, search: str) -> bool:
+    """Every word of ``search`` is found (folded: "Muller" finds "Müller") in the name or a tag."""
+    words = fold(search).split()
+    if not words:
+        return True
+    haystack = " ".join(fold(t) for t in (row.name, *row.skills, *row.languages, *row.interests))
+    return all(any(variant in haystack for variant in fold_variants(word)) for word in words)
+
+
+def volunteer_list(uow: UnitOfWork, query: VolunteerQuery | None = None) -> list[VolunteerRow]:
+    """The Ehrenamt list for ``query`` (its default: everyone, this year's figures)."""
+    query = query or VolunteerQuery()
+    start, end = _year(query.year)
+    rows = _rows(uow, q.volunteer_rows(uow.session, year_start=start, year_end=end, status=query.status,
+                                       skills=query.skills, languages=query.languages, interests=query.interests,
+                                       slots=query.slots))
+    return [r for r in rows if matches_search(r, query.search)]
 
 
 def tag_names(uow: UnitOfWork, kind: str) -> list[str]:

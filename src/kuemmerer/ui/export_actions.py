@@ -25,7 +25,7 @@ from .errors import report_error
 from .formatting import number_de
 
 KIND_TITLES = {"persons": "Personen", "requests": "Anliegen", "contacts": "Kontakte",
-               "referrals": "Vermittlungen", "partners": "Partner"}
+               "referrals": "Vermittlungen", "partners": "Partner", "volunteers": "Ehrenamtliche"}
 
 
 def _documents_dir() -> Path:
