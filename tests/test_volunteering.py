@@ -44,9 +44,12 @@ def test_availability_grid_is_stored_and_described_in_german(uow):
     v = volunteer(uow, "Raster", slots=[TUE_AFTERNOON, THU_EVENING, (3, 0)])
     assert availability.slots(volunteers.get_volunteer(uow, v.id).availability_slots) == [
         TUE_AFTERNOON, (3, 0), THU_EVENING]
-    assert availability.describe(v.availability_slots) == "Di nachmittags, Do vormittags und abends"
+    assert availability.describe(v.availability_slots) == "Di nachmittags; Do vormittags und abends"
+    assert availability.describe(availability.mask([(d, 0) for d in range(5)] + [(1, 1), (3, 1)])) == (
+        "Mo, Mi, Fr vormittags; Di, Do vormittags und nachmittags")
+    assert availability.describe(availability.mask([(d, 0) for d in range(5)])) == "Mo–Fr vormittags"
     assert availability.describe(availability.ALL) == "jederzeit"
-    assert availability.describe(availability.mask([(5, p) for p in range(3)])) == "Sa ganztags"
+    assert availability.describe(availability.mask([(d, p) for d in (5, 6) for p in range(3)])) == "Sa, So ganztags"
 
 
 # --------------------------------------------------------------------------- matching

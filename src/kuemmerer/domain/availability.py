@@ -38,15 +38,36 @@ def covers(available: int, requested: int) -> bool:
     return requested & available == requested
 
 
+def _days_text(days: list[int]) -> str:
+    """"Mo–Fr" for a run of three or more days, else "Di, Do"."""
+    runs: list[list[int]] = []
+    for d in days:
+        if runs and runs[-1][-1] == d - 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{DAY_SHORT[run[0]]}–{DAY_SHORT[run[-1]]}")
+        else:
+            parts.extend(DAY_SHORT[d] for d in run)
+    return ", ".join(parts)
+
+
 def describe(value: int) -> str:
-    """German text: "Di nachmittags, Do vormittags und abends"; "" for none, "jederzeit" for all."""
+    """German text: "Di nachmittags, Do vormittags und abends", "Mo–Fr vormittags",
+    "Sa, So ganztags"; "" for none, "jederzeit" for all. Days with the same times go together."""
     if value == ALL:
         return "jederzeit"
-    parts = []
+    groups: dict[tuple[int, ...], list[int]] = {}
     for day in range(len(DAYS)):
-        names = [PARTS[p] for p in range(len(PARTS)) if value & bit(day, p)]
-        if not names:
-            continue
+        parts = tuple(p for p in range(len(PARTS)) if value & bit(day, p))
+        if parts:
+            groups.setdefault(parts, []).append(day)
+    out = []
+    for parts, days in groups.items():
+        names = [PARTS[p] for p in parts]
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " und " + names[-1]
-        parts.append(f"{DAY_SHORT[day]} {'ganztags' if len(names) == len(PARTS) else joined}")
-    return ", ".join(parts)
+        out.append(f"{_days_text(days)} {'ganztags' if len(parts) == len(PARTS) else joined}")
+    return "; ".join(out)

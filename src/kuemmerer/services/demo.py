@@ -44,6 +44,7 @@ from kuemmerer.db.models import (
     SessionHeadcount,
     Tag,
     Volunteer,
+    VolunteerInquiry,
 )
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain import availability
@@ -54,6 +55,7 @@ from kuemmerer.domain.enums import (
     ContactKind,
     DistrictKind,
     Gender,
+    InquiryAnswer,
     NetworkKind,
     OrganisationKind,
     ReferralOutcome,
@@ -463,6 +465,7 @@ AVAILABILITY_SLOTS = {
     "vormittags": availability.mask([(d, 0) for d in range(5)]),
 }
 HEADCOUNT_BANDS = (AgeBand.UNDER_18, AgeBand.FROM_30, AgeBand.FROM_55, AgeBand.FROM_65)
+INQUIRY_NOTES = (None, "hat diesmal keine Zeit", "ruft zurück", "gern beim nächsten Mal", "im Urlaub")
 ROLES = ("Leitung", "Mithilfe", "Mithilfe", "Betreuung", "Aufbau und Abbau")
 
 # name, kind, description, (weekday, nth of month), (start, end), location, org kinds
@@ -1415,6 +1418,35 @@ class _Writer:
             self.progress(min(self.step, self.total), self.total)
 
 
+def _inquiries(plan: Any, rng: random.Random, today: D) -> list[VolunteerInquiry]:
+    """Whom she asked: each volunteer a week before their first Einsatz of an activity in a
+    year (zugesagt), and now and then another active volunteer who said no or has not
+    answered yet. Own random stream: the rest of the demo stays as it was."""
+    out: list[VolunteerInquiry] = []
+    first: dict[tuple[int, int, int], D] = {}
+    for a, act in enumerate(plan.activities):
+        for ses in act.sessions:
+            for vol, _minutes, _role in ses.assignments:
+                key = (a, vol, ses.date.year)
+                first[key] = min(first.get(key, ses.date), ses.date)
+    for (a, vol, _year), day in sorted(first.items()):
+        asked = day - dt.timedelta(days=7)
+        if asked > today:
+            continue
+        activity_id = plan.activities[a].obj.id
+        out.append(VolunteerInquiry(volunteer_id=plan.volunteers[vol].obj.id, activity_id=activity_id,
+                                    asked_on=asked, answer=InquiryAnswer.YES.value, note=None,
+                                    **_stamp(asked, 10, 15)))
+        others = [v for v in plan.volunteers if v.active_on(asked) and v is not plan.volunteers[vol]]
+        if others and rng.random() < 0.5:
+            other = rng.choice(others)
+            answer = InquiryAnswer.NO if asked < today - dt.timedelta(days=14) else InquiryAnswer.OPEN
+            out.append(VolunteerInquiry(volunteer_id=other.obj.id, activity_id=activity_id, asked_on=asked,
+                                        answer=answer.value, note=rng.choice(INQUIRY_NOTES),
+                                        **_stamp(asked, 10, 20)))
+    return out
+
+
 def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date | None = None,
              progress: Callable[[int, int], None] | None = None) -> DemoSummary:
     """Fill an empty database with invented demo data for ``years`` calendar years up to ``today``.
@@ -1634,6 +1666,8 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
             w.add(Assignment(volunteer_id=plan.volunteers[vol].obj.id, activity_id=act.obj.id,
                              session_id=None, date=day, minutes=minutes, role="Vorbereitung",
                              **_stamp(day, 18, 0)))
+    for inquiry in _inquiries(plan, random.Random(seed * 7919 + 13), today):
+        w.add(inquiry)
     w.done()
 
     # ------------------------------------------------------------ networks and meetings
