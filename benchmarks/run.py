@@ -52,6 +52,8 @@ from kuemmerer.services.workspace import open_workspace
 
 PAGE = 200  # PagedModel.PAGE in the UI
 MAX_PAGE = 2000  # PagedModel.MAX_PAGE: a fetch grows to half the rows loaded, up to this
+MAX_IDS_PAGE = 20_000  # PagedModel.MAX_IDS_PAGE: the same for lists that fetch ids only (Personen)
+FILL_BLOCK = 100  # PagedModel.FILL_BLOCK: rows filled per query as they are painted
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -127,18 +129,40 @@ def _scroll_keyset(q: PersonQuery, day: dt.date, rows: int | None):
     return run
 
 
+def _scroll_ids(q: PersonQuery, day: dt.date):
+    """What the Personen list does when she drags the scroll bar to the end: fetches of ids
+    only (keyset, growing to MAX_IDS_PAGE), then the last screen's block filled."""
+    def run(uow):
+        page = listing.person_ids_after(uow, q, None, PAGE)
+        ids, fetches = list(page), 1
+        while len(page):
+            page = listing.person_ids_after(uow, q, page.cursor, max(PAGE, min(MAX_IDS_PAGE, len(ids) // 2)))
+            ids += page
+            fetches += 1
+        shown = listing.persons_by_id(uow, ids[-(len(ids) % FILL_BLOCK or FILL_BLOCK):], day)
+        return f"{len(ids):,} ids, {fetches} fetches, {len(shown)} filled"
+    return run
+
+
 def scenarios(district_id: int, day: dt.date) -> list[tuple]:
     """(label, function of a unit of work returning a short result text[, most repeats])."""
     s: list[tuple] = [
         ("Personen öffnen (count + Seite 1, Name)", _persons(PersonQuery(), day)),
         ("Personen Seite 251 (offset 50 000)", _persons(PersonQuery(), day, offset=50_000, count=False)),
         ("Personen scrollen bis 50 000 (OFFSET, 250 × 200)", _scroll(PersonQuery(), day, 250), 2),
-        ("Personen scrollen bis 50 000 (Keyset, wie PagedModel)", _scroll_keyset(PersonQuery(), day, 50_000), 2),
+        ("Personen scrollen bis 50 000 (Keyset, jede Zeile gefüllt)", _scroll_keyset(PersonQuery(), day, 50_000), 2),
         ("Personen scrollen bis zum Ende (OFFSET, 500 × 200)", _scroll(PersonQuery(), day, 1_000), 2),
-        ("Personen scrollen bis zum Ende (Keyset, wie PagedModel)", _scroll_keyset(PersonQuery(), day, None), 2),
+        ("Personen scrollen bis zum Ende (Keyset, jede Zeile gefüllt)", _scroll_keyset(PersonQuery(), day, None), 2),
+        ("Personen scrollen bis zum Ende (Keyset, nur ids, wie die Liste)", _scroll_ids(PersonQuery(), day), 2),
         ("Personen sort Alter scrollen bis zum Ende (OFFSET)", _scroll(PersonQuery(sort="age"), day, 1_000), 2),
         ("Personen sort Alter scrollen bis zum Ende (Keyset)", _scroll_keyset(PersonQuery(sort="age"), day, None),
          2),
+        ("Personen sort Alter scrollen bis zum Ende (nur ids, wie die Liste)",
+         _scroll_ids(PersonQuery(sort="age"), day), 2),
+        ("Personen sort Stadtgebiet scrollen bis zum Ende (nur ids, wie die Liste)",
+         _scroll_ids(PersonQuery(sort="district"), day), 2),
+        ("Personen sort letzter Kontakt scrollen bis zum Ende (nur ids, wie die Liste)",
+         _scroll_ids(PersonQuery(sort="last_contact", descending=True), day), 1),
         ("Personen sort letzter Kontakt ↓", _persons(PersonQuery(sort="last_contact", descending=True), day)),
         ("Personen sort letzter Kontakt, Seite 2", _persons(PersonQuery(sort="last_contact", descending=True),
                                                            day, offset=PAGE, count=False)),

@@ -6,7 +6,9 @@ sort key of the last row (keyset paging: ``WHERE (key, id) > (:last_key, :last_i
 the list's order, so the 500th page costs what the first does; ``OFFSET`` is still there
 for callers that want row n), and the per-row figures (last contact, open requests) are
 correlated subqueries over indexes, evaluated only for the rows of the page (unless the
-list is sorted by them).
+list is sorted by them). The Personen list goes further: it pages through ids only
+(``person_ids``, read from the sort's index) and fills the rows it paints by id
+(``person_rows_by_id``), so scrolling to the end of 100,000 persons reads no person's row.
 """
 
 from __future__ import annotations
@@ -116,15 +118,21 @@ def after_condition(keys: Sequence[SortKey], after: Sequence) -> Any:
     return and_(keys[0].at_or_beyond(after[0]), or_(*terms))
 
 
-def _keyed_page(ids: Select, keys: Sequence[SortKey], *, after: Sequence | None, offset: int, limit: int):
+def _keyed_select(ids: Select, keys: Sequence[SortKey], *, after: Sequence | None, offset: int,
+                  limit: int) -> Select:
     """``ids`` (a SELECT of one id column) with the sort key columns k0, k1, … added, after
-    the key ``after`` (or from row ``offset``), ``limit`` rows, as subquery "page"."""
+    the key ``after`` (or from row ``offset``), ``limit`` rows, in the order of ``keys``."""
     stmt = ids.add_columns(*(k.expr.label(f"k{i}") for i, k in enumerate(keys)))
     if after is not None:
         stmt = stmt.where(after_condition(keys, after))
     elif offset:
         stmt = stmt.offset(offset)
-    return stmt.order_by(*(k.order() for k in keys)).limit(limit).subquery("page")
+    return stmt.order_by(*(k.order() for k in keys)).limit(limit)
+
+
+def _keyed_page(ids: Select, keys: Sequence[SortKey], *, after: Sequence | None, offset: int, limit: int):
+    """``_keyed_select`` as subquery "page"."""
+    return _keyed_select(ids, keys, after=after, offset=offset, limit=limit).subquery("page")
 
 
 def _page_keys(page, keys: Sequence[SortKey]) -> tuple[list, list]:
@@ -255,29 +263,67 @@ def person_order(sort: str, descending: bool, last_contact, open_requests) -> li
     return [k.order() for k in person_keys(sort, descending, last_contact, open_requests)]
 
 
+def _person_id_select(session: OrmSession, *, search: str, district_id: int | None, sort: str,
+                      descending: bool, offset: int, limit: int, after: Sequence | None):
+    """The SELECT of the ids of a page of the Personen list with the sort key columns k0,
+    k1, …, and the sort key: only what filter and order need, so no row with computed
+    figures is read for rows that are skipped."""
+    ids = select(Person.id)
+    if sort == "district":
+        ids = ids.outerjoin(District, District.id == Person.district_id)
+    keys = person_keys(sort, descending, _last_contact(), _open_requests())
+    by_index = not _walk_in_order(session, search, 0 if after is not None else offset, limit)
+    stmt = _keyed_select(_person_filter(ids, search, district_id, by_index=by_index), keys,
+                         after=after, offset=offset, limit=limit)
+    return stmt, keys
+
+
+def _person_columns():
+    """The display columns and per-row figures of the Personen list (``person_rows``)."""
+    return (Person.id, Person.last_name, Person.first_name, Person.birth_date, Person.phone,
+            District.name.label("district"), _last_contact().label("last_contact"),
+            _open_requests().label("open_requests"))
+
+
 def person_rows(session: OrmSession, *, search: str = "", district_id: int | None = None,
                 sort: str = "name", descending: bool = False, offset: int = 0,
                 limit: int = 200, after: Sequence | None = None) -> Page:
     """A page of the Personen list: the rows after the sort key ``after`` (a previous page's
     ``cursor``), or else from row ``offset``."""
-    ids = select(Person.id)
-    if sort == "district":
-        ids = ids.outerjoin(District, District.id == Person.district_id)
-    keys = person_keys(sort, descending, _last_contact(), _open_requests())
-    # 1) the ids of the page, with only what filter and order need: no joined rows with
-    #    computed figures are read for rows that are skipped
-    by_index = not _walk_in_order(session, search, 0 if after is not None else offset, limit)
-    page = _keyed_page(_person_filter(ids, search, district_id, by_index=by_index), keys,
-                       after=after, offset=offset, limit=limit)
+    ids, keys = _person_id_select(session, search=search, district_id=district_id, sort=sort,
+                                  descending=descending, offset=offset, limit=limit, after=after)
+    page = ids.subquery("page")
     key_columns, order = _page_keys(page, keys)
-    # 2) display columns and per-row figures for the rows of the page only
-    stmt = (select(Person.id, Person.last_name, Person.first_name, Person.birth_date, Person.phone,
-                   District.name.label("district"), _last_contact().label("last_contact"),
-                   _open_requests().label("open_requests"), *key_columns)
+    # display columns and per-row figures for the rows of the page only
+    stmt = (select(*_person_columns(), *key_columns)
             .join(page, page.c.id == Person.id)
             .outerjoin(District, District.id == Person.district_id)
             .order_by(*order))
-    return _with_cursor(session.execute(stmt).all(), keys)
+    return _with_cursor(session.connection().execute(stmt).all(), keys)
+
+
+def person_ids(session: OrmSession, *, search: str = "", district_id: int | None = None,
+               sort: str = "name", descending: bool = False, offset: int = 0,
+               limit: int = 200, after: Sequence | None = None) -> Page[int]:
+    """Only the ids of a page of the Personen list (the rows of ``person_rows``, in its
+    order, with its ``cursor``): read from the sort's index alone, so that scrolling through
+    100,000 persons reads no person's row; ``person_rows_by_id`` fills the rows shown."""
+    ids, keys = _person_id_select(session, search=search, district_id=district_id, sort=sort,
+                                  descending=descending, offset=offset, limit=limit, after=after)
+    rows = session.connection().execute(ids).all()
+    n = len(keys)
+    return Page([r[0] for r in rows], tuple(rows[-1][-n:]) if rows else None)
+
+
+def person_rows_by_id(session: OrmSession, ids: Sequence[int]) -> Sequence:
+    """The rows of ``person_rows`` (without the sort key) of the persons ``ids``, in no
+    particular order; ids of persons no longer there are left out."""
+    if not ids:
+        return []
+    stmt = (select(*_person_columns())
+            .outerjoin(District, District.id == Person.district_id)
+            .where(Person.id.in_(list(ids))))
+    return session.connection().execute(stmt).all()
 
 
 # --------------------------------------------------------------------------- requests

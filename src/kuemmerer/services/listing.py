@@ -64,14 +64,31 @@ def person_page_after(uow: UnitOfWork, q: PersonQuery, after: Cursor, limit: int
 
 def _person_page(uow: UnitOfWork, q: PersonQuery, today: dt.date | None, *, limit: int, offset: int = 0,
                  after: Cursor = None) -> listing.Page[PersonRow]:
-    today = today or validation.today()
     rows = listing.person_rows(uow.session, search=q.search, district_id=q.district_id, sort=q.sort,
                                descending=q.descending, offset=offset, limit=limit, after=after)
-    # unpacked by position, not by name: scrolling to the end builds 100,000 of these
-    return Page([PersonRow(ident, display_name(last, first), district, birth, age_band(birth, today).label,
-                           _date(last_contact), open_requests or 0, phone)
-                 for ident, last, first, birth, phone, district, last_contact, open_requests, *_key in rows],
-                rows.cursor)
+    return Page(_person_rows(rows, today or validation.today()), rows.cursor)
+
+
+def person_ids_after(uow: UnitOfWork, q: PersonQuery, after: Cursor, limit: int) -> listing.Page[int]:
+    """Only the ids of the ``limit`` persons that follow the cursor ``after`` (None: the first
+    page), in the list's order, with the cursor of the page: what a list needs to scroll
+    through 100,000 persons; ``persons_by_id`` gives the rows it shows."""
+    return listing.person_ids(uow.session, search=q.search, district_id=q.district_id, sort=q.sort,
+                              descending=q.descending, limit=limit, after=after)
+
+
+def persons_by_id(uow: UnitOfWork, ids: Sequence[int], today: dt.date | None = None) -> list[PersonRow]:
+    """The list rows (as ``person_page`` gives them) of the persons ``ids``, in the order of
+    ``ids``; persons no longer there are left out."""
+    found = {r.id: r for r in _person_rows(listing.person_rows_by_id(uow.session, ids), today or validation.today())}
+    return [found[i] for i in ids if i in found]
+
+
+def _person_rows(rows: Sequence, today: dt.date) -> list[PersonRow]:
+    # unpacked by position, not by name: a big export or a test builds 100,000 of these
+    return [PersonRow(ident, display_name(last, first), district, birth, age_band(birth, today).label,
+                      _date(last_contact), open_requests or 0, phone)
+            for ident, last, first, birth, phone, district, last_contact, open_requests, *_key in rows]
 
 
 @dataclass(frozen=True)

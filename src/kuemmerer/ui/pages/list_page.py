@@ -20,9 +20,12 @@ class ListPage(QWidget):
     """Subclasses supply ``_count``, ``_fetch``, ``_sort``, ``_apply_filter``,
     ``show_detail(id | None)`` and ``count_text(n)``; they call ``finish_layout``. A list that
     can be exported names its kind in ``EXPORT_KIND`` (services.exports.KINDS), keeps its
-    filter and sort in ``self.query`` and puts ``export_button`` into its bar."""
+    filter and sort in ``self.query`` and puts ``export_button`` into its bar. A list whose
+    ``_fetch`` brings only ids sets ``LAZY_ROWS`` and supplies ``_fill(ids)``: the rows are
+    then filled as they are painted (``PagedModel`` ``fill``)."""
 
     EXPORT_KIND: str | None = None
+    LAZY_ROWS = False
 
     def __init__(self, ctx: AppContext, columns: Sequence[Column], *, placeholder: str,
                  stretch: int = 0, parent: QWidget | None = None):
@@ -32,7 +35,8 @@ class ListPage(QWidget):
         self.search.setPlaceholderText(placeholder)
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
-        self.model = PagedModel(columns, self._count, on_sort=self._sort, parent=self, fetch_after=self._fetch)
+        self.model = PagedModel(columns, self._count, on_sort=self._sort, parent=self, fetch_after=self._fetch,
+                                fill=self._fill if self.LAZY_ROWS else None)
         self.view = table_view(self.model, stretch=stretch)
         self.view.setSortingEnabled(False)  # enabled in finish_layout, after the subclass set its query
         self.view.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._on_current(cur))
@@ -96,6 +100,10 @@ class ListPage(QWidget):
     def _fetch(self, after, limit: int) -> list:
         """The ``limit`` rows after the cursor ``after`` (None: the first page), as a
         services.listing Page (keyset paging: its ``cursor`` is passed back for the next)."""
+        raise NotImplementedError
+
+    def _fill(self, ids: list[int]) -> list:
+        """With ``LAZY_ROWS``: the rows of ``ids`` (any order; ids no longer there left out)."""
         raise NotImplementedError
 
     def _sort(self, key: str, descending: bool) -> None:

@@ -340,6 +340,7 @@ def _html(text: str | None) -> str:
 
 class PersonsPage(ListPage):
     EXPORT_KIND = "persons"
+    LAZY_ROWS = True
     open_request = Signal(int)
     open_referral = Signal(int)
 
@@ -390,8 +391,14 @@ class PersonsPage(ListPage):
             return listing.count_persons(uow, self.query)
 
     def _fetch(self, after, limit: int) -> list:
+        with self.ctx.uow(read_only=True) as uow:  # only ids: rows are filled as they are painted
+            return listing.person_ids_after(uow, self.query, after, limit)
+
+    def _fill(self, ids: list[int]) -> list:
+        if not self.ctx.available:  # the file was closed under a paint: blank until it reloads
+            return []
         with self.ctx.uow(read_only=True) as uow:
-            return listing.person_page_after(uow, self.query, after, limit, self.ctx.today())
+            return listing.persons_by_id(uow, ids, self.ctx.today())
 
     def _sort(self, key: str, descending: bool) -> None:
         self.query = PersonQuery(self.query.search, self.query.district_id, key, descending)
