@@ -327,7 +327,8 @@ def update_attachment(uow: UnitOfWork, attachment_id: Any, *, description: Any =
     if ident is None:
         raise NotFound("Anhang", "(ungültige Nummer)")
     obj = uow.get(Attachment, ident, "Anhang")
-    obj.description, obj.publication = desc, published
+    obj.description = desc
+    obj.publication = published or Publication.UNCLEAR.value
     uow.commit()
     return from_row(AttachmentDto, obj)
 
