@@ -208,3 +208,14 @@ def test_an_inquiry_and_the_availability_grid_are_in_her_auskunft(ws, shared):
     asked = dict(next(s for s in a.sections if s.key == "volunteer_inquiries").rows[0].fields)
     assert asked == {"Angefragt am": "04.03.2025", "Aktivität": "Spieleabend", "Antwort": "abgesagt",
                      "Notiz": "im Urlaub"}
+
+
+def test_her_membership_of_a_network_is_in_her_auskunft(ws, shared):
+    from kuemmerer.services import networks
+
+    with ws.uow() as uow:
+        n = networks.create_network(uow, name="Bewohnerbeirat Test")
+        networks.add_member(uow, network_id=n.id, person_id=shared.erna.id, role="Sprecherin")
+    a = build(ws, shared.erna.id)
+    member = dict(next(s for s in a.sections if s.key == "network_members").rows[0].fields)
+    assert member == {"Netzwerk": "Bewohnerbeirat Test", "Rolle": "Sprecherin"}

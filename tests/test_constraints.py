@@ -62,6 +62,9 @@ def _build_world(ws) -> SimpleNamespace:
         networks.add_participant(u, meeting_id=m.id, person_id=p.id)
         networks.add_participant(u, meeting_id=m.id, organisation_id=org.id)
         networks.create_action_item(u, meeting_id=m.id, title="Flyer", owner_person_id=p.id)
+        networks.add_member(u, network_id=n.id, person_id=p.id)
+        networks.add_member(u, network_id=n.id, organisation_id=org.id)
+        networks.add_agenda_item(u, meeting_id=m.id, title="Begrüßung")
         settings.set_value(u, "test.existing", 1)
         tag2 = Tag(kind="faehigkeit", name="Kochen")
         u.add(tag2)
@@ -135,6 +138,8 @@ def valid_row(table: str, w) -> dict:
         "sessions": dict(activity_id=w.a, date=DAY, anonymous_count=0),
         "session_headcounts": dict(session_id=w.s, gender="divers", age_band="18_29", count=1),
         "volunteer_inquiries": dict(volunteer_id=w.v, asked_on=DAY, answer="offen"),
+        "network_members": dict(network_id=w.n, person_id=w.q, organisation_id=None, role="Mitglied"),
+        "agenda_items": dict(meeting_id=w.m, position=2, title="Verschiedenes"),
         "attendances": dict(session_id=w.s, person_id=w.q),
         "assignments": dict(volunteer_id=w.v, activity_id=w.a, date=DAY, minutes=60),
         "networks": dict(name="Neues Netzwerk", kind="arbeitskreis", active=1),
@@ -259,6 +264,10 @@ CHECKS = [
     ("ck_meeting_participants_person_xor_organisation", "meeting_participants",
      lambda w: {"organisation_id": w.org}),
     ("ck_action_items_title_not_blank", "action_items", {"title": "   "}),
+    ("ck_network_members_person_xor_organisation", "network_members", {"person_id": None}),
+    ("ck_network_members_person_xor_organisation", "network_members", lambda w: {"organisation_id": w.org}),
+    ("ck_agenda_items_title_not_blank", "agenda_items", {"title": " "}),
+    ("ck_agenda_items_position_positive", "agenda_items", {"position": 0}),
     ("ck_attachments_exactly_one_owner", "attachments", {"activity_id": None}),
     ("ck_attachments_exactly_one_owner", "attachments", lambda w: {"meeting_id": w.m}),
     ("ck_attachments_exactly_one_owner", "attachments", lambda w: {"session_id": w.s, "meeting_id": w.m}),
@@ -426,6 +435,8 @@ UNIQUE = [
     ("meeting_participants", ("meeting_id", "person_id"), lambda w: {"person_id": w.p}),
     ("meeting_participants", ("meeting_id", "organisation_id"),
      lambda w: {"person_id": None, "organisation_id": w.org}),
+    ("network_members", ("network_id", "person_id"), lambda w: {"person_id": w.p}),
+    ("network_members", ("network_id", "organisation_id"), lambda w: {"person_id": None, "organisation_id": w.org}),
     ("attachments", ("stored_name",), {"stored_name": "vorhanden.pdf"}),
     ("organisation_services", ("organisation_id", "service_id"), lambda w: {"service_id": w.svc}),
     ("volunteer_tags", ("volunteer_id", "tag_id"), lambda w: {"tag_id": w.tag}),
@@ -482,6 +493,7 @@ FK_ALSO = {
     ("meeting_participants", "organisation_id"): {"person_id": None},
     ("attachments", "session_id"): {"activity_id": None},
     ("attachments", "meeting_id"): {"activity_id": None},
+    ("network_members", "organisation_id"): {"person_id": None},
 }
 
 

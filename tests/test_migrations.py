@@ -231,3 +231,20 @@ def test_0009_keeps_an_anonymous_count_as_one_unspecified_group_and_its_triggers
         assert conn.execute("SELECT anonymous_count FROM sessions").fetchone() == (4,)
         conn.execute("DELETE FROM session_headcounts WHERE gender = 'weiblich'")
         assert conn.execute("SELECT anonymous_count FROM sessions").fetchone() == (1,)
+
+
+def test_0010_turns_an_agenda_text_into_numbered_items_in_order(tmp_path):
+    db = tmp_path / "old.sqlite"
+    shutil.copyfile(REVISIONS / "0009.sqlite", db)
+    agenda = "TOP 1: Begrüßung\n\n2) Bericht aus dem Quartier\n  3. Verschiedenes  \n2026 Jahresplanung"
+    with closing(_connect(db)) as conn, conn:
+        conn.execute("INSERT INTO networks (name, kind, active) VALUES ('Runde', 'arbeitskreis', 1)")
+        conn.execute("INSERT INTO meetings (network_id, date, agenda) VALUES (1, '2026-02-03', ?)", (agenda,))
+        conn.execute("INSERT INTO meetings (network_id, date) VALUES (1, '2026-03-03')")
+    migrate.upgrade(db, backup_dir=tmp_path / "b")
+    with closing(_connect(db)) as conn:
+        rows = conn.execute(
+            "SELECT meeting_id, position, title FROM agenda_items ORDER BY meeting_id, position").fetchall()
+        assert rows == [(1, 1, "Begrüßung"), (1, 2, "Bericht aus dem Quartier"), (1, 3, "Verschiedenes"),
+                        (1, 4, "2026 Jahresplanung")]
+        assert conn.execute("SELECT agenda FROM meetings ORDER BY id").fetchall() == [(None,), (None,)]

@@ -144,6 +144,8 @@ def _build_world(ws) -> SimpleNamespace:
         networks.add_participant(u, meeting_id=m.id, person_id=p.id)
         networks.add_participant(u, meeting_id=m.id, organisation_id=org.id)
         ai = networks.create_action_item(u, meeting_id=m.id, title="Einladung schreiben")
+        mem = networks.add_member(u, network_id=n.id, organisation_id=org.id)
+        top = networks.add_agenda_item(u, meeting_id=m.id, title="Begrüßung")
         inq = matching.record_inquiry(u, volunteer_id=v.id, asked_on=PAST, activity_id=a.id)
         photo = ws.path.parent / "fest.jpg"
         photo.write_bytes(b"\xff\xd8 kein echtes Bild")
@@ -152,6 +154,7 @@ def _build_world(ws) -> SimpleNamespace:
         kappel=kappel.id, outside=outside.id, cat=cat.id, svc=svc, svc2=svc2, org=org.id,
         org2=org2.id, p=p.id, q=q.id, r=r.id, rq=rq.id, c=c.id, c2=c2.id, cq=cq.id, ref=ref.id,
         a=a.id, a2=a2.id, s=s.id, s2=s2.id, v=v.id, asg=asg.id, n=n.id, m=m.id, ai=ai.id, inq=inq.id, att=att.id,
+        mem=mem.id, top=top.id,
     )
 
 
@@ -528,6 +531,26 @@ REJECTED = [
     pytest.param(C(cr_att, session_id=S, person_id=P), "person_id", id="attendance-twice"),
     pytest.param(C(cr_att, session_id=S, person_id=UNKNOWN_ID), "person_id", id="attendance-unknown-person"),
     pytest.param(C(cr_att, session_id=UNKNOWN_ID, person_id=Q), "session_id", id="attendance-unknown-session"),
+    # ---- networks: members, agenda items, action items from a minute line (issue 14)
+    pytest.param(C(networks.add_member, network_id=N, person_id=None), "person_id", id="member-nobody"),
+    pytest.param(C(networks.add_member, network_id=N, person_id=P, organisation_id=ORG), "person_id",
+                 id="member-person-and-organisation"),
+    pytest.param(C(networks.add_member, network_id=UNKNOWN_ID, person_id=P), "network_id",
+                 id="member-unknown-network"),
+    pytest.param(C(networks.add_member, network_id=N, person_id=P, role="x" * 121), "role", id="member-role-too-long"),
+    pytest.param(U(networks.update_member, attrgetter("mem"), person_id=UNKNOWN_ID), "person_id",
+                 id="member-update-unknown-person"),
+    pytest.param(C(networks.add_agenda_item, meeting_id=M, title=" "), "title", id="agenda-item-blank"),
+    pytest.param(C(networks.add_agenda_item, meeting_id=M, title="TOP", position=0), "position",
+                 id="agenda-item-position-0"),
+    pytest.param(C(networks.add_agenda_item, meeting_id=UNKNOWN_ID, title="TOP"), "meeting_id",
+                 id="agenda-item-unknown-meeting"),
+    pytest.param(U(networks.update_agenda_item, attrgetter("top"), decision="x" * 20001), "decision",
+                 id="agenda-item-update-decision-too-long"),
+    pytest.param(U(networks.create_action_item_from_minutes, attrgetter("top"), title=""), "title",
+                 id="action-item-from-minutes-no-title"),
+    pytest.param(U(networks.create_action_item_from_minutes, lambda w: UNKNOWN_ID, title="Flyer"), "agenda_item_id",
+                 id="action-item-from-unknown-minutes"),
     # ---- networks, meetings, participants, action items
     pytest.param(C(cr_net, name=""), "name", id="network-empty-name"),
     pytest.param(C(cr_net, name="Stadtteilrunde Kappel"), "name", id="network-duplicate"),
@@ -648,7 +671,7 @@ def test_every_service_write_function_has_a_rejection_case():
     """A new write function without a case in REJECTED (or UPDATE_REJECTED) fails here."""
     world = SimpleNamespace(**dict.fromkeys(
         ["kappel", "outside", "cat", "svc", "svc2", "org", "org2", "p", "q", "r", "rq", "c", "c2", "cq",
-         "ref", "a", "a2", "s", "s2", "v", "asg", "n", "m", "ai", "inq", "att"], 1))
+         "ref", "a", "a2", "s", "s2", "v", "asg", "n", "m", "ai", "inq", "att", "mem", "top"], 1))
     exercised = {param.values[0](world)[0] for param in REJECTED}
     writers = _service_writers()
     assert len(writers) > 40  # the discovery itself works

@@ -155,6 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--year", type=int, metavar="JJJJ", help="ganzes Kalenderjahr (Standard: das laufende)")
     st.add_argument("--json", action="store_true", help="als JSON ausgeben")
 
+    ics = sub.add_parser("ics", help="Kalender (.ics): alle Sitzungen und offenen Wiedervorlagen, ohne Namen "
+                                     "(Standard: 90 Tage zurück bis ein Jahr voraus)")
+    ics.add_argument("--from", dest="start", type=_date, metavar="TT.MM.JJJJ", help="erster Tag")
+    ics.add_argument("--to", dest="end", type=_date, metavar="TT.MM.JJJJ", help="letzter Tag")
+    ics.add_argument("--out", required=True, metavar="DATEI", help="Ziel, z. B. termine.ics")
+
     _add_export_parser(sub)
     from kuemmerer import cli_auskunft, cli_report
 
@@ -428,6 +434,26 @@ def cmd_document(args, db_path: Path) -> int:
     return 0
 
 
+def cmd_ics(args, db_path: Path) -> int:
+    """``ics``: meetings and open follow-ups as an iCalendar file (her calendar imports it)."""
+    from kuemmerer.paths import write_atomically
+    from kuemmerer.services import calendar
+
+    calendar.check_range(args.start, args.end)  # a bad range is refused before the file is opened
+    out = _check_out(args.out)
+    db = _open(db_path)
+    try:
+        with db.uow(read_only=True) as uow:
+            data = calendar.calendar_data(uow, args.start, args.end)
+    finally:
+        db.close()
+    from kuemmerer.exports.ics import ics_bytes
+
+    _saved(out, lambda: write_atomically(ics_bytes(data), out))
+    print(f"Gespeichert: {out} ({len(data.entries)} Termine vom {data.start:%d.%m.%Y} bis {data.end:%d.%m.%Y})")
+    return 0
+
+
 def _export_period(args, *, required: bool):
     """``--year`` or ``--from`` with ``--to`` as a ``Period`` (named: "2025", "2. Quartal 2025" …)."""
     from kuemmerer.domain.periods import Period
@@ -542,12 +568,12 @@ def _read_text_file(path: Path) -> str:
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "referral-sheet": cmd_document, "consent-form": cmd_document, "check": cmd_check,
             "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore, "stats": cmd_stats, "lists": cmd_lists,
-            "export": cmd_export, "report": lambda args, db: _cli_report().run(args, db),
+            "export": cmd_export, "ics": cmd_ics, "report": lambda args, db: _cli_report().run(args, db),
             "auskunft": lambda args, db: _cli_auskunft().run(args, db)}
 
 
 _OPENS_EXISTING = frozenset({"referral-sheet", "consent-form", "check", "backup", "stats", "lists", "export", "report",
-                             "auskunft"})
+                             "auskunft", "ics"})
 
 
 def _cli_report():

@@ -20,7 +20,8 @@ EXPECTED = {"persons": 2, "requests": 1, "contacts": 2, "referrals": 1, "consent
 # rows of tables that a revision introduced, in the stored files from that revision on
 EXPECTED_SINCE = {"0007": {"erasures": 1, "issued_reports": 1, "report_texts": 1, "action_fields": 4},
                   "0008": {"person_search_words": 17, "request_search_words": 1},
-                  "0009": {"volunteer_inquiries": 1, "session_headcounts": 2}}
+                  "0009": {"volunteer_inquiries": 1, "session_headcounts": 2},
+                  "0010": {"network_members": 2, "agenda_items": 2, "action_items": 1}}
 
 
 def build(path: Path) -> None:
@@ -52,6 +53,8 @@ def build(path: Path) -> None:
             _since_0008(uow, b.id)
         if head_revision() >= "0009":
             _since_0009(uow, v.id, act.id, s.id)
+        if head_revision() >= "0010":
+            _since_0010(uow, a.id, org.id)
     ws.close()
 
 
@@ -87,6 +90,21 @@ def _since_0009(uow, volunteer_id: int, activity_id: int, session_id: int) -> No
                             answer="zugesagt", note="hilft beim Aufbau")
     activities.update_activity(uow, activity_id, action_field_id=3, funder="Soziale Stadt (Test)")
     activities.set_headcounts(uow, session_id, {("weiblich", "u18"): 3, ("maennlich", "u18"): 1})
+
+
+def _since_0010(uow, person_id: int, organisation_id: int) -> None:
+    """A network with its rhythm and two members, a meeting with two agenda items and an action item from a minute line."""
+    from kuemmerer.services import networks
+
+    n = networks.create_network(uow, name="Stadtteilrunde Test", rhythm="monatlich, 1. Dienstag")
+    networks.add_member(uow, network_id=n.id, organisation_id=organisation_id, role="Mitglied")
+    networks.add_member(uow, network_id=n.id, person_id=person_id, role="Bewohnervertretung")
+    m = networks.create_meeting(uow, network_id=n.id, date=dt.date(2026, 3, 3), start_time="18:00")
+    networks.add_agenda_item(uow, meeting_id=m.id, title="Begrüßung")
+    top = networks.add_agenda_item(uow, meeting_id=m.id, title="Frühjahrsputz", minutes="Termin steht.",
+                                   decision="Am 25.04. um 10 Uhr.")
+    networks.create_action_item_from_minutes(uow, top.id, title="Plakate drucken", owner_text="Koordinatorin",
+                                             due_on=dt.date(2026, 4, 1))
 
 
 if __name__ == "__main__":

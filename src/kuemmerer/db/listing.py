@@ -29,6 +29,7 @@ from kuemmerer.domain.rules import fold_variants, phone_digits
 
 from .models import (
     ActionItem,
+    AgendaItem,
     AnonymousTally,
     Category,
     Contact,
@@ -521,6 +522,16 @@ def referral_rows(session: OrmSession, *, today: dt.date, search: str = "", stat
 # --------------------------------------------------------------------------- Heute
 
 
+def request_follow_up_pending():
+    """A request's Wiedervorlage counts while the request is open (Heute, calendar)."""
+    return Request.status.in_(OPEN_STATUSES)
+
+
+def referral_follow_up_pending():
+    """A referral's Nachfrage counts while the referral is "vermittelt" and not closed."""
+    return and_(Referral.outcome == ReferralOutcome.REFERRED.value, Referral.closed_on.is_(None))
+
+
 def due_follow_ups(session: OrmSession, today: dt.date, *, days_ahead: int = 0) -> list[tuple]:
     """Open Wiedervorlagen due by ``today + days_ahead``: (kind, id, person_id, last, first,
     what, due, note), oldest first. Kinds: "request", "referral", "task"."""
@@ -528,15 +539,14 @@ def due_follow_ups(session: OrmSession, today: dt.date, *, days_ahead: int = 0) 
     req = (select(literal("request"), Request.id, Request.person_id, Person.last_name, Person.first_name,
                   Request.title, Request.follow_up_on, Request.follow_up_note)
            .join(Person, Person.id == Request.person_id)
-           .where(Request.follow_up_on <= until, Request.status.in_(OPEN_STATUSES)))
+           .where(Request.follow_up_on <= until, request_follow_up_pending()))
     ref = (select(literal("referral"), Referral.id, Referral.person_id, Person.last_name, Person.first_name,
                   (Service.name + " – " + Organisation.name), Referral.follow_up_on,
                   literal("Ist die Person angekommen?"))
            .join(Person, Person.id == Referral.person_id)
            .join(Service, Service.id == Referral.service_id)
            .join(Organisation, Organisation.id == Referral.organisation_id)
-           .where(Referral.follow_up_on <= until, Referral.outcome == ReferralOutcome.REFERRED.value,
-                  Referral.closed_on.is_(None)))
+           .where(Referral.follow_up_on <= until, referral_follow_up_pending()))
     owner = Person.__table__.alias("owner")
     owner_org = Organisation.__table__.alias("owner_org")
     task = (select(literal("task"), ActionItem.id, ActionItem.owner_person_id,
@@ -577,12 +587,22 @@ def anonymous_on(session: OrmSession, day: dt.date) -> int:
                               .where(AnonymousTally.date == day)) or 0)
 
 
-def next_meetings(session: OrmSession, today: dt.date, limit: int = 5) -> Sequence:
+def next_meetings(session: OrmSession, today: dt.date, limit: int = 5) -> list[tuple]:
+    """The next meetings: (id, date, start_time, location, agenda, network); ``agenda`` is the
+    titles of its Tagesordnungspunkte, one per line (else the meeting's note)."""
     stmt = (select(Meeting.id, Meeting.date, Meeting.start_time, Meeting.location, Meeting.agenda,
                    Network.name.label("network"))
             .join(Network, Network.id == Meeting.network_id)
             .where(Meeting.date >= today).order_by(Meeting.date, Meeting.start_time, Meeting.id).limit(limit))
-    return session.execute(stmt).all()
+    rows = session.execute(stmt).all()
+    titles: dict[int, list[str]] = {}
+    for meeting_id, title in session.execute(
+            select(AgendaItem.meeting_id, AgendaItem.title)
+            .where(AgendaItem.meeting_id.in_([r.id for r in rows])).order_by(AgendaItem.position, AgendaItem.id)):
+        titles.setdefault(meeting_id, []).append(title)
+    return [(r.id, r.date, r.start_time, r.location,
+             "\n".join(f"{n}. {t}" for n, t in enumerate(titles[r.id], 1)) if r.id in titles else r.agenda,
+             r.network) for r in rows]
 
 
 def person_search_rows(session: OrmSession, search: str, limit: int = 8) -> Sequence:

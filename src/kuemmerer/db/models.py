@@ -636,6 +636,27 @@ class Network(Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(20), default=NetworkKind.WORKING_GROUP.value)
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    rhythm: Mapped[str | None] = mapped_column(String(120))  # "monatlich, 1. Dienstag"
+
+
+class NetworkMember(Base):
+    """A member of a network: an organisation or a person (exactly one), with a role."""
+
+    __tablename__ = "network_members"
+    __table_args__ = (
+        CheckConstraint("(person_id IS NULL) <> (organisation_id IS NULL)", name="person_xor_organisation"),
+        Index("uq_network_members_person", "network_id", "person_id", unique=True,
+              sqlite_where=Column("person_id").isnot(None)),
+        Index("uq_network_members_organisation", "network_id", "organisation_id", unique=True,
+              sqlite_where=Column("organisation_id").isnot(None)),
+        Index("ix_network_members_person", "person_id"),
+        Index("ix_network_members_organisation", "organisation_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(fk("networks.id", "CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(fk("persons.id", "CASCADE"))
+    organisation_id: Mapped[int | None] = mapped_column(fk("organisations.id", "CASCADE"))
+    role: Mapped[str | None] = mapped_column(String(120))
 
 
 class Meeting(Timestamped, Base):
@@ -691,6 +712,23 @@ class MeetingParticipant(Base):
     attended: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class AgendaItem(Base):
+    """Tagesordnungspunkt of a meeting, with the minutes and the decision on it."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (
+        CheckConstraint(_not_blank("title"), name="title_not_blank"),
+        CheckConstraint("position >= 1", name="position_positive"),
+        Index("ix_agenda_items_meeting_position", "meeting_id", "position"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(fk("meetings.id", "CASCADE"))
+    position: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(String(300))
+    minutes: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str | None] = mapped_column(Text)
+
+
 class ActionItem(Timestamped, Base):
     """Aufgabe / To-do, usually from a meeting, with owner, due date and done date."""
 
@@ -701,6 +739,7 @@ class ActionItem(Timestamped, Base):
         Index("ix_action_items_open_due", "done_on", "due_on"),
         Index("ix_action_items_owner_person", "owner_person_id"),
         Index("ix_action_items_owner_organisation", "owner_organisation_id"),
+        Index("ix_action_items_agenda_item", "agenda_item_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int | None] = mapped_column(fk("meetings.id", "CASCADE"))
@@ -711,6 +750,7 @@ class ActionItem(Timestamped, Base):
     due_on: Mapped[dt.date | None] = mapped_column(Date)
     done_on: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    agenda_item_id: Mapped[int | None] = mapped_column(fk("agenda_items.id", "SET NULL"))  # the minute line
 
 
 class Attachment(Timestamped, Base):

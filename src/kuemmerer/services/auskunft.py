@@ -225,6 +225,8 @@ SECTION_LAYOUTS: dict[str, _Layout] = {
     "assignments": _Layout("Ehrenamtliche Einsätze", (
         _f("date", "Datum"), _f("activity", "Aktivität", _name), _f("session", "Termin", lambda r: _dated(r, "activity")),
         _f("minutes", "Zeit", _hours), _f("role", "Aufgabe"), _f("note", "Notiz"))),
+    "network_members": _Layout("Mitgliedschaft in Netzwerken und Gremien", (
+        _f("network", "Netzwerk", _name), _f("role", "Rolle"))),
     "meeting_participants": _Layout("Teilnahme an Sitzungen und Netzwerktreffen", (
         _f("meeting", "Sitzung", lambda r: _dated(r, "network")), _f("attended", "Anwesend"))),
     "action_items": _Layout("Aufgaben aus Sitzungen (Sie sind verantwortlich)", (

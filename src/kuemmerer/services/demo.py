@@ -24,6 +24,7 @@ from typing import Any
 from kuemmerer.db.models import (
     ActionItem,
     Activity,
+    AgendaItem,
     AnonymousTally,
     Assignment,
     Attendance,
@@ -1325,8 +1326,7 @@ class _Planner:
                     agenda = rng.sample(AGENDA_ITEMS[:-1], rng.randint(2, 4)) + [AGENDA_ITEMS[-1]]
                     fields = {
                         "date": day, "start_time": _t(t0), "end_time": _t(t1), "location": location,
-                        "agenda": "\n".join(f"TOP {i + 1}: {t}" for i, t in enumerate(agenda)),
-                        "minutes_text": " ".join(rng.sample(MINUTES_LINES, 2)),
+                        "agenda": agenda, "minutes_text": " ".join(rng.sample(MINUTES_LINES, 2)),
                     }
                     parts: list[tuple[str, int, bool]] = []
                     for o in members:
@@ -1366,8 +1366,7 @@ class _Planner:
                     continue
                 agenda = rng.sample(AGENDA_ITEMS[:-1], rng.randint(2, 3)) + [AGENDA_ITEMS[-1]]
                 fields = {"date": day, "start_time": _t(t0), "end_time": _t(t1), "location": location,
-                          "agenda": "\n".join(f"TOP {i + 1}: {t}" for i, t in enumerate(agenda)),
-                          "minutes_text": None}
+                          "agenda": agenda, "minutes_text": None}
                 self.meetings.append((n, fields, [], []))
 
 
@@ -1680,9 +1679,14 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
     w.flush()
     meetings = []
     for n, fields, _parts, _items in plan.meetings:
-        m = Meeting(network_id=networks[n].id, **fields, **_stamp(min(fields["date"], today), 21, 0))
+        titles = fields["agenda"]  # Tagesordnungspunkte (agenda_items), the text field stays for a note
+        m = Meeting(network_id=networks[n].id, **{k: v for k, v in fields.items() if k != "agenda"},
+                    **_stamp(min(fields["date"], today), 21, 0))
         meetings.append(m)
         w.add(m)
+        w.flush()
+        for position, title in enumerate(titles, start=1):
+            w.add(AgendaItem(meeting_id=m.id, position=position, title=title))
     w.flush()
     for m, (_n, fields, parts, items) in zip(meetings, plan.meetings, strict=True):
         for what, ident, attended in parts:

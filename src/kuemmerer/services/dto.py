@@ -314,6 +314,26 @@ class NetworkDto:
     kind: str
     description: str | None
     active: bool
+    rhythm: str | None = None
+
+
+@dataclass(frozen=True)
+class NetworkMemberDto:
+    id: int
+    network_id: int
+    person_id: int | None
+    organisation_id: int | None
+    role: str | None
+
+
+@dataclass(frozen=True)
+class AgendaItemDto:
+    id: int
+    meeting_id: int
+    position: int
+    title: str
+    minutes: str | None
+    decision: str | None
 
 
 @dataclass(frozen=True)
@@ -348,6 +368,7 @@ class ActionItemDto:
     due_on: dt.date | None
     done_on: dt.date | None
     note: str | None
+    agenda_item_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -492,3 +513,32 @@ class ConsentFormData:
     purpose: str
     categories: tuple[tuple[str, bool], ...]  # (German label, ticked)
     valid_until: dt.date | None
+
+
+# --------------------------------------------------------------------------- calendar (services.calendar)
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    uid: str
+    summary: str
+    day: dt.date
+    start: dt.time | None  # None: an all-day entry
+    end: dt.time | None
+    location: str | None
+    description: str
+    created: dt.datetime  # UTC, naive as stored
+    modified: dt.datetime
+    sequence: int
+
+
+@dataclass(frozen=True)
+class CalendarData:
+    start: dt.date
+    end: dt.date
+    entries: tuple[CalendarEntry, ...]
+    time_zone: str = "Europe/Berlin"  # services.calendar.TIME_ZONE
+
+    @property
+    def file_name(self) -> str:
+        return f"Kuemmerer-Termine_{self.start.isoformat()}_{self.end.isoformat()}.ics"

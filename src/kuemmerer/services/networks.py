@@ -5,12 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kuemmerer.db.models import ActionItem, Meeting, MeetingParticipant, Network, Organisation, Person
+from kuemmerer.db import network_queries
+from kuemmerer.db.models import (
+    ActionItem,
+    AgendaItem,
+    Meeting,
+    MeetingParticipant,
+    Network,
+    NetworkMember,
+    Organisation,
+    Person,
+)
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import NetworkKind
 
 from .crud import Crud, check_ref, check_unique
-from .dto import ActionItemDto, MeetingDto, MeetingParticipantDto, NetworkDto
+from .dto import ActionItemDto, AgendaItemDto, MeetingDto, MeetingParticipantDto, NetworkDto, NetworkMemberDto
 from .files import delete_with_files
 from .statistics import freeze_before_erasure
 from .validation import Form, check_order
@@ -23,6 +33,7 @@ def _validate_network(uow: UnitOfWork, values: dict[str, Any], current) -> dict[
         "kind": form.choice("kind", NetworkKind, NetworkKind.WORKING_GROUP),
         "description": form.text("description", max_len=20000),
         "active": form.boolean("active", default=True),
+        "rhythm": form.text("rhythm", max_len=120),
     }
     check_unique(form, uow, Network, "name", clean["name"], current, "Dieses Netzwerk gibt es schon.")
     form.done()
@@ -46,17 +57,21 @@ def _validate_meeting(uow: UnitOfWork, values: dict[str, Any], current) -> dict[
     return clean
 
 
+def _one_of_person_or_organisation(form: Form, uow: UnitOfWork) -> tuple[int | None, int | None]:
+    person = check_ref(form, uow, Person, "person_id", "Diese Person gibt es nicht.")
+    organisation = check_ref(form, uow, Organisation, "organisation_id", "Unbekannte Organisation.")
+    if form.ok("person_id", "organisation_id") and (person is None) == (organisation is None):
+        form.error("person_id", "Bitte entweder eine Person oder eine Organisation wählen.")
+    return person, organisation
+
+
 def _validate_participant(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
     form = Form(values, known=participants.editable())
-    clean = {
-        "meeting_id": check_ref(form, uow, Meeting, "meeting_id", "Unbekannte Sitzung.", required=True),
-        "person_id": check_ref(form, uow, Person, "person_id", "Diese Person gibt es nicht."),
-        "organisation_id": check_ref(form, uow, Organisation, "organisation_id", "Unbekannte Organisation."),
-        "attended": form.boolean("attended", default=True),
-    }
-    if form.ok("person_id", "organisation_id") and (clean["person_id"] is None) == (clean["organisation_id"] is None):
-        form.error("person_id", "Bitte entweder eine Person oder eine Organisation wählen.")
-    elif form.ok("meeting_id", "person_id", "organisation_id"):
+    meeting = check_ref(form, uow, Meeting, "meeting_id", "Unbekannte Sitzung.", required=True)
+    person, organisation = _one_of_person_or_organisation(form, uow)
+    clean = {"meeting_id": meeting, "person_id": person, "organisation_id": organisation,
+             "attended": form.boolean("attended", default=True)}
+    if form.ok("meeting_id", "person_id", "organisation_id"):
         who = {k: clean[k] for k in ("person_id", "organisation_id") if clean[k] is not None}
         if uow.exists(MeetingParticipant, exclude_id=getattr(current, "id", None),
                       meeting_id=clean["meeting_id"], **who):
@@ -65,9 +80,43 @@ def _validate_participant(uow: UnitOfWork, values: dict[str, Any], current) -> d
     return clean
 
 
+def _validate_member(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
+    form = Form(values, known=members.editable())
+    network = check_ref(form, uow, Network, "network_id", "Unbekanntes Netzwerk.", required=True)
+    person, organisation = _one_of_person_or_organisation(form, uow)
+    clean = {"network_id": network, "person_id": person, "organisation_id": organisation,
+             "role": form.text("role", max_len=120)}
+    if form.ok("network_id", "person_id", "organisation_id"):
+        who = {k: clean[k] for k in ("person_id", "organisation_id") if clean[k] is not None}
+        if uow.exists(NetworkMember, exclude_id=getattr(current, "id", None), network_id=network, **who):
+            form.error(next(iter(who)), "Gehört schon zu diesem Netzwerk.")
+    form.done()
+    return clean
+
+
+def _validate_agenda_item(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
+    form = Form(values, known=agenda_items.editable())
+    meeting = check_ref(form, uow, Meeting, "meeting_id", "Unbekannte Sitzung.", required=True)
+    clean: dict[str, Any] = {
+        "meeting_id": meeting,
+        "position": form.integer("position", minimum=1, maximum=999),
+        "title": form.text("title", required=True, max_len=300),
+        "minutes": form.text("minutes", max_len=100000),
+        "decision": form.text("decision", max_len=20000),
+    }
+    if clean["position"] is None and form.ok("position") and meeting is not None:
+        clean["position"] = network_queries.next_agenda_position(uow.session, meeting)
+    form.done()
+    return clean
+
+
 def _validate_action_item(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
     form = Form(values, known=action_items.editable())
+    agenda_item = check_ref(form, uow, AgendaItem, "agenda_item_id", "Unbekannter Tagesordnungspunkt.")
+    if agenda_item is not None and form.raw("meeting_id") in (None, ""):
+        form.values["meeting_id"] = uow.get(AgendaItem, agenda_item).meeting_id  # from a minute line
     clean = {
+        "agenda_item_id": agenda_item,
         "meeting_id": check_ref(form, uow, Meeting, "meeting_id", "Unbekannte Sitzung."),
         "title": form.text("title", required=True, max_len=300),
         "owner_person_id": check_ref(form, uow, Person, "owner_person_id", "Diese Person gibt es nicht."),
@@ -78,6 +127,9 @@ def _validate_action_item(uow: UnitOfWork, values: dict[str, Any], current) -> d
         "done_on": form.date("done_on", not_future=True),
         "note": form.text("note", max_len=20000),
     }
+    if agenda_item is not None and clean["meeting_id"] and \
+            uow.get(AgendaItem, agenda_item).meeting_id != clean["meeting_id"]:
+        form.error("agenda_item_id", "Der Tagesordnungspunkt gehört zu einer anderen Sitzung.")
     if clean["meeting_id"]:
         meeting_day = uow.get(Meeting, clean["meeting_id"]).date
         check_order(form, meeting_day, clean["due_on"], "due_on",
@@ -93,6 +145,8 @@ networks = Crud(Network, NetworkDto, "Netzwerk", _validate_network, before_delet
 meetings = Crud(Meeting, MeetingDto, "Sitzung", _validate_meeting, before_delete=freeze_before_erasure)
 participants = Crud(MeetingParticipant, MeetingParticipantDto, "Teilnahme", _validate_participant)
 action_items = Crud(ActionItem, ActionItemDto, "Aufgabe", _validate_action_item)
+members = Crud(NetworkMember, NetworkMemberDto, "Mitglied", _validate_member)
+agenda_items = Crud(AgendaItem, AgendaItemDto, "Tagesordnungspunkt", _validate_agenda_item)
 
 create_network = networks.create
 update_network = networks.update
@@ -103,6 +157,35 @@ remove_participant = participants.delete
 create_action_item = action_items.create
 update_action_item = action_items.update
 delete_action_item = action_items.delete
+add_member = members.create
+update_member = members.update
+remove_member = members.delete
+add_agenda_item = agenda_items.create
+update_agenda_item = agenda_items.update
+delete_agenda_item = agenda_items.delete
+
+
+def list_members(uow: UnitOfWork, network_id: int) -> list[NetworkMemberDto]:
+    return members.list(uow, "id", network_id=network_id)
+
+
+def list_agenda(uow: UnitOfWork, meeting_id: int) -> list[AgendaItemDto]:
+    return agenda_items.list(uow, "position", "id", meeting_id=meeting_id)
+
+
+def create_action_item_from_minutes(uow: UnitOfWork, agenda_item_id: Any, **values: Any) -> ActionItemDto:
+    """An action item from a minute line: it belongs to that item's meeting (owner: a person,
+    an organisation or her own — ``owner_text`` — with a due date)."""
+    return action_items.create(uow, agenda_item_id=agenda_item_id, **values)
+
+
+def open_items_for_meeting(uow: UnitOfWork, meeting_id: Any) -> list[ActionItemDto]:
+    """"Offene Aufgaben" on a meeting's agenda: the action items of the network's earlier
+    meetings that were not done before this meeting's day (done that day: still discussed
+    there). Once done, an item leaves the agenda of every later meeting."""
+    meeting = meetings.row(uow, meeting_id)
+    ids = network_queries.open_item_ids_before(uow.session, meeting.network_id, meeting.date, meeting.id)
+    return [action_items.as_dto(uow.get(ActionItem, i)) for i in ids]
 
 
 def delete_meeting(uow: UnitOfWork, meeting_id: int, files_dir: Path) -> None:

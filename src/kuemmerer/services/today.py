@@ -99,8 +99,8 @@ def dashboard(uow: UnitOfWork, today: dt.date | None = None) -> Dashboard:
     contacts = tuple(TodayContact(r.id, r.person_id, display_name(r.last_name, r.first_name),
                                   ContactKind(r.kind).label, r.category, r.duration_minutes, r.request_id)
                      for r in q.contacts_on(s, today))
-    meetings = tuple(UpcomingMeeting(r.id, r.network, r.date, r.start_time, r.location, r.agenda)
-                     for r in q.next_meetings(s, today))
+    meetings = tuple(UpcomingMeeting(ident, network, day, start, location, agenda)
+                     for ident, day, start, location, agenda, network in q.next_meetings(s, today))
     return Dashboard(today, follow_ups, tuple(buckets.items()), contacts, q.anonymous_on(s, today), meetings,
                      retention.reminder(uow, today), clearances_due(uow, today))
 
