@@ -201,6 +201,10 @@ def test_sign_in_sheet_adds_existing_and_new_persons_once_in_one_transaction(uow
         activities.record_sign_in(uow, s.id, [{"last_name": "Noch Neuer"}, {"last_name": " "}])
     assert list(err.value.errors) == ["zeile_2"] and "Zeile 2" in err.value.errors["zeile_2"]
     assert len(persons.list_persons(uow)) == before  # the first row was not kept either
+    with pytest.raises(ValidationError) as err:  # every rejected row is named at once
+        activities.record_sign_in(uow, s.id, [{"last_name": ""}, known[0].id, 10**9, {"last_name": "Gut"}])
+    assert sorted(err.value.errors) == ["zeile_1", "zeile_3"]
+    assert len(persons.list_persons(uow)) == before
 
 
 def test_five_sessions_count_once_hours_and_anonymous_heads_reach_the_statistics(uow):
@@ -242,3 +246,12 @@ def test_a_photo_is_stored_encrypted_with_caption_and_publication_consent_and_re
         activities.delete_session(uow, s.id, ws.files_dir)
         assert activities.list_attachments(uow, session_id=s.id) == []
     assert not stored.exists() and photo.exists()  # hers stays where it was
+
+
+def test_duplicates_of_a_name_typed_without_birth_date_are_all_namesakes(uow):
+    a = persons.create_person(uow, last_name="Müller", first_name="Karin", birth_date=D(1970, 1, 1))
+    b = persons.create_person(uow, last_name="Mueller", first_name="Karin")
+    persons.create_person(uow, last_name="Müller", first_name="Kurt")
+    assert sorted(persons.duplicates_of_new(uow, last_name="Muller", first_name="Karin")) == sorted([a.id, b.id])
+    assert persons.duplicates_of_new(uow, last_name="Müller", first_name="Karin", birth_date=D(1970, 1, 1)) == [a.id]
+    assert persons.duplicates_of_new(uow, last_name="Schulz") == []

@@ -237,7 +237,7 @@ def record_sign_in(uow: UnitOfWork, session_id: Any, entries: Iterable[int | Map
     """A typed-up paper sign-in sheet in one transaction: each entry is an existing person's
     id or the values of a new person (created here). Persons already on the list are left
     as they are. Returns the numbers ``added``, ``already`` and ``new_persons``; nothing is
-    written if any entry is rejected (``ValidationError`` names the row: "zeile_3")."""
+    written if any entry is rejected (``ValidationError`` names every rejected row: "zeile_3")."""
     form = Form({"session_id": session_id})
     session = check_ref(form, uow, Session, "session_id", "Unbekannter Termin.", required=True)
     if isinstance(entries, (str, bytes, Mapping)) or not isinstance(entries, Iterable):
@@ -245,30 +245,32 @@ def record_sign_in(uow: UnitOfWork, session_id: Any, entries: Iterable[int | Map
     form.done()
     present = {a.person_id for a in uow.all(Attendance, session_id=session)}
     added = already = created = 0
-    try:
-        for row, entry in enumerate(entries, start=1):
-            try:
-                if isinstance(entry, Mapping):
-                    person_id = persons.persons.add(uow, **entry).id
-                    created += 1
-                else:
-                    person_id = persons.persons.row(uow, entry).id
-            except ValidationError as exc:
-                raise ValidationError({f"zeile_{row}": f"Zeile {row}: " + next(iter(exc.errors.values()))}) from exc
-            except NotFound as exc:
-                raise ValidationError({f"zeile_{row}": f"Zeile {row}: Diese Person gibt es nicht."}) from exc
-            except TypeError as exc:  # fields a person does not have
-                raise ValidationError({f"zeile_{row}": f"Zeile {row}: Unbekannte Angaben zur Person."}) from exc
-            if person_id in present:
-                already += 1
-                continue
-            uow.add(Attendance(session_id=session, person_id=person_id))
-            present.add(person_id)
-            added += 1
-        uow.flush()
-    except ValidationError:
+    problems: dict[str, str] = {}
+    for row, entry in enumerate(entries, start=1):
+        try:
+            if isinstance(entry, Mapping):
+                person_id = persons.persons.add(uow, **entry).id
+                created += 1
+            else:
+                person_id = persons.persons.row(uow, entry).id
+        except ValidationError as exc:
+            problems[f"zeile_{row}"] = f"Zeile {row}: " + next(iter(exc.errors.values()))
+            continue
+        except NotFound:
+            problems[f"zeile_{row}"] = f"Zeile {row}: Diese Person gibt es nicht."
+            continue
+        except TypeError:  # fields a person does not have
+            problems[f"zeile_{row}"] = f"Zeile {row}: Unbekannte Angaben zur Person."
+            continue
+        if person_id in present:
+            already += 1
+            continue
+        uow.add(Attendance(session_id=session, person_id=person_id))
+        present.add(person_id)
+        added += 1
+    if problems:  # every rejected row at once, and nothing written
         uow.rollback()
-        raise
+        raise ValidationError(problems)
     uow.commit()
     return {"added": added, "already": already, "new_persons": created}
 

@@ -87,3 +87,16 @@ def similar_persons(uow: UnitOfWork, *, last_name: str, first_name: str | None =
     rows = queries.similar_persons(uow.session, last_name=last_name, first_name=first_name,
                                    birth_date=birth_date, street=street, exclude_id=exclude_id)
     return [persons.get(uow, r) for r in rows]
+
+
+def duplicates_of_new(uow: UnitOfWork, *, last_name: str, first_name: str | None = None,
+                      birth_date=None) -> list[int]:
+    """The duplicate check for a person typed in by name (sign-in sheet): persons with the
+    same name and birth date; without a birth date — a paper list rarely has one — every
+    person of that name (folded spellings), as the quick capture asks. Ids, best first."""
+    from . import listing
+
+    found = [p.id for p in similar_persons(uow, last_name=last_name, first_name=first_name, birth_date=birth_date)]
+    if not found and birth_date is None:
+        found = [m.id for m in listing.namesakes(uow, last_name, first_name)]
+    return found
