@@ -262,3 +262,23 @@ def test_demo_option_uses_the_database_the_window_made(capsys, monkeypatch, tmp_
     assert run(capsys, "--demo", "check")[:2] == (0, "ok\n")
     code, _, err = run(capsys, "--demo", "--db", str(tmp_path / "x.sqlite"), "check")
     assert code == 2 and "entweder --db oder --demo" in err
+
+
+def test_a_year_frozen_before_the_network_figures_existed_shows_them_from_the_live_data(ws):
+    from sqlalchemy import text
+
+    with ws.uow() as u:
+        n = networks.create_network(u, name="Gewerbestammtisch Alt")
+        org = partners.create_organisation(u, name="Bäckerei Test")
+        m = networks.create_meeting(u, network_id=n.id, date=LAST)
+        networks.add_participant(u, meeting_id=m.id, organisation_id=org.id, attended=True)
+        statistics.freeze_past_years(u)
+        stored = json.loads(u.session.execute(text("SELECT data FROM year_statistics WHERE year = :y"),
+                                              {"y": LAST_YEAR}).scalar())
+        del stored["networks"]  # as frozen by a version before schema 0010
+        u.session.execute(text("UPDATE year_statistics SET data = :d WHERE year = :y"),
+                          {"d": json.dumps(stored), "y": LAST_YEAR})
+        u.commit()
+    figures = reported(ws, LAST_YEAR)
+    assert figures.frozen is not None and figures.frozen.differences == ()
+    assert figures.stats.meetings_by_network == {"Gewerbestammtisch Alt": 1} and figures.stats.partners_reached == 1

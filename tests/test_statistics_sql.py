@@ -25,6 +25,8 @@ from kuemmerer.db.models import (
     Contact,
     District,
     Meeting,
+    MeetingParticipant,
+    Network,
     Person,
     Request,
     Session,
@@ -123,7 +125,20 @@ def python_path(uow, start: dt.date, end: dt.date, rules: CountingRules) -> Stat
         attendance_anonymous=heads,
         meetings=_count_rows(s, Meeting, Meeting.date, start, end),
         extra={"anonymous_walk_ins": tallies, "anonymous_session_heads": heads},
+        meetings_by_network=_meetings_by_network(s, start, end),
+        partners_reached=len({p.organisation_id for m in s.scalars(select(Meeting).where(_between(Meeting.date, start, end)))
+                              for p in s.scalars(select(MeetingParticipant).where(MeetingParticipant.meeting_id == m.id))
+                              if p.organisation_id is not None and p.attended}),
     )
+
+
+def _meetings_by_network(s, start: dt.date, end: dt.date) -> dict[str, int]:
+    """Counted in Python over the rows, in network name order (as the table shows them)."""
+    counts: dict[str, int] = {}
+    for m in s.scalars(select(Meeting).where(_between(Meeting.date, start, end))):
+        name = s.get(Network, m.network_id).name
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def assert_same(uow, start: dt.date, end: dt.date, count_attendance: bool = True) -> Statistics:

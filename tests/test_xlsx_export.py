@@ -73,9 +73,11 @@ def expected_sheets(figures: dict) -> dict[str, dict[str, float]]:
             "Ehrenamtliche, die auch teilnehmen": v["also_participants"], "Termine von Aktivitäten": a["sessions"],
             "Teilnahmen namentlich": a["attendance_named"], "Teilnahmen anonym": a["attendance_anonymous"],
             "Netzwerksitzungen": figures["meetings"],
+            "Partnerorganisationen in Sitzungen erreicht": figures["networks"]["partners_reached"],
         },
         "Stadtgebiete": p["by_district"], "Geschlecht": p["by_gender"], "Altersgruppen": p["by_age_band"],
         "Themen": r["by_category"], "Angebote": f["by_service"], "Ergebnisse": f["by_outcome"],
+        "Netzwerke": figures["networks"]["meetings_by_network"],
     }
 
 
@@ -104,7 +106,7 @@ def test_jahresstatistik_has_the_numbers_of_stats_json(db, demo_ws, tmp_path, ca
     save_stats(demo_ws, period, target)
     wb = openpyxl.load_workbook(target)
     assert wb.sheetnames == ["Übersicht", "Kennzahlen", "Stadtgebiete", "Geschlecht", "Altersgruppen", "Themen",
-                             "Angebote", "Ergebnisse"]
+                             "Angebote", "Ergebnisse", "Netzwerke"]
     for sheet, values in expected_sheets(expected).items():
         rows = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
         assert sheet_figures(rows) == {k: float(v) for k, v in values.items()}, sheet

@@ -23,6 +23,7 @@ from .models import (
     District,
     Meeting,
     MeetingParticipant,
+    Network,
     Person,
     Referral,
     Request,
@@ -155,6 +156,21 @@ def _period_counts_stmt() -> Select:
         .where(between(Assignment.date)).scalar_subquery().label("volunteers"),
         total(Assignment.minutes, Assignment.date).label("minutes"),
     )
+
+
+def meetings_by_network(session: OrmSession, start: dt.date, end: dt.date) -> list[tuple[str, int]]:
+    """Meetings in the period per network (networks without one are left out)."""
+    stmt = (select(Network.name, func.count(Meeting.id)).join(Meeting, Meeting.network_id == Network.id)
+            .where(_between(Meeting.date, start, end)).group_by(Network.name).order_by(Network.name))
+    return [(name, n) for name, n in session.execute(stmt)]
+
+
+def partners_reached(session: OrmSession, start: dt.date, end: dt.date) -> int:
+    """Partner organisations present (anwesend) at least once at a meeting in the period."""
+    stmt = (select(func.count(MeetingParticipant.organisation_id.distinct()))
+            .join(Meeting, Meeting.id == MeetingParticipant.meeting_id)
+            .where(_between(Meeting.date, start, end), MeetingParticipant.attended.is_(True)))
+    return int(session.scalar(stmt) or 0)
 
 
 def requests_by_category(session: OrmSession, start: dt.date, end: dt.date) -> list[tuple[str | None, int]]:

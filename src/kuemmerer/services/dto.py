@@ -411,6 +411,8 @@ class Statistics:
     attendance_anonymous: int
     meetings: int
     extra: dict = field(default_factory=dict)
+    meetings_by_network: dict[str, int] = field(default_factory=dict)
+    partners_reached: int = 0  # organisations present (anwesend) at a meeting in the period
 
     @classmethod
     def from_json(cls, data: dict) -> Statistics:
@@ -429,6 +431,9 @@ class Statistics:
             sessions=a["sessions"], attendance_named=a["attendance_named"],
             attendance_anonymous=a["attendance_anonymous"], meetings=data["meetings"],
             extra=data.get("extra", {}),
+            # figures frozen before 0010 have no "networks": none counted then
+            meetings_by_network=data.get("networks", {}).get("meetings_by_network", {}),
+            partners_reached=data.get("networks", {}).get("partners_reached", 0),
         )
 
     def as_json(self) -> dict:
@@ -463,6 +468,10 @@ class Statistics:
                 "attendance_anonymous": self.attendance_anonymous,
             },
             "meetings": self.meetings,
+            "networks": {
+                "meetings_by_network": self.meetings_by_network,
+                "partners_reached": self.partners_reached,
+            },
             "extra": self.extra,
         }
 

@@ -296,10 +296,11 @@ BREAKDOWNS = (  # sheet, Excel table name, first column, second column, Statisti
     ("Themen", "Themen", "Thema", "Anliegen neu", "requests_by_category"),
     ("Angebote", "Angebote", "Angebot", "Vermittlungen", "referrals_by_service"),
     ("Ergebnisse", "Ergebnisse", "Ergebnis", "Vermittlungen", "referrals_by_outcome"),
+    ("Netzwerke", "Netzwerke", "Netzwerk", "Sitzungen", "meetings_by_network"),
 )
 KEY_FIGURES = ("participants_named", "participants_anonymous", "contacts", "requests_opened", "requests_closed",
                "referrals_total", "volunteers_active", "volunteer_hours", "volunteers_also_participants",
-               "sessions", "attendance_named", "attendance_anonymous", "meetings")
+               "sessions", "attendance_named", "attendance_anonymous", "meetings", "partners_reached")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kuemmerer.db import queries, report_queries_figures
 from kuemmerer.db.uow import UnitOfWork
@@ -98,6 +98,8 @@ def compute(uow: UnitOfWork, start: dt.date, end: dt.date,
         attendance_anonymous=heads,
         meetings=counts["meetings"],
         extra={"anonymous_walk_ins": tallies, "anonymous_session_heads": heads},
+        meetings_by_network=dict(queries.meetings_by_network(s, start, end)),
+        partners_reached=queries.partners_reached(s, start, end),
     )
 
 
@@ -156,6 +158,8 @@ FIGURE_LABELS = {
     "attendance_named": "Teilnahmen namentlich",
     "attendance_anonymous": "Teilnahmen anonym",
     "meetings": "Netzwerksitzungen",
+    "meetings_by_network": "Sitzungen nach Netzwerk",
+    "partners_reached": "Partnerorganisationen in Sitzungen erreicht",
 }
 
 
@@ -229,8 +233,11 @@ def frozen_view(uow: UnitOfWork, year: int) -> FrozenYear | None:
     if row is None:
         return None
     data, frozen_at = row
-    stats = Statistics.from_json(json.loads(data))
+    stored = json.loads(data)
+    stats = Statistics.from_json(stored)
     live = compute(uow, *year_period(year))
+    if "networks" not in stored:  # frozen before these figures existed (schema 0010): they come from the live data
+        stats = replace(stats, meetings_by_network=live.meetings_by_network, partners_reached=live.partners_reached)
     return FrozenYear(year, stats, frozen_at.replace(tzinfo=dt.UTC), differences(stats, live))
 
 
