@@ -162,10 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     ics.add_argument("--out", required=True, metavar="DATEI", help="Ziel, z. B. termine.ics")
 
     _add_export_parser(sub)
-    from kuemmerer import cli_auskunft, cli_report
+    from kuemmerer import cli_activities, cli_auskunft, cli_report
 
     cli_report.add_parser(sub, _date)
     cli_auskunft.add_parser(sub, _record_id)
+    cli_activities.add_parser(sub, _record_id, _date)
 
     ls = sub.add_parser("lists", help="Stadtgebiete, Themen oder Angebote anzeigen oder ergänzen")
     ls.add_argument("list_kind", choices=("districts", "categories", "services"), metavar="LISTE",
@@ -569,11 +570,19 @@ def _read_text_file(path: Path) -> str:
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "referral-sheet": cmd_document, "consent-form": cmd_document, "check": cmd_check,
             "backup": cmd_backup, "backups": cmd_backups, "restore": cmd_restore, "stats": cmd_stats, "lists": cmd_lists,
             "export": cmd_export, "ics": cmd_ics, "report": lambda args, db: _cli_report().run(args, db),
-            "auskunft": lambda args, db: _cli_auskunft().run(args, db)}
+            "auskunft": lambda args, db: _cli_auskunft().run(args, db),
+            "sign-in-sheet": lambda args, db: _cli_activities().run(args, db),
+            "certificate": lambda args, db: _cli_activities().run(args, db)}
 
 
 _OPENS_EXISTING = frozenset({"referral-sheet", "consent-form", "check", "backup", "stats", "lists", "export", "report",
-                             "auskunft", "ics"})
+                             "auskunft", "ics", "sign-in-sheet", "certificate"})
+
+
+def _cli_activities():
+    from kuemmerer import cli_activities
+
+    return cli_activities
 
 
 def _cli_report():
