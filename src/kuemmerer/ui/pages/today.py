@@ -1,4 +1,5 @@
-"""Heute: fällige Wiedervorlagen, offene Anliegen, heutige Kontakte, nächste Sitzungen."""
+"""Heute: fällige Wiedervorlagen, offene Anliegen, heutige Kontakte, nächste Sitzungen,
+Führungszeugnisse zu erneuern."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
@@ -41,6 +43,7 @@ class TodayPage(QWidget):
     quick_capture = Signal()
     show_tallies = Signal()
     show_retention = Signal()  # "Aufbewahrung öffnen": the window shows Einstellungen › Aufbewahrung
+    open_volunteer = Signal(int)  # volunteer id: "Führungszeugnisse erneuern" row opened
 
     def __init__(self, ctx: AppContext, parent=None):
         super().__init__(parent)
@@ -83,14 +86,24 @@ class TodayPage(QWidget):
             Column("Uhrzeit", lambda r: time_de(r.start_time)),
             Column("Netzwerk", lambda r: r.network), Column("Ort", lambda r: r.location or ""),
         ])
+        self.clearances = RowsModel([
+            Column("Name", lambda r: r.person_name, tooltip=lambda r: r.person_name),
+            Column("Gültig bis", lambda r: date_de(r.expires_on), sort_value=lambda r: r.expires_on),
+            Column("Stand", lambda r: clearance_days_text(r.days_left(self.ctx.today())),
+                   sort_value=lambda r: r.expires_on),
+        ])
         self.follow_up_view = table_view(self.follow_ups, stretch=3)
         self.ages_view = table_view(self.ages, stretch=0)
         self.contacts_view = table_view(self.contacts, stretch=0)
         self.meetings_view = table_view(self.meetings, stretch=2)
+        self.clearances_view = table_view(self.clearances, stretch=0)
+        self.clearances_view.activated.connect(self._open_clearance)  # double-click and Enter, once
+        self.clearances_view.setToolTip("Doppelklick oder Eingabetaste öffnet die Ehrenamtliche / den Ehrenamtlichen")
+        self.clearances_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.clearances_view.customContextMenuRequested.connect(self._clearances_menu)
+        # "activated" is a double-click as well as Enter: connecting doubleClicked too opened everything twice
         self.follow_up_view.activated.connect(self._open_follow_up)
-        self.follow_up_view.doubleClicked.connect(self._open_follow_up)
         self.contacts_view.activated.connect(self._open_contact)
-        self.contacts_view.doubleClicked.connect(self._open_contact)
         self.contacts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.contacts_view.customContextMenuRequested.connect(self._captures_menu)
         self.contacts_view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._capture_selected())
@@ -114,9 +127,7 @@ class TodayPage(QWidget):
             capture_row.addWidget(button)
         capture_row.addStretch(1)
         self.meetings_view.activated.connect(self._open_meeting)
-        self.meetings_view.doubleClicked.connect(self._open_meeting)
         self.ages_view.activated.connect(lambda _i: self.show_requests.emit(""))
-        self.ages_view.doubleClicked.connect(lambda _i: self.show_requests.emit(""))
 
         self.follow_up_box = _box("Wiedervorlagen – fällig und überfällig", self.follow_up_view)
         self.all_due = QPushButton("Alle fälligen Anliegen anzeigen")
@@ -129,11 +140,17 @@ class TodayPage(QWidget):
         self.contacts_box = _box("Heute erfasst (neueste zuerst)", self.contacts_view, self.anonymous_label,
                                  capture_buttons, self.capture_notice)
         self.meetings_box = _box("Nächste Sitzungen", self.meetings_view)
+        self.clearances_box = _box("Führungszeugnisse erneuern", self.clearances_view)
+        self.clearances_box.hide()  # shown while one is due (60 days before it expires, or expired)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(0, 0, 0, 0)
+        bottom.addWidget(self.meetings_box, 3)
+        bottom.addWidget(self.clearances_box, 2)
         grid = QGridLayout()
         grid.addWidget(self.follow_up_box, 0, 0, 1, 2)
         grid.addWidget(self.ages_box, 1, 0)
         grid.addWidget(self.contacts_box, 1, 1)
-        grid.addWidget(self.meetings_box, 2, 0, 1, 2)
+        grid.addLayout(bottom, 2, 0, 1, 2)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
         grid.setRowStretch(2, 2)
@@ -203,6 +220,12 @@ class TodayPage(QWidget):
                 self.contacts_view.selectRow(row)
         self._capture_selected()
         self.meetings.set_rows(d.next_meetings)
+        self.clearances.set_rows(d.clearances_due)
+        self.clearances_box.setVisible(bool(d.clearances_due))
+        self.clearances_box.setTitle(f"Führungszeugnisse erneuern ({len(d.clearances_due)})")
+        self.clearances_view.resizeColumnToContents(1)
+        self.clearances_view.resizeColumnToContents(2)
+        self.clearances_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.anonymous_label.setText(f"{len(d.contacts_today)} Kontakte mit Namen, "
                                      f"{number_de(d.anonymous_today)} anonym gezählt")
         for view in (self.follow_up_view, self.contacts_view, self.meetings_view):
@@ -301,6 +324,21 @@ class TodayPage(QWidget):
         menu.addAction("Löschen…", self.delete_capture)
         menu.exec(self.contacts_view.viewport().mapToGlobal(pos))
 
+    def _open_clearance(self, index: QModelIndex) -> None:
+        row = self.clearances.row_at(index.row())
+        if row is not None:
+            self.open_volunteer.emit(row.volunteer_id)
+
+    def _clearances_menu(self, pos) -> None:
+        index = self.clearances_view.indexAt(pos)
+        row = self.clearances.row_at(index.row()) if index.isValid() else None
+        if row is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Ehrenamtliche*n öffnen", lambda: self.open_volunteer.emit(row.volunteer_id))
+        menu.addAction("Person öffnen", lambda: self.open_person.emit(row.person_id, 0))
+        menu.exec(self.clearances_view.viewport().mapToGlobal(pos))
+
     def _open_meeting(self, index: QModelIndex) -> None:
         m = self.meetings.row_at(index.row())
         if m is None:
@@ -310,6 +348,15 @@ class TodayPage(QWidget):
                           + (f", {escape(m.location)}" if m.location else "")
                           + (f"<br><br>{escape(m.agenda).replace(chr(10), '<br>')}" if m.agenda else ""), parent=self)
         box.exec()
+
+
+def clearance_days_text(days: int) -> str:
+    """"noch 12 Tage", "läuft heute ab", "abgelaufen"."""
+    if days < 0:
+        return "abgelaufen"
+    if days == 0:
+        return "läuft heute ab"
+    return "noch 1 Tag" if days == 1 else f"noch {days} Tage"
 
 
 def _box(title: str, *widgets: QWidget) -> QGroupBox:
