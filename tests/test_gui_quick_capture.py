@@ -146,6 +146,22 @@ def test_typing_in_the_list_goes_on_in_the_name_field(qtbot, ws, ten_muellers, o
     assert focused() is dialog.search
 
 
+def test_a_click_on_a_line_picks_that_person(qtbot, ws, ten_muellers, open_dialog):
+    dialog = open_dialog()
+    type_text(dialog.search, "müller")
+    third = dialog.model.index(2)
+    rect = dialog.results.visualRect(third)
+    qtbot.mouseClick(dialog.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert dialog.chosen.text() == "Gewählt: Müller, Anna" and focused() is dialog.category
+    assert dialog.isVisible() and not dialog.results.isVisible(), "picked, the list closed, nothing saved yet"
+    type_text(dialog.note, "Wohngeld")
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    with ws.uow(read_only=True) as uow:
+        (c,) = requests.list_contacts(uow)
+    assert c.person_id == ten_muellers[2]
+
+
 def test_more_hits_than_one_page_are_all_reachable(qtbot, ws, places, open_dialog, qtmodeltester):
     with ws.uow() as uow:
         for i in range(75):

@@ -201,6 +201,22 @@ def test_a_thirty_name_sheet_writes_exactly_the_right_attendance_and_persons(qtb
     assert [p.district_id for p in nina] == [sheet["Kappel"]]
 
 
+def test_a_new_name_without_birth_date_asks_about_every_namesake(qtbot, ws, sheet, open_dialog):
+    """A paper list rarely has a birth date: then every "Peter Schmidt" is offered."""
+    dialog = open_dialog()
+    type_text(focused(), "Peter Schmidt")
+    key(qtbot, Qt.Key.Key_Down)
+    assert dialog.suggestions.currentIndex().data() == "+ Neue Person anlegen: Schmidt, Peter"
+    key(qtbot, Qt.Key.Key_Return)
+    assert dialog.form_open() and dialog.birth_date.text() == ""
+    asked: list = []
+    answer_same_person(qtbot, asked, choose_new=False)
+    key(qtbot, Qt.Key.Key_Return)
+    assert asked == [["Ja, dieselbe Person: Schmidt, Peter (geb. 12.05.1980, Kappel)",
+                      "Nein, eine neue Person anlegen: Peter Schmidt"]]
+    assert [(r.person_id, r.new) for r in dialog.model.rows] == [(sheet["peter"], None)]  # nobody new
+
+
 # --------------------------------------------------------------------------- nothing lost
 
 
@@ -258,6 +274,56 @@ def test_a_rejected_row_is_shown_at_its_row_and_nothing_typed_is_lost(qtbot, ws,
     assert not dialog.isVisible()
     assert ("Krause", "Jonas", dt.date(1990, 1, 1)) in attendance(ws, sheet["session"])
     assert len(attendance(ws, sheet["session"])) == 5 and person_count(ws) == before + 1
+
+
+def test_every_rejected_row_is_marked_at_once_and_nothing_is_written(qtbot, ws, sheet, open_dialog):
+    dialog = open_dialog()
+    before = person_count(ws)
+    future = TODAY.replace(year=TODAY.year + 1, day=1).strftime("%d.%m.%Y")  # the service refuses it
+
+    def new_person(name: str, born: str) -> None:
+        row(qtbot, name)
+        key(qtbot, Qt.Key.Key_Tab)
+        key(qtbot, Qt.Key.Key_Tab)
+        type_text(focused(), born)
+        key(qtbot, Qt.Key.Key_Return)
+
+    row(qtbot, "Weber")
+    new_person("Jonas Krause", future)
+    row(qtbot, "Koch")
+    new_person("Emil Brandt", future)
+    key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert dialog.isVisible(), "not saved"
+    notes = [dialog.model.index(r, 2).data() for r in range(2, dialog.model.input_row())]
+    assert notes[0] == "" and notes[2] == "", "Weber and Koch are fine"
+    krause, brandt = notes[1], notes[3]
+    assert "Zukunft" in krause and "Zukunft" in brandt, notes  # both bad rows marked, not only the first
+    assert dialog.error.isVisible()
+    assert dialog.error.text().startswith(
+        f"Nichts gespeichert. 2 Zeilen brauchen einen Blick (rot markiert). Zeile 4: {krause} Zeile 6: {brandt}")
+    assert [r.typed for r in dialog.model.rows] == ["Weber", "Jonas Krause", "Koch", "Emil Brandt"]
+    assert len(attendance(ws, sheet["session"])) == 2 and person_count(ws) == before  # nothing written
+    assert focused() is dialog.table and dialog.table.currentIndex().row() == 3  # the first of them
+
+    # Krause corrected: saving again names only Brandt, still nothing written
+    key(qtbot, Qt.Key.Key_F2)
+    dialog.birth_date.edit.setFocus()
+    dialog.birth_date.edit.selectAll()
+    type_text(focused(), "01.01.1990")
+    key(qtbot, Qt.Key.Key_Return)
+    key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible()
+    assert [dialog.model.index(r, 2).data() for r in (3, 5)] == ["neue Person", brandt]
+    assert dialog.error.text().startswith(f"Nichts gespeichert. Zeile 6: {brandt}")
+    assert len(attendance(ws, sheet["session"])) == 2 and person_count(ws) == before
+    # Brandt removed: the rest is written
+    assert focused() is dialog.table and dialog.table.currentIndex().row() == 5
+    key(qtbot, Qt.Key.Key_Delete)
+    key(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible()
+    assert dialog.result_counts == {"added": 3, "already": 0, "new_persons": 1}
+    assert person_count(ws) == before + 1
 
 
 def test_a_name_not_yet_taken_is_not_lost_on_saving(qtbot, ws, sheet, open_dialog):

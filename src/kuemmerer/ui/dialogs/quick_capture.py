@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QCheckBox,
     QHBoxLayout,
@@ -26,107 +25,14 @@ from kuemmerer.services.listing import PersonMatch
 
 from ..context import AppContext
 from ..formatting import date_de
+from ..person_lookup import EXISTING, NEW, PersonLookup, split_new_name
 from ..widgets import DateField, FieldForm, GuardedDialog, combo, confirm, confirm_frozen_write
 from .person import district_items, gender_items
 from .request import category_items
 
-NEW = "new"
-EXISTING = "person"
-CHOICE_ROLE = Qt.ItemDataRole.UserRole
+__all__ = ["VISIBLE_ROWS", "QuickCaptureDialog", "split_new_name"]  # split_new_name: still imported from here
+
 VISIBLE_ROWS = 8  # the list shows this many lines, then scrolls
-
-Index = QModelIndex | QPersistentModelIndex
-
-
-def split_new_name(text: str) -> tuple[str, str | None]:
-    """"Müller, Anna" → ("Müller", "Anna"); "Anna Müller" → ("Müller", "Anna"); "Müller" → ("Müller", None)."""
-    text = " ".join(text.split())
-    if "," in text:
-        last, first = (p.strip() for p in text.split(",", 1))
-        return last, first or None
-    words = text.split(" ")
-    if len(words) == 1:
-        return words[0], None
-    return words[-1], " ".join(words[:-1])
-
-
-def new_person_label(last: str, first: str | None) -> str:
-    return f"{last}, {first}" if first else last
-
-
-class PersonHitModel(QAbstractListModel):
-    """Every person the typed name finds (counted and fetched page by page in SQL as the
-    list scrolls), then one last line "+ Neue Person anlegen: …"."""
-
-    PAGE = 50
-
-    def __init__(self, count: Callable[[str], int], fetch: Callable[[str, int, int], Sequence[PersonMatch]],
-                 parent: QObject | None = None):
-        super().__init__(parent)
-        self._count = count
-        self._fetch = fetch
-        self.search = ""
-        self.total = 0
-        self._pages: dict[int, list[PersonMatch]] = {}
-        self._new: tuple[str, str | None] | None = None
-
-    def set_search(self, text: str) -> None:
-        self.beginResetModel()
-        self.search = " ".join(text.replace(",", " ").split())  # "Müller, Anna" as shown in the list
-        self._pages = {}
-        self.total = self._count(self.search) if self.search else 0
-        self._new = split_new_name(text) if self.search else None
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() or self._new is None:
-            return 0
-        return self.total + 1
-
-    def match_at(self, row: int) -> PersonMatch | None:
-        if not 0 <= row < self.total:
-            return None
-        page = row // self.PAGE
-        if page not in self._pages:
-            self._pages[page] = list(self._fetch(self.search, page * self.PAGE, self.PAGE))
-        rows = self._pages[page]
-        offset = row - page * self.PAGE
-        return rows[offset] if offset < len(rows) else None
-
-    def new_row(self) -> int:
-        return self.total if self._new is not None else -1
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.column() != 0 or not 0 <= index.row() < self.rowCount():
-            return None
-        if index.row() == self.total:  # the "new person" line
-            last, first = self._new or ("", None)
-            if role == Qt.ItemDataRole.DisplayRole:
-                return f"+ Neue Person anlegen: {new_person_label(last, first)}"
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-            if role == CHOICE_ROLE:
-                return (NEW, (last, first), new_person_label(last, first))
-            return None
-        match = self.match_at(index.row())
-        if match is None:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return match.line
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return match.label
-        if role == CHOICE_ROLE:
-            return (EXISTING, match.id, match.name)
-        return None
-
-    def hits_text(self) -> str:
-        if self._new is None:
-            return ""
-        if self.total == 0:
-            return "Keine Treffer – mit ↓ und Enter als neue Person anlegen"
-        return f"{self.total} Treffer – mit ↓ in die Liste, Enter übernimmt"
 
 
 class QuickCaptureDialog(GuardedDialog):
@@ -154,15 +60,9 @@ class QuickCaptureDialog(GuardedDialog):
         self.hits.setStyleSheet("color: #555;")
         self.hits.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         col.addWidget(self.hits)
-        self.model = PersonHitModel(self._count_matches, self._fetch_matches, self)
         self.results = QListView()
-        self.results.setModel(self.model)
-        self.results.setUniformItemSizes(True)  # only the shown lines are fetched
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.lookup = PersonLookup(ctx, self.search, self.results, self)  # typing, ↓, Enter, paging
+        self.model = self.lookup.model
         col.addWidget(self.results)
         self.chosen = QLabel()
         self.chosen.setStyleSheet("color: #0b5394; font-weight: bold;")
@@ -191,10 +91,8 @@ class QuickCaptureDialog(GuardedDialog):
         self.setMinimumWidth(620)
         self._set_tab_order()
 
-        self.search.textEdited.connect(self._search_changed)
-        self.search.installEventFilter(self)
-        self.results.installEventFilter(self)
-        self.results.clicked.connect(self._pick)
+        self.lookup.searched.connect(self._searched)
+        self.lookup.picked.connect(self._pick)
         self.anonymous.toggled.connect(self._update_visibility)
         self.open_request.toggled.connect(self._update_visibility)
         self.watch(self.search, self.anonymous, self.category, self.note, self.open_request,
@@ -230,26 +128,19 @@ class QuickCaptureDialog(GuardedDialog):
                        "Trotzdem neu anlegen", "Vorhandene wählen")
 
     # -- choosing the person ------------------------------------------------------
-    def _count_matches(self, search: str) -> int:
-        with self.ctx.uow(read_only=True) as uow:
-            return listing.count_person_matches(uow, search)
-
-    def _fetch_matches(self, search: str, offset: int, limit: int) -> list[PersonMatch]:
-        with self.ctx.uow(read_only=True) as uow:
-            return listing.person_match_page(uow, search, offset, limit)
-
     def _search_changed(self, text: str) -> None:
+        """Search as if she had typed ``text`` into the name field."""
+        self.lookup.search(text)
+
+    def _searched(self, _text: str) -> None:
+        """A new search: whatever was chosen before is gone."""
         self._choice = None
         self.chosen.clear()
-        self.model.set_search(text)
-        if self.model.rowCount():
-            self.results.setCurrentIndex(self.model.index(0))
         self._update_visibility()
 
-    def _pick(self, index: QModelIndex) -> None:
-        if not index.isValid():
-            return
-        kind, value, name = index.data(CHOICE_ROLE)
+    def _pick(self, choice: Any) -> None:
+        """She took a line of the list (Enter or a click): a person, or a new one."""
+        kind, value, name = choice
         if kind == NEW:
             last, first = value
             with self.ctx.uow(read_only=True) as uow:
@@ -280,35 +171,6 @@ class QuickCaptureDialog(GuardedDialog):
         wanted = {m.id for m in matches}
         return [row for row in range(self.model.total)
                 if (m := self.model.match_at(row)) is not None and m.id in wanted]
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress or not self.model.rowCount():
-            return super().eventFilter(obj, event)
-        key = event.key()
-        if obj is self.search:
-            if key == Qt.Key.Key_Down:  # into the list, one line further
-                row = self.results.currentIndex().row()
-                self.results.setCurrentIndex(self.model.index(min(row + 1, self.model.rowCount() - 1)))
-                self.results.setFocus()
-                return True
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._pick(self.results.currentIndex())
-                return True
-        elif obj is self.results:
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._pick(self.results.currentIndex())
-                return True  # picked, not saved: the walk-in is not finished yet
-            if key == Qt.Key.Key_Up and self.results.currentIndex().row() <= 0:
-                self.search.setFocus()
-                return True
-            typed = event.text()
-            if (typed and typed.isprintable() and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier) \
-                    or key == Qt.Key.Key_Backspace:
-                # typing goes on in the name field, never into the list's own search
-                self.search.setFocus()
-                QApplication.sendEvent(self.search, QKeyEvent(event.type(), key, event.modifiers(), typed))
-                return True
-        return super().eventFilter(obj, event)
 
     def _update_visibility(self) -> None:
         anonymous = self.anonymous.isChecked()

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from kuemmerer.domain.availability import DAYS
 from kuemmerer.domain.dates import DateError, DateKind
 from kuemmerer.domain.errors import ValidationError
-from kuemmerer.services import activities, listing, lists, persons
+from kuemmerer.services import activities, lists, persons
 from kuemmerer.services.listing import PersonMatch
 from kuemmerer.services.validation import parse_date
 
@@ -661,14 +661,12 @@ class SignInDialog(GuardedDialog):
             self._take(SheetRow(typed, line, chosen))
 
     def _same_person(self, values: dict[str, Any]) -> int | str | None:
-        """The duplicate check: persons of the same name with the same birth date; without a
-        birth date, every person of that name (as the quick capture asks)."""
+        """Asks "Ist das dieselbe Person?" when the service finds possible duplicates
+        (``persons.duplicates_of_new``: the rule lives there); ``KEEP_NEW`` when it finds none."""
         with self.ctx.uow(read_only=True) as uow:
-            found = [self._match(p) for p in persons.similar_persons(
+            found = [self._match(persons.get_person(uow, ident)) for ident in persons.duplicates_of_new(
                 uow, last_name=values["last_name"], first_name=values["first_name"],
                 birth_date=values["birth_date"])]
-            if not found and values["birth_date"] is None:
-                found = listing.namesakes(uow, values["last_name"], values["first_name"])
         if not found:
             return KEEP_NEW
         name = " ".join(p for p in (values["first_name"], values["last_name"]) if p)
@@ -797,26 +795,28 @@ class SignInDialog(GuardedDialog):
         return True
 
     def _show_rejected(self, errors: dict[str, str], where: list[int]) -> None:
-        """A rejected entry: its German message at its row (numbered as on the screen)."""
+        """Every rejected entry at once: its German message at its row (numbered as on the
+        screen), and the red line says how many rows need a look."""
         at_rows: dict[int, str] = {}
         general: list[str] = []
         for key, message in errors.items():
             m = re.fullmatch(r"zeile_(\d+)", key)
             if m and 1 <= int(m[1]) <= len(where):
-                table_row = where[int(m[1]) - 1]
-                text = re.sub(r"^Zeile \d+:\s*", "", message)
-                at_rows[table_row] = text
-                general.append(f"Zeile {table_row + 1}: {text}")
+                at_rows[where[int(m[1]) - 1]] = re.sub(r"^Zeile \d+:\s*", "", message)
             else:
                 general.append(message)
         typed = {i: msg for r, msg in at_rows.items() if (i := self.model.typed_index(r)) is not None}
         self.model.set_errors(typed)
-        self._say("Nichts gespeichert. " + " ".join(general) + (
-            " Die Zeile mit F2 ändern oder mit Entf entfernen, dann erneut speichern." if at_rows else ""))
+        rows = [f"Zeile {r + 1}: {text}" for r, text in sorted(at_rows.items())]
+        if len(rows) > 1:
+            rows.insert(0, f"{len(rows)} Zeilen brauchen einen Blick (rot markiert).")
+        fix = ""
+        if at_rows:
+            fix = (" Die Zeilen" if len(at_rows) > 1 else " Die Zeile") + \
+                " mit F2 ändern oder mit Entf entfernen, dann erneut speichern."
+        self._say("Nichts gespeichert. " + " ".join(general + rows) + fix)
         if at_rows:
             first = min(at_rows)
             self.table.selectRow(first)
             self.table.scrollTo(self.model.index(first, 0))
             self.table.setFocus()
-
-
