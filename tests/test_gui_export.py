@@ -177,3 +177,35 @@ def test_contacts_of_the_reports_period_export_from_berichte(qtbot, ctx, saved):
     rows = exported(saved["target"])[1:]
     assert expected > 5 and len(rows) == expected
     assert all(dt.date(YEAR, 4, 1) <= r[0].date() <= dt.date(YEAR, 6, 30) for r in rows)
+
+
+def test_volunteers_export_holds_the_rows_in_the_list_order(qtbot, ctx, saved):
+    from kuemmerer.ui.pages.volunteers import VolunteersPage
+
+    page = VolunteersPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    choose(page.status, "alle")
+    page.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # seit: the newest first
+    rows = [[page.model.index(r, c).data() for c in range(9)] for r in range(page.model.rowCount())]
+    assert len(rows) > 5 and [r[0] for r in rows] != sorted(r[0] for r in rows)
+    click(qtbot, page.export_button)
+    assert wait_for_notice(qtbot, saved)[0] == "Exportiert"
+    data = exported(saved["target"], "Ehrenamtliche")
+    assert [r[0] for r in data[1:]] == [r[0] for r in rows]
+
+
+def test_activities_export_holds_the_rows_in_the_list_order(qtbot, ctx, saved):
+    from kuemmerer.ui.pages.activities import ActivitiesPage
+
+    page = ActivitiesPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    choose(page.active, None)  # laufende und beendete
+    page.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # Name, Z first
+    rows = [[page.model.index(r, c).data() for c in range(2)] for r in range(page.model.rowCount())]
+    assert len(rows) > 5 and [r[0] for r in rows] != sorted(r[0] for r in rows)
+    click(qtbot, page.export_button)
+    assert wait_for_notice(qtbot, saved)[0] == "Exportiert"
+    data = exported(saved["target"], "Aktivitäten")
+    assert [r[0] for r in data[1:]] == [r[0] for r in rows]

@@ -450,5 +450,6 @@ def test_certificate_and_export_buttons_hand_over_the_volunteer_and_the_list(qtb
     type_text(page.search, "arab")
     page.view.sortByColumn(7, Qt.SortOrder.DescendingOrder)
     click(qtbot, page.export_button)
-    assert calls[1] == ("export", page, ctx, "volunteers",
-                        {"search": "arab", "status": ("aktiv",), "sort_column": 7, "descending": True})
+    kind, query = calls[1][3], calls[1][4]
+    assert (calls[1][:3], kind, query.search, query.status) == (("export", page, ctx), "volunteers", "arab", ("aktiv",))
+    assert list(query.order) == [page.model.rows[n].id for n in range(page.model.rowCount())]

@@ -24,7 +24,7 @@ from kuemmerer.domain.errors import ValidationError
 from kuemmerer.domain.periods import Period
 from kuemmerer.domain.rules import CountingRules, age_band, fold
 
-from . import archive, listing, matching, partners, settings, statistics, validation
+from . import activity_overview, archive, listing, matching, partners, settings, statistics, validation
 from .archive import ArchivedReport
 from .dto import Letterhead
 from .listing import PersonQuery, ReferralQuery, RequestQuery, display_name
@@ -99,6 +99,12 @@ VOLUNTEER_COLUMNS = (ExportColumn("Name"), ExportColumn("Stand"), ExportColumn("
                      ExportColumn("Angefragt", INT), ExportColumn("Zugesagt", INT), ExportColumn("Einsätze", INT),
                      ExportColumn("Stunden", NUMBER))
 
+ACTIVITY_COLUMNS = (ExportColumn("Name"), ExportColumn("Art"), ExportColumn("Stadtgebiet"), ExportColumn("Handlungsfeld"),
+                    ExportColumn("Förderung"), ExportColumn("Beginn", DATE), ExportColumn("Ende", DATE),
+                    ExportColumn("Termine im Jahr", INT), ExportColumn("Termine gesamt", INT),
+                    ExportColumn("Nächster Termin", DATE), ExportColumn("Teilnahmen", INT),
+                    ExportColumn("Personen", INT), ExportColumn("Anonym", INT), ExportColumn("Stunden Ehrenamt", NUMBER))
+
 # kind -> (sheet title = start of the file name, Excel table name, columns)
 LISTS: dict[str, tuple[str, str, tuple[ExportColumn, ...]]] = {
     "persons": ("Personen", "Personen", PERSON_COLUMNS),
@@ -107,11 +113,13 @@ LISTS: dict[str, tuple[str, str, tuple[ExportColumn, ...]]] = {
     "referrals": ("Vermittlungen", "Vermittlungen", REFERRAL_COLUMNS),
     "partners": ("Partner", "Partner", PARTNER_COLUMNS),
     "volunteers": ("Ehrenamtliche", "Ehrenamtliche", VOLUNTEER_COLUMNS),
+    "activities": ("Aktivitäten", "Aktivitaeten", ACTIVITY_COLUMNS),
 }
 KINDS = tuple(LISTS)
 _QUERY_TYPES: dict[str, type] = {"persons": PersonQuery, "requests": RequestQuery, "contacts": ContactQuery,
                                  "referrals": ReferralQuery, "partners": PartnerQuery,
-                                 "volunteers": matching.VolunteerQuery}
+                                 "volunteers": matching.VolunteerQuery,
+                                 "activities": activity_overview.ActivityQuery}
 
 
 def list_file_name(kind: str, today: dt.date, period: Period | None = None) -> str:
@@ -180,6 +188,11 @@ def _volunteer_row(r: matching.VolunteerRow) -> tuple:
             ", ".join(r.interests), r.availability_text, r.phone, r.email, r.asked, r.agreed, r.assigned, r.hours)
 
 
+def _activity_row(r: activity_overview.ActivityRow) -> tuple:
+    return (r.name, r.kind_label, r.district, r.action_field, r.funder, r.starts_on, r.ends_on, r.sessions_year,
+            r.sessions_total, r.next_session, r.attendances, r.participants, r.anonymous, r.hours)
+
+
 def _contact_row(r) -> tuple:
     try:
         kind = ContactKind(r.kind).label
@@ -235,7 +248,7 @@ def _period_of(value: object, field_name: str = "period") -> Period:
 
 def list_export(uow: UnitOfWork, kind: str, query: object = None, *, today: dt.date | None = None,
                 page_size: int = PAGE_SIZE) -> ListExport:
-    """The list ``kind`` (persons, requests, contacts, referrals, partners, volunteers) with exactly the rows,
+    """The list ``kind`` (persons, requests, contacts, referrals, partners, volunteers, activities) with exactly the rows,
     order and columns the list page shows for ``query`` (its current filter and sort; None:
     the list's defaults — contacts need a ``ContactQuery`` with a period)."""
     if kind not in LISTS:
@@ -262,6 +275,8 @@ def list_export(uow: UnitOfWork, kind: str, query: object = None, *, today: dt.d
         total = listing.count_referrals(uow, query, today)
         pages = _paged(lambda after, n: listing.referral_page_after(uow, query, after, n, today), _referral_row,
                        total, page_size)
+    elif isinstance(query, activity_overview.ActivityQuery):
+        total, pages = _in_pages([_activity_row(r) for r in activity_overview.overview(uow, query, today)], page_size)
     elif isinstance(query, matching.VolunteerQuery):
         total, pages = _in_pages([_volunteer_row(r) for r in matching.volunteer_list(uow, query)], page_size)
     elif isinstance(query, PartnerQuery):

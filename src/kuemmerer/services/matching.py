@@ -110,6 +110,7 @@ class VolunteerQuery:
     languages: tuple[str, ...] = ()
     interests: tuple[str, ...] = ()
     slots: int = 0
+    order: tuple[int, ...] = ()  # volunteer ids in the order the list shows them (its column sort)
 
 
 def matches_search(row: VolunteerRow, search: str) -> bool:
@@ -128,7 +129,11 @@ def volunteer_list(uow: UnitOfWork, query: VolunteerQuery | None = None) -> list
     rows = _rows(uow, q.volunteer_rows(uow.session, year_start=start, year_end=end, status=query.status,
                                        skills=query.skills, languages=query.languages, interests=query.interests,
                                        slots=query.slots))
-    return [r for r in rows if matches_search(r, query.search)]
+    rows = [r for r in rows if matches_search(r, query.search)]
+    if query.order:
+        place = {ident: n for n, ident in enumerate(query.order)}
+        rows.sort(key=lambda r: place.get(r.id, len(place)))
+    return rows
 
 
 def tag_names(uow: UnitOfWork, kind: str) -> list[str]:

@@ -25,7 +25,8 @@ from .errors import report_error
 from .formatting import number_de
 
 KIND_TITLES = {"persons": "Personen", "requests": "Anliegen", "contacts": "Kontakte",
-               "referrals": "Vermittlungen", "partners": "Partner", "volunteers": "Ehrenamtliche"}
+               "referrals": "Vermittlungen", "partners": "Partner", "volunteers": "Ehrenamtliche",
+               "activities": "Aktivitäten"}
 
 
 def _documents_dir() -> Path:

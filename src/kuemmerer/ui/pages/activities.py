@@ -804,14 +804,7 @@ class ActivitiesPage(ListPage):
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def export_list(self) -> None:
-        """„Exportieren…“: the list as shown (filters, year, sort) — once the export knows the
-        kind "activities" (services.exports)."""
-        from kuemmerer.services import exports
-
-        if self.EXPORT_KIND not in exports.KINDS:
-            self.detail.notice.setText("Der Export der Aktivitätenliste ist in dieser Version noch nicht enthalten.")
-            self.detail.notice.show()
-            return
+        """„Exportieren…“: the list as shown (filters, year, sort) into an Excel file."""
         self.export()
 
     def new_activity(self) -> None:

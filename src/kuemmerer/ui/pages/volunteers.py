@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 from kuemmerer.domain import availability
 from kuemmerer.domain.enums import VolunteerStatus
 from kuemmerer.domain.errors import NotFound
-from kuemmerer.domain.rules import fold, fold_variants
 from kuemmerer.services import activities, matching, persons, volunteers
 from kuemmerer.services.dto import AssignmentDto, PersonDto, VolunteerDto
 from kuemmerer.services.matching import InquiryDto, VolunteerRow
@@ -68,21 +67,9 @@ def tags_text(names: Sequence[str]) -> str:
     return ", ".join(names)
 
 
-def matches_search(row: VolunteerRow, words: Sequence[str]) -> bool:
-    """Every typed word is found in the name or a Fähigkeit, Sprache or Interesse (also typed
-    without umlauts)."""
-    haystack = " | ".join([row.name, *row.skills, *row.languages, *row.interests])
-    variants = fold_variants(haystack)
-    return all(any(w in v for v in variants) for w in words)
-
-
 def can_and_speaks(row: VolunteerRow) -> str:
     """"Kochen, Nähen · Arabisch, Deutsch"."""
     return " · ".join(t for t in (tags_text(row.skills), tags_text(row.languages)) if t)
-
-
-def search_words(text: str) -> list[str]:
-    return [w for w in (fold(part) for part in text.replace(",", " ").split()) if w]
 
 
 class TipsModel(RowsModel):
@@ -641,11 +628,9 @@ class VolunteersPage(QWidget):
         self._debounce.stop()
         keep_id = keep_id if keep_id is not None else self.current_id()
         with self.ctx.uow(read_only=True) as uow:
-            rows = matching.volunteer_overview(uow, status=self.statuses())
+            rows = matching.volunteer_list(uow, matching.VolunteerQuery(status=self.statuses(),
+                                                                        search=self.search.text()))
             self.years = volunteers.get_renewal_years(uow)
-        words = search_words(self.search.text())
-        if words:
-            rows = [r for r in rows if matches_search(r, words)]
         self.model.set_rows(rows)
         header = self.view.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -717,12 +702,10 @@ class VolunteersPage(QWidget):
         menu.addAction("Liste exportieren…", self.export_list)
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
-    def list_query(self) -> dict:
-        """What the list shows: search, statuses, sort (for the export)."""
-        header = self.view.horizontalHeader()
-        return {"search": self.search.text().strip(), "status": self.statuses(),
-                "sort_column": header.sortIndicatorSection(),
-                "descending": header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder}
+    def list_query(self) -> matching.VolunteerQuery:
+        """What the list shows: search, statuses and the rows' order (for the export)."""
+        shown = tuple(self.model.rows[n].id for n in range(self.model.rowCount()))
+        return matching.VolunteerQuery(status=self.statuses(), search=self.search.text(), order=shown)
 
     def export_list(self) -> None:
         """„Exportieren…“: the list as shown (search, Stand, sort order) into an Excel file."""
