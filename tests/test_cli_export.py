@@ -167,5 +167,8 @@ def test_export_list_volunteers_with_the_hours_of_a_year(db, tmp_path, capsys):
     assert len(rows) == len(expected)
     assert sorted(r[header.index("Stunden")] for r in rows) == sorted(expected.values())
     assert {r[header.index("Stand")] for r in rows} <= {"aktiv", "pausiert", "beendet"}
+    assert run(db, "export", "list", "activities", "--year", str(YEAR), "--out", str(tmp_path / "a.xlsx")) == 0
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx")["Aktivitäten"].max_row > 1
+    capsys.readouterr()
     assert run(db, "export", "list", "volunteers", "--year", "99999", "--out", str(tmp_path / "x.xlsx")) == 2
     assert "1900 und 2200" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()

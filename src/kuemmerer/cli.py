@@ -183,11 +183,12 @@ def _add_export_parser(sub) -> None:
     es = what.add_parser("stats", help="Jahresstatistik (xlsx) für einen Zeitraum; wird im Berichtsarchiv abgelegt")
     ls = what.add_parser("list", help="eine Liste als Tabelle (xlsx): persons (Personen), requests (Anliegen), "
                          "contacts (Kontakte eines Zeitraums), referrals (Vermittlungen), partners (Partner), "
-                         "volunteers (Ehrenamtliche, mit den Zahlen des laufenden Jahres)")
-    ls.add_argument("kind", metavar="LISTE", help="persons, requests, contacts, referrals, partners oder volunteers")
+                         "volunteers (Ehrenamtliche), activities (Aktivitäten; beide mit den Zahlen des laufenden Jahres)")
+    ls.add_argument("kind", metavar="LISTE",
+                    help="persons, requests, contacts, referrals, partners, volunteers oder activities")
     for p in (es, ls):
         contacts = " (nur bei contacts; Standard: das laufende Jahr)" if p is ls else ""
-        figures = " (bei contacts; bei volunteers: das Jahr der Zahlen)" if p is ls else ""
+        figures = " (bei contacts; bei volunteers und activities: das Jahr der Zahlen)" if p is ls else ""
         p.add_argument("--year", type=int, metavar="JJJJ", help=f"ganzes Kalenderjahr{figures}")
         p.add_argument("--from", dest="start", type=_date, metavar="TT.MM.JJJJ", help=f"erster Tag{contacts}")
         p.add_argument("--to", dest="end", type=_date, metavar="TT.MM.JJJJ", help=f"letzter Tag{contacts}")
@@ -475,9 +476,11 @@ def _list_query(args):
         return exports.ContactQuery(_export_period(args, required=False), search)
     if kind == "volunteers" and not (args.start or args.end):  # --year: the year of the figures
         return exports.matching.VolunteerQuery(year=args.year, search=search)
+    if kind == "activities" and not (args.start or args.end):
+        return exports.activity_overview.ActivityQuery(year=args.year, search=search, active=None)
     if args.year is not None or args.start or args.end:
         raise ValidationError.single("period", "--year, --from und --to gibt es nur bei contacts (Kontakte); "
-                                               "--year auch bei volunteers.")
+                                               "--year auch bei volunteers und activities.")
     # without a list window there is no filter to keep: everything the search finds
     return {"persons": listing.PersonQuery(search),
             "requests": listing.RequestQuery(search, status=None),
