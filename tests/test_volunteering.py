@@ -255,3 +255,22 @@ def test_duplicates_of_a_name_typed_without_birth_date_are_all_namesakes(uow):
     assert sorted(persons.duplicates_of_new(uow, last_name="Muller", first_name="Karin")) == sorted([a.id, b.id])
     assert persons.duplicates_of_new(uow, last_name="Müller", first_name="Karin", birth_date=D(1970, 1, 1)) == [a.id]
     assert persons.duplicates_of_new(uow, last_name="Schulz") == []
+
+
+def test_an_einsatz_cannot_be_booked_on_a_session_in_the_future(uow):
+    act = activities.create_activity(uow, name="Sommerfest")
+    later = activities.create_session(uow, activity_id=act.id, date=dt.date.today() + dt.timedelta(days=30))
+    v = volunteer(uow, "Vorab")
+    with pytest.raises(ValidationError) as err:
+        volunteers.create_assignment(uow, volunteer_id=v.id, activity_id=act.id, session_id=later.id, hours=2)
+    assert "Zukunft" in err.value.errors["date"]
+
+
+def test_changing_a_caption_keeps_the_publication_consent(ws, tmp_path):
+    photo = tmp_path / "bild.png"
+    photo.write_bytes(b"\x89PNG synthetic")
+    with ws.uow() as uow:
+        act = activities.create_activity(uow, name="Fest")
+        att = activities.add_attachment(uow, ws.files_dir, photo, activity_id=act.id, publication="ja")
+        assert activities.update_attachment(uow, att.id, description="Bühne").publication == "ja"
+        assert activities.update_attachment(uow, att.id, publication="nein").description == "Bühne"

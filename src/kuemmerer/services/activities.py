@@ -318,17 +318,20 @@ def add_attachment(uow: UnitOfWork, files_dir: Path, source: Path, *, activity_i
     return from_row(AttachmentDto, obj)
 
 
-def update_attachment(uow: UnitOfWork, attachment_id: Any, *, description: Any = None,
-                      publication: Any = None) -> AttachmentDto:
-    """Change the caption and the publication consent of an attached file."""
-    form = Form({"description": description, "publication": publication})
-    desc = form.text("description", max_len=300)
-    published = form.choice("publication", Publication, Publication.UNCLEAR)
+def update_attachment(uow: UnitOfWork, attachment_id: Any, **changes: Any) -> AttachmentDto:
+    """Change the caption (``description``) and/or the publication consent (``publication``)
+    of an attached file; what is not given stays as it is."""
+    unknown = set(changes) - {"description", "publication"}
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
     ident = as_id(attachment_id)
-    form.done()
     if ident is None:
         raise NotFound("Anhang", "(ungültige Nummer)")
     obj = uow.get(Attachment, ident, "Anhang")
+    form = Form({"description": obj.description, "publication": obj.publication, **changes})
+    desc = form.text("description", max_len=300)
+    published = form.choice("publication", Publication, Publication.UNCLEAR)
+    form.done()
     obj.description = desc
     obj.publication = published or Publication.UNCLEAR.value
     uow.commit()

@@ -212,8 +212,11 @@ def _validate_assignment(uow: UnitOfWork, values: dict[str, Any], current) -> di
         if session.activity_id != clean["activity_id"]:
             form.error("session_id", "Der Termin gehört zu einer anderen Aktivität.")
         elif clean["date"] is None and "date" in form.errors and form.raw("date") in (None, ""):
-            clean["date"] = session.date
             form.errors.pop("date")
+            day = Form({"date": session.date})
+            clean["date"] = day.date("date", not_future=True)  # the session's day, if it has come
+            if day.errors:
+                form.error("date", "Der Termin liegt in der Zukunft: ein Einsatz wird erst danach eingetragen.")
     form.done()
     return clean
 
