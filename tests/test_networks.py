@@ -155,3 +155,25 @@ def test_cli_ics_writes_the_file_and_refuses_a_reversed_range_with_one_line(ws, 
                      "--out", str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "vor dem Anfang" in err[0] and not bad.exists()
+
+
+def test_the_network_list_figures_and_a_new_meeting_sees_the_open_items(uow):
+    n, first, second, third = _runde(uow)
+    org = partners.create_organisation(uow, name="Kita Sonnenschein")
+    networks.add_member(uow, network_id=n.id, organisation_id=org.id)
+    networks.add_participant(uow, meeting_id=first.id, organisation_id=org.id, attended=True)
+    p = persons.create_person(uow, last_name="Entschuldigt")
+    networks.add_participant(uow, meeting_id=first.id, person_id=p.id, attended=False)
+    top = networks.add_agenda_item(uow, meeting_id=first.id, title="Fest")
+    item = networks.create_action_item_from_minutes(uow, top.id, title="Zelt leihen", due_on=D(2026, 3, 20))
+    networks.create_network(uow, name="Arbeitskreis Süden", active=False)
+    rows = networks.network_overview(uow, D(2026, 4, 1))
+    assert [(r.name, r.members, r.meetings, r.next_meeting, r.open_items) for r in rows] == [
+        ("Arbeitskreis Süden", 0, 0, None, 0), ("Stadtteilrunde Kappel", 1, 3, D(2026, 4, 7), 1)]
+    assert [r.name for r in networks.filter_networks(rows, "suden")] == ["Arbeitskreis Süden"]
+    assert networks.filter_networks(rows, "suden", active_only=True) == []
+    meetings = networks.meeting_overview(uow, n.id)
+    assert [(m.present, m.excused, m.points, m.open_items) for m in meetings] == [(1, 1, 1, 1), (0, 0, 0, 0),
+                                                                              (0, 0, 0, 0)]
+    assert [i.id for i in networks.open_items_for_network(uow, n.id, D(2026, 3, 3))] == [item.id]  # same day too
+    assert networks.open_items_for_network(uow, n.id, D(2026, 3, 2)) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from kuemmerer.db.models import (
 )
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import NetworkKind
+from kuemmerer.domain.rules import fold
 
 from .crud import Crud, check_ref, check_unique
 from .dto import ActionItemDto, AgendaItemDto, MeetingDto, MeetingParticipantDto, NetworkDto, NetworkMemberDto
@@ -165,6 +168,61 @@ update_agenda_item = agenda_items.update
 delete_agenda_item = agenda_items.delete
 
 
+@dataclass(frozen=True)
+class NetworkRow:
+    """A network as the Netzwerk list shows it."""
+
+    id: int
+    name: str
+    kind_label: str
+    rhythm: str
+    active: bool
+    description: str
+    members: int
+    meetings: int
+    next_meeting: dt.date | None  # from today on
+    open_items: int  # action items of its meetings not done yet
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    id: int
+    date: dt.date
+    start_time: dt.time | None
+    end_time: dt.time | None
+    location: str
+    present: int
+    excused: int
+    points: int  # Tagesordnungspunkte
+    open_items: int  # this meeting's action items not done yet
+
+
+def network_overview(uow: UnitOfWork, today: dt.date) -> list[NetworkRow]:
+    """Every network with its figures, by name (``filter_networks`` narrows them as she types)."""
+    figures = network_queries.network_figures(uow.session, today)
+    rows = []
+    for n in networks.list(uow, "name"):
+        kind = NetworkKind(n.kind).label if n.kind in NetworkKind.values() else n.kind
+        members, meetings_n, next_meeting, open_n = figures.get(n.id, (0, 0, None, 0))
+        rows.append(NetworkRow(n.id, n.name, kind, n.rhythm or "", n.active, n.description or "", members,
+                               meetings_n, next_meeting, open_n))
+    return rows
+
+
+def filter_networks(rows: list[NetworkRow], search: str = "", active_only: bool = False) -> list[NetworkRow]:
+    """The rows (of the active networks only, if asked) whose name, kind, rhythm or description
+    holds every word of ``search`` (folded: "suden" finds "Süden")."""
+    words = fold(search).split()
+    return [r for r in rows if (r.active or not active_only)
+            and all(w in fold(" ".join((r.name, r.kind_label, r.rhythm, r.description))) for w in words)]
+
+
+def meeting_overview(uow: UnitOfWork, network_id: int) -> list[MeetingRow]:
+    """The meetings of a network with who came, who sent apologies, points and open items."""
+    return [MeetingRow(r.id, r.date, r.start_time, r.end_time, r.location or "", r.present, r.excused, r.points,
+                       r.open_items) for r in network_queries.meeting_figures(uow.session, network_id)]
+
+
 def list_members(uow: UnitOfWork, network_id: int) -> list[NetworkMemberDto]:
     return members.list(uow, "id", network_id=network_id)
 
@@ -177,6 +235,18 @@ def create_action_item_from_minutes(uow: UnitOfWork, agenda_item_id: Any, **valu
     """An action item from a minute line: it belongs to that item's meeting (owner: a person,
     an organisation or her own — ``owner_text`` — with a due date)."""
     return action_items.create(uow, agenda_item_id=agenda_item_id, **values)
+
+
+def open_items_for_network(uow: UnitOfWork, network_id: Any, day: Any) -> list[ActionItemDto]:
+    """"Offene Aufgaben" for a meeting of ``network_id`` on ``day`` that is not saved yet
+    (the same rule as ``open_items_for_meeting``)."""
+    form = Form({"network_id": network_id, "day": day})
+    network = check_ref(form, uow, Network, "network_id", "Unbekanntes Netzwerk.", required=True)
+    when = form.date("day", required=True)
+    form.done()
+    assert network is not None and when is not None
+    ids = network_queries.open_item_ids_before(uow.session, network, when, None)
+    return [action_items.as_dto(uow.get(ActionItem, i)) for i in ids]
 
 
 def open_items_for_meeting(uow: UnitOfWork, meeting_id: Any) -> list[ActionItemDto]:

@@ -814,20 +814,15 @@ class MeetingDialog(GuardedDialog):
                 self.start_time.setText(time_de(suggest_from.start_time))
                 self.end_time.setText(time_de(suggest_from.end_time))
                 self.location.setText(suggest_from.location or "")
-        if m is None and not hasattr(networks, "open_items_for_network"):
-            self.open_hint.setText("Die offenen Aufgaben früherer Sitzungen erscheinen hier, sobald die Sitzung "
-                                   "gespeichert ist.")
-        else:
-            self.open_hint.setText("Aus früheren Sitzungen, noch nicht erledigt. Ein Haken bei „erledigt“ trägt sie "
-                                   "mit dem Datum dieser Sitzung als erledigt ein.")
+        self.open_hint.setText("Aus früheren Sitzungen, noch nicht erledigt. Ein Haken bei „erledigt“ trägt sie "
+                               "mit dem Datum dieser Sitzung als erledigt ein.")
         if self.points_model.rows:
             self.points_view.selectRow(0)
 
     def _carried_items(self, uow) -> list[ActionItemDto]:
         if self.meeting is not None:
             return networks.open_items_for_meeting(uow, self.meeting.id)
-        by_network = getattr(networks, "open_items_for_network", None)  # for a meeting not saved yet
-        return list(by_network(uow, self.network.id, self.ctx.today())) if by_network else []
+        return networks.open_items_for_network(uow, self.network.id, self.ctx.today())  # a meeting not saved yet
 
     def _action_draft(self, x: ActionItemDto, point: PointDraft | None) -> ActionDraft:
         owner = owner_of(x)
@@ -843,9 +838,8 @@ class MeetingDialog(GuardedDialog):
                                           f"<b>{number_de(excused)}</b> entschuldigt")
         self.tabs.setTabText(self.TAB_PARTICIPANTS, f"Teilnahme ({present} anwesend)")
         open_now = sum(1 for a in self.open_model.rows if not a.done)
-        unknown = self.meeting is None and not hasattr(networks, "open_items_for_network")  # not before saving
-        self.open_box.setTitle("Offene Aufgaben" if unknown else f"Offene Aufgaben ({number_de(open_now)} offen)"
-                               if self.open_model.rows else "Offene Aufgaben (keine)")
+        self.open_box.setTitle(f"Offene Aufgaben ({number_de(open_now)} offen)" if self.open_model.rows
+                               else "Offene Aufgaben (keine)")
         self.tabs.setTabText(self.TAB_AGENDA, f"Tagesordnung und Protokoll ({len(self.points_model.rows)} Punkte)")
         self.tabs.setTabText(self.TAB_ACTIONS, f"Aufgaben ({len(self.actions_model.rows)})")
 

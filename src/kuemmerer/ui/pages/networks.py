@@ -5,7 +5,6 @@ Sitzungen mit Teilnahme und offenen Aufgaben; Einladung und Protokoll als PDF.""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from html import escape
 
@@ -27,9 +26,9 @@ from PySide6.QtWidgets import (
 
 from kuemmerer.domain.enums import NetworkKind
 from kuemmerer.domain.errors import NotFound, ValidationError
-from kuemmerer.domain.rules import fold
 from kuemmerer.services import networks
 from kuemmerer.services.dto import MeetingDto, NetworkDto
+from kuemmerer.services.networks import MeetingRow, NetworkRow
 
 from ..context import AppContext
 from ..dialogs.meeting import ORG, EnterEdit, MeetingDialog, WhoHit, WhoLookup, meeting_title, names_of, who_of
@@ -49,20 +48,6 @@ WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
 
 @dataclass(frozen=True)
-class NetworkRow:
-    id: int
-    name: str
-    kind_label: str
-    rhythm: str
-    active: bool
-    description: str
-    members: int
-    meetings: int
-    next_meeting: dt.date | None
-    open_items: int
-
-
-@dataclass(frozen=True)
 class MemberRow:
     id: int
     kind: str  # ORG / PERSON
@@ -71,43 +56,8 @@ class MemberRow:
     role: str
 
 
-@dataclass(frozen=True)
-class MeetingRow:
-    id: int
-    date: dt.date
-    start_time: dt.time | None
-    end_time: dt.time | None
-    location: str
-    present: int
-    excused: int
-    points: int
-    open_items: int  # this meeting's action items not done yet
-
-
 def kind_label(value: str) -> str:
     return NetworkKind(value).label if value in NetworkKind.values() else value
-
-
-def network_rows(uow, today: dt.date) -> list[NetworkRow]:
-    """The list: every network with its member count, next meeting (from today on) and the
-    action items of its meetings not done yet."""
-    meetings = networks.list_meetings(uow)
-    network_of = {m.id: m.network_id for m in meetings}
-    open_items = Counter(network_of.get(a.meeting_id) for a in networks.list_action_items(uow)
-                         if a.done_on is None and a.meeting_id is not None)
-    rows = []
-    for n in networks.list_networks(uow):
-        own = [m for m in meetings if m.network_id == n.id]
-        ahead = [m.date for m in own if m.date >= today]
-        rows.append(NetworkRow(n.id, n.name, kind_label(n.kind), n.rhythm or "", n.active, n.description or "",
-                               len(networks.list_members(uow, n.id)), len(own), min(ahead) if ahead else None,
-                               open_items.get(n.id, 0)))
-    return rows
-
-
-def matches(row: NetworkRow, words: list[str]) -> bool:
-    haystack = fold(" ".join((row.name, row.kind_label, row.rhythm, row.description)))
-    return all(w in haystack for w in words)
 
 
 def member_rows(uow, network_id: int) -> list[MemberRow]:
@@ -117,19 +67,6 @@ def member_rows(uow, network_id: int) -> list[MemberRow]:
     for m in members:
         who = who_of(m.organisation_id, m.person_id)
         out.append(MemberRow(m.id, who[0], who[1], names.get(who, "(gelöscht)"), m.role or ""))
-    return out
-
-
-def meeting_rows(uow, network_id: int) -> list[MeetingRow]:
-    items = networks.list_action_items(uow)
-    open_by_meeting = Counter(a.meeting_id for a in items if a.done_on is None)
-    out = []
-    for m in networks.list_meetings(uow, network_id):
-        parts = networks.list_participants(uow, m.id)
-        present = sum(1 for p in parts if p.attended)
-        out.append(MeetingRow(m.id, m.date, m.start_time, m.end_time, m.location or "", present,
-                              len(parts) - present, len(networks.list_agenda(uow, m.id)),
-                              open_by_meeting.get(m.id, 0)))
     return out
 
 
@@ -315,7 +252,7 @@ class NetworkDetail(QWidget):
                 with self.ctx.uow(read_only=True) as uow:
                     self.network = networks.networks.get(uow, network_id)
                     members = member_rows(uow, network_id)
-                    meetings = meeting_rows(uow, network_id)
+                    meetings = networks.meeting_overview(uow, network_id)
             except NotFound:
                 self.network = None
         if not same:
@@ -496,20 +433,17 @@ class NetworkDetail(QWidget):
         self.ctx.notify("networks")
 
     def print_invitation(self) -> None:
-        self._document("print_invitation", "Die Einladung")
+        self._document("print_invitation")
 
     def print_minutes(self) -> None:
-        self._document("print_minutes", "Das Protokoll")
+        self._document("print_minutes")
 
-    def _document(self, name: str, what: str) -> None:
+    def _document(self, name: str) -> None:
         m = self.current_meeting()
         if m is None:
             return
-        try:
-            from .. import network_documents
-        except ModuleNotFoundError:
-            self.meeting_error.say(f"{what} als PDF ist in dieser Version noch nicht enthalten.")
-            return
+        from .. import network_documents
+
         self.meeting_error.hide()
         getattr(network_documents, name)(self.ctx, m.id, self)
 
@@ -619,14 +553,13 @@ class NetworksPage(QWidget):
     def reload(self, keep_id: int | None = None) -> None:
         """Read the networks again; the chosen one stays chosen."""
         with self.ctx.uow(read_only=True) as uow:
-            self._rows = network_rows(uow, self.ctx.today())
+            self._rows = networks.network_overview(uow, self.ctx.today())
         self.apply_filter(keep_id)
 
     def apply_filter(self, keep_id: int | None = None) -> None:
         self._debounce.stop()
         keep_id = keep_id if keep_id is not None else self.current_id()
-        words = fold(self.search.text()).split()
-        shown = [r for r in self._rows if (r.active or not self.active_only.isChecked()) and matches(r, words)]
+        shown = networks.filter_networks(self._rows, self.search.text(), self.active_only.isChecked())
         self.model.set_rows(shown)
         header = self.view.horizontalHeader()
         self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
