@@ -209,3 +209,18 @@ def test_activities_export_holds_the_rows_in_the_list_order(qtbot, ctx, saved):
     assert wait_for_notice(qtbot, saved)[0] == "Exportiert"
     data = exported(saved["target"], "Aktivitäten")
     assert [r[0] for r in data[1:]] == [r[0] for r in rows]
+
+
+def test_networks_export_holds_the_rows_in_the_list_order(qtbot, ctx, saved):
+    from kuemmerer.ui.pages.networks import NetworksPage
+
+    page = NetworksPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)  # Name, Z first
+    rows = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+    assert len(rows) > 2 and rows != sorted(rows)
+    click(qtbot, page.export_button)
+    assert wait_for_notice(qtbot, saved)[0] == "Exportiert"
+    data = exported(saved["target"], "Netzwerke")
+    assert [r[0] for r in data[1:]] == rows

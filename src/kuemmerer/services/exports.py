@@ -24,7 +24,7 @@ from kuemmerer.domain.errors import ValidationError
 from kuemmerer.domain.periods import Period
 from kuemmerer.domain.rules import CountingRules, age_band, fold
 
-from . import activity_overview, archive, listing, matching, partners, settings, statistics, validation
+from . import activity_overview, archive, listing, matching, networks, partners, settings, statistics, validation
 from .archive import ArchivedReport
 from .dto import Letterhead
 from .listing import PersonQuery, ReferralQuery, RequestQuery, display_name
@@ -105,6 +105,10 @@ ACTIVITY_COLUMNS = (ExportColumn("Name"), ExportColumn("Art"), ExportColumn("Sta
                     ExportColumn("Nächster Termin", DATE), ExportColumn("Teilnahmen", INT),
                     ExportColumn("Personen", INT), ExportColumn("Anonym", INT), ExportColumn("Stunden Ehrenamt", NUMBER))
 
+NETWORK_COLUMNS = (ExportColumn("Name"), ExportColumn("Art"), ExportColumn("Rhythmus"), ExportColumn("Mitglieder", INT),
+                   ExportColumn("Sitzungen", INT), ExportColumn("Nächste Sitzung", DATE),
+                   ExportColumn("Offene Aufgaben", INT), ExportColumn("Aktiv"))
+
 # kind -> (sheet title = start of the file name, Excel table name, columns)
 LISTS: dict[str, tuple[str, str, tuple[ExportColumn, ...]]] = {
     "persons": ("Personen", "Personen", PERSON_COLUMNS),
@@ -114,12 +118,14 @@ LISTS: dict[str, tuple[str, str, tuple[ExportColumn, ...]]] = {
     "partners": ("Partner", "Partner", PARTNER_COLUMNS),
     "volunteers": ("Ehrenamtliche", "Ehrenamtliche", VOLUNTEER_COLUMNS),
     "activities": ("Aktivitäten", "Aktivitaeten", ACTIVITY_COLUMNS),
+    "networks": ("Netzwerke", "Netzwerke", NETWORK_COLUMNS),
 }
 KINDS = tuple(LISTS)
 _QUERY_TYPES: dict[str, type] = {"persons": PersonQuery, "requests": RequestQuery, "contacts": ContactQuery,
                                  "referrals": ReferralQuery, "partners": PartnerQuery,
                                  "volunteers": matching.VolunteerQuery,
-                                 "activities": activity_overview.ActivityQuery}
+                                 "activities": activity_overview.ActivityQuery,
+                                 "networks": networks.NetworkQuery}
 
 
 def list_file_name(kind: str, today: dt.date, period: Period | None = None) -> str:
@@ -193,6 +199,11 @@ def _activity_row(r: activity_overview.ActivityRow) -> tuple:
             r.sessions_total, r.next_session, r.attendances, r.participants, r.anonymous, r.hours)
 
 
+def _network_row(r: networks.NetworkRow) -> tuple:
+    return (r.name, r.kind_label, r.rhythm, r.members, r.meetings, r.next_meeting, r.open_items,
+            "ja" if r.active else "nein")
+
+
 def _contact_row(r) -> tuple:
     try:
         kind = ContactKind(r.kind).label
@@ -248,7 +259,8 @@ def _period_of(value: object, field_name: str = "period") -> Period:
 
 def list_export(uow: UnitOfWork, kind: str, query: object = None, *, today: dt.date | None = None,
                 page_size: int = PAGE_SIZE) -> ListExport:
-    """The list ``kind`` (persons, requests, contacts, referrals, partners, volunteers, activities) with exactly the rows,
+    """The list ``kind`` (persons, requests, contacts, referrals, partners, volunteers, activities, networks) with
+    exactly the rows,
     order and columns the list page shows for ``query`` (its current filter and sort; None:
     the list's defaults — contacts need a ``ContactQuery`` with a period)."""
     if kind not in LISTS:
@@ -275,6 +287,8 @@ def list_export(uow: UnitOfWork, kind: str, query: object = None, *, today: dt.d
         total = listing.count_referrals(uow, query, today)
         pages = _paged(lambda after, n: listing.referral_page_after(uow, query, after, n, today), _referral_row,
                        total, page_size)
+    elif isinstance(query, networks.NetworkQuery):
+        total, pages = _in_pages([_network_row(r) for r in networks.network_list(uow, query, today)], page_size)
     elif isinstance(query, activity_overview.ActivityQuery):
         total, pages = _in_pages([_activity_row(r) for r in activity_overview.overview(uow, query, today)], page_size)
     elif isinstance(query, matching.VolunteerQuery):

@@ -209,6 +209,23 @@ def network_overview(uow: UnitOfWork, today: dt.date) -> list[NetworkRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class NetworkQuery:
+    """What the Netzwerk list shows: the search, "nur aktive", the rows' order (ids)."""
+
+    search: str = ""
+    active_only: bool = False
+    order: tuple[int, ...] = ()
+
+
+def network_list(uow: UnitOfWork, query: NetworkQuery, today: dt.date) -> list[NetworkRow]:
+    rows = filter_networks(network_overview(uow, today), query.search, query.active_only)
+    if query.order:
+        place = {ident: n for n, ident in enumerate(query.order)}
+        rows.sort(key=lambda r: place.get(r.id, len(place)))
+    return rows
+
+
 def filter_networks(rows: list[NetworkRow], search: str = "", active_only: bool = False) -> list[NetworkRow]:
     """The rows (of the active networks only, if asked) whose name, kind, rhythm or description
     holds every word of ``search`` (folded: "suden" finds "Süden")."""

@@ -26,7 +26,7 @@ from .formatting import number_de
 
 KIND_TITLES = {"persons": "Personen", "requests": "Anliegen", "contacts": "Kontakte",
                "referrals": "Vermittlungen", "partners": "Partner", "volunteers": "Ehrenamtliche",
-               "activities": "Aktivitäten"}
+               "activities": "Aktivitäten", "networks": "Netzwerke"}
 
 
 def _documents_dir() -> Path:

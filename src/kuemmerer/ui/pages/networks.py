@@ -625,17 +625,14 @@ class NetworksPage(QWidget):
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def export_list(self) -> None:
-        """„Exportieren…“: the list as shown — once the export knows the kind "networks"
-        (services.exports; the lead wires it)."""
-        from kuemmerer.services import exports
-
-        if EXPORT_KIND not in exports.KINDS:
-            self.detail.notice.setText("Der Export der Netzwerkliste ist in dieser Version noch nicht enthalten.")
-            self.detail.notice.show()
-            return
+        """„Exportieren…“: the list as shown (search, „nur aktive“, its order) into an Excel file."""
         from .. import export_actions
 
-        export_actions.export_list(self, self.ctx, EXPORT_KIND, None)
+        if self._debounce.isActive():  # a search typed a moment ago counts
+            self.apply_filter()
+        shown = tuple(self.model.rows[n].id for n in range(self.model.rowCount()))
+        search, active_only = self.filters()
+        export_actions.export_list(self, self.ctx, EXPORT_KIND, networks.NetworkQuery(search, active_only, shown))
 
     def new_network(self) -> None:
         dialog = NetworkDialog(self.ctx, parent=self)
