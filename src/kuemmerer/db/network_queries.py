@@ -29,13 +29,13 @@ def open_item_ids_before(session: OrmSession, network_id: int, day: dt.date, mee
 def network_figures(session: OrmSession, today: dt.date) -> dict[int, tuple[int, int, dt.date | None, int]]:
     """Per network: (members, meetings, next meeting from ``today`` on, action items not done)."""
     members = dict(session.execute(
-        select(NetworkMember.network_id, func.count()).group_by(NetworkMember.network_id)).tuples().all())
+        select(NetworkMember.network_id, func.count()).group_by(NetworkMember.network_id)).all())
     meetings = {nid: (n, nxt) for nid, n, nxt in session.execute(
         select(Meeting.network_id, func.count(), func.min(case((Meeting.date >= today, Meeting.date))))
         .group_by(Meeting.network_id))}
     open_items = dict(session.execute(
         select(Meeting.network_id, func.count(ActionItem.id)).join(ActionItem, ActionItem.meeting_id == Meeting.id)
-        .where(ActionItem.done_on.is_(None)).group_by(Meeting.network_id)).tuples().all())
+        .where(ActionItem.done_on.is_(None)).group_by(Meeting.network_id)).all())
     ids = set(members) | set(meetings) | set(open_items)
     return {i: (members.get(i, 0), meetings.get(i, (0, None))[0], _day(meetings.get(i, (0, None))[1]),
                 open_items.get(i, 0)) for i in ids}
