@@ -35,6 +35,7 @@ from kuemmerer.db.models import (
     Meeting,
     MeetingParticipant,
     Network,
+    NetworkMember,
     OpeningHours,
     Organisation,
     Person,
@@ -774,6 +775,7 @@ class _Planner:
         self.volunteers: list[_Volunteer] = []
         self.activities: list[_Activity] = []
         self.meetings: list[tuple[int, dict, list, list]] = []  # network, fields, participants, items
+        self.network_members: list[tuple[list[int], list[int]]] = []  # per network: organisations, persons
         self.participants: dict[int, list[int]] = {}
         self.roles: dict[int, dict[int, str]] = {}
         self._emails: set[str] = set()
@@ -1316,6 +1318,7 @@ class _Planner:
             kinds_v = {k.value for k in kinds}
             members = [i for i, k in enumerate(org_kinds) if k in kinds_v]
             residents = rng.sample(vol_persons, min(len(vol_persons), rng.randint(2, 4)))
+            self.network_members.append((members, residents))
             for y in self.years:
                 for month in range(1, 13):
                     if month == 8:
@@ -1415,6 +1418,12 @@ class _Writer:
         self.step += 1
         if self.progress is not None:
             self.progress(min(self.step, self.total), self.total)
+
+
+def _rhythm(weekday: int, nth: int) -> str:
+    """"monatlich, 2. Dienstag" / "monatlich, letzter Donnerstag" (nicht im August)."""
+    day = availability.DAYS[weekday]
+    return f"monatlich, {'letzter' if nth == -1 else f'{nth}.'} {day} (nicht im August)"
 
 
 def _inquiries(plan: Any, rng: random.Random, today: D) -> list[VolunteerInquiry]:
@@ -1671,12 +1680,18 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
 
     # ------------------------------------------------------------ networks and meetings
     networks = []
-    for name, kind, desc, *_ in NETWORKS:
-        net = Network(name=name, kind=kind.value, description=desc, active=True,
+    for name, kind, desc, (weekday, nth), *_ in NETWORKS:
+        net = Network(name=name, kind=kind.value, description=desc, active=True, rhythm=_rhythm(weekday, nth),
                       **_stamp(start - dt.timedelta(days=60), 10, 0))
         networks.append(net)
         w.add(net)
     w.flush()
+    for net, (org_ids, resident_ids) in zip(networks, plan.network_members, strict=True):
+        for o in org_ids:
+            w.add(NetworkMember(network_id=net.id, organisation_id=orgs[o].id, role="Mitglied"))
+        for pid in resident_ids:
+            w.add(NetworkMember(network_id=net.id, person_id=plan.persons[pid].obj.id,
+                                role="Bewohnervertretung"))
     meetings = []
     for n, fields, _parts, _items in plan.meetings:
         titles = fields["agenda"]  # Tagesordnungspunkte (agenda_items), the text field stays for a note
