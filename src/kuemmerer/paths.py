@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 import stat
 import sys
 from pathlib import Path
@@ -172,8 +171,10 @@ def _is_sqlite_error(exc: BaseException) -> bool:
     """An error of either SQLite driver: the stdlib's or SQLCipher's (``sqlcipher3``, not
     imported here: only ``db/`` talks to the drivers). SQLCipher's ``Connection.backup``
     raises its errors without ``sqlite_errorname`` (a full disk is only "database or disk is
-    full"), so the driver is recognised by the exception's module."""
-    return (isinstance(exc, sqlite3.Error) or hasattr(exc, "sqlite_errorname")
+    full"), so the driver is recognised by the exception's module. ``sqlite3`` is not imported
+    for this (the window's first paint does without it): no error of it exists before it is."""
+    stdlib_sqlite = sys.modules.get("sqlite3")
+    return ((stdlib_sqlite is not None and isinstance(exc, stdlib_sqlite.Error)) or hasattr(exc, "sqlite_errorname")
             or type(exc).__module__.split(".")[0] == "sqlcipher3")
 
 

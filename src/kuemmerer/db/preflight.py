@@ -1,5 +1,10 @@
 """Is this path a database file of hers that can be opened — decided without loading
-SQLAlchemy (the window paints first, issue 12 §1) and without changing anything."""
+SQLAlchemy and without changing anything.
+
+The window runs this before its first paint (issue 12 §1), so the usual answers (a new
+file, a plain database, an encrypted one with its key file beside it) come from ``stat``
+and the first 100 bytes alone: the driver (``sqlcipher3``), the key file and backup code
+are imported only for a file that neither starts like SQLite nor has its key file."""
 
 from __future__ import annotations
 
@@ -9,9 +14,11 @@ from pathlib import Path
 
 from kuemmerer.domain.errors import DatabaseReadOnly, DatabaseUnreadable, NotADatabase
 
-from . import backup, cipher, integrity, keyfile
-
 BACKUPS_DIR = "Sicherungen"  # next to the database
+# the same values as ``integrity.SQLITE_MAGIC`` and ``keyfile.SUFFIX`` (a test keeps them equal):
+# importing those modules would load the driver before the first paint
+SQLITE_MAGIC = b"SQLite format 3\x00"
+KEYFILE_SUFFIX = ".schluessel"
 
 
 def default_backup_dir(db_path: Path) -> Path:
@@ -30,14 +37,38 @@ def _read_only_folder(folder: Path) -> DatabaseReadOnly:
     )
 
 
+def starts_like_sqlite(path: Path) -> bool:
+    """``integrity.starts_like_sqlite`` without importing the driver: True for an empty file,
+    a file with SQLite's header or one whose 100-byte header was zeroed (a damaged database)."""
+    with open(path, "rb") as fh:
+        head = fh.read(100)
+    return not head or head.startswith(SQLITE_MAGIC) or (len(head) == 100 and not any(head))
+
+
+def has_keyfile(path: Path) -> bool:
+    """Is ``keyfile.keyfile_path(path)`` there (``<db file name>.schluessel`` beside it)?"""
+    return path.with_name(path.name + KEYFILE_SUFFIX).exists()
+
+
 def is_ours(path: Path, backup_dir: Path, key: bytes | None = None) -> bool:
     """A file that starts like an SQLite database, has its key file beside it, or one she
     has backups of (whatever it holds now, it was her database), or that looks like an
     encrypted database (whose key file is lost: the Notfallcode decides) or that ``key``
     opens: only such a file may be moved aside."""
-    return (integrity.starts_like_sqlite(path) or keyfile.keyfile_path(path).exists()
-            or bool(backup.list_backups(path, backup_dir)) or cipher.looks_encrypted(path)
+    path = Path(path)
+    if starts_like_sqlite(path) or has_keyfile(path):
+        return True
+    from . import backup, cipher
+
+    return (bool(backup.list_backups(path, backup_dir)) or cipher.looks_encrypted(path)
             or (key is not None and cipher.opens_with(path, key)))
+
+
+def _driver_errors() -> tuple[type[Exception], type[Exception]]:
+    """The SQLite drivers' errors (evaluated only when an exception is being matched)."""
+    from . import cipher
+
+    return cipher.Error
 
 
 def preflight(path: Path, *, backup_dir: Path | None = None, write: bool = True,
@@ -86,7 +117,7 @@ def preflight(path: Path, *, backup_dir: Path | None = None, write: bool = True,
             "verändert. Bitte die Zugriffsrechte der Datei prüfen (Eigentümer: Ihr Benutzerkonto, "
             "Lesen und Schreiben erlaubt)."
         ) from None
-    except (OSError, *cipher.Error):
+    except (OSError, *_driver_errors()):
         raise DatabaseUnreadable(f"Die Datenbank {path} lässt sich nicht lesen. Es wurde nichts verändert.") \
             from None
     if not ours:

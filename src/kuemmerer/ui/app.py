@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -11,14 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication
 
 from kuemmerer import APP_TITLE
 from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, MigrationBlocked, ValidationError
-from kuemmerer.logging_setup import log_unexpected, setup_logging
+from kuemmerer.logging_setup import hold_early_records, log_unexpected, setup_logging
 from kuemmerer.paths import demo_db_path
 
+# Dialogs and message boxes are imported where they are used: each Qt class PySide6 sets up
+# costs its share of the time before the first paint (issue 12 §1).
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from kuemmerer.services.workspace import Workspace
 
 log = logging.getLogger("kuemmerer.ui")
@@ -45,6 +50,8 @@ def prepare_demo(path: Path) -> None:
     """Create and fill the demo database if it does not exist yet (with a progress bar)."""
     if path.exists():
         return
+    from PySide6.QtWidgets import QProgressDialog
+
     from kuemmerer.services import demo, encryption
 
     dialog = QProgressDialog("Demodaten werden erzeugt …", "", 0, 12)
@@ -90,6 +97,8 @@ def unlock_at_start(db_path: Path, *, demo: bool = False, parent: QWidget | None
     if given and state is encryption.DbState.ENCRYPTED:
         with contextlib.suppress(ValidationError):
             return encryption.unlock(db_path, password=given)
+    from PySide6.QtWidgets import QDialog
+
     from .dialogs.unlock import UnlockDialog
 
     dialog = UnlockDialog(db_path, parent, demo_hint=demo)
@@ -101,6 +110,8 @@ def unlock_at_start(db_path: Path, *, demo: bool = False, parent: QWidget | None
 def create_at_start(db_path: Path, parent: QWidget | None = None) -> Workspace:
     """The first start: her password and the Notfallblatt before anything else, then the new
     encrypted database. ``_Quit`` if she closes the dialog (nothing was written)."""
+    from PySide6.QtWidgets import QDialog
+
     from kuemmerer.services import encryption
 
     from .dialogs.encryption_setup import PasswordSetupDialog
@@ -115,6 +126,8 @@ def offer_encryption(db_path: Path, parent: QWidget | None = None) -> bytes | No
     """Her database is still a plain file (from before encryption): offer to encrypt it now
     (a verified backup first), then the secure removal of the plain backups. Returns the new
     key, or None if she chose "Später" (it opens as it is; the offer comes at every start)."""
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
     from kuemmerer.services import encryption
 
     from .dialogs.encryption_setup import PasswordSetupDialog
@@ -159,6 +172,8 @@ def _restore_key(db_path: Path, backup_file: Path, parent: QWidget | None) -> by
     if given:
         with contextlib.suppress(ValidationError):
             return encryption.unlock_keyfile(source, given)
+    from PySide6.QtWidgets import QDialog
+
     from .dialogs.unlock import UnlockDialog
 
     dialog = UnlockDialog(db_path, parent)
@@ -172,6 +187,8 @@ def open_or_recover(db_path: Path, parent: QWidget | None = None, key: bytes | N
     first-start dialog); if it is damaged (moved aside), cannot be migrated or is missing
     although there are backups of it, offer the newest verified backup in one dialog and
     restore it with one click. None = she quit (nothing was created in place of her database)."""
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
     from kuemmerer.services import encryption, maintenance
     from kuemmerer.services.workspace import backup_dir_for, open_workspace
 
@@ -212,10 +229,30 @@ def open_or_recover(db_path: Path, parent: QWidget | None = None, key: bytes | N
     return ws
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+def start_logging() -> None:
+    """The log file (opened after the first paint; what was logged before is in it too)."""
     with contextlib.suppress(OSError):
         setup_logging()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    # Until the first paint: no cyclic garbage collection (PySide6 creates thousands of enum
+    # objects meanwhile, ~4 ms of collections) and the log file is not opened yet (its handler
+    # module costs ~15 ms); ``after_paint`` catches up on both, also when the start fails.
+    collecting = gc.isenabled()
+    gc.disable()
+    hold_early_records()
+    painted = False
+
+    def after_paint() -> None:
+        nonlocal painted
+        if not painted:
+            painted = True
+            if collecting:
+                gc.enable()
+            start_logging()
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication), "kuemmerer needs a QApplication, not a QCoreApplication"
     app.setApplicationName("kuemmerer")
@@ -245,6 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.screenshots:
             window.show()
             app.processEvents()
+        after_paint()
         parent = window if window.isVisible() else None
         if args.demo:
             prepare_demo(db_path)
@@ -265,6 +303,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         ws = opened
     except KuemmererError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        after_paint()
         if lock is not None:
             lock.release()
         QMessageBox.critical(window if window is not None and window.isVisible() else None, APP_TITLE, str(exc))
@@ -272,6 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             window.close()
         return 2
     except Exception as exc:  # noqa: BLE001 - last line of defence: no traceback to the user
+        from PySide6.QtWidgets import QMessageBox
+
+        after_paint()
         log_unexpected(log, "start failed", exc)
         QMessageBox.critical(None, APP_TITLE, "Kümmerer konnte nicht starten. Einzelheiten stehen im Protokoll.")
         if window is not None:

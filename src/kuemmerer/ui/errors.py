@@ -7,13 +7,17 @@ import logging
 import sys
 from collections.abc import Callable
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication
 
 from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, ValidationError
 from kuemmerer.logging_setup import log_unexpected, safe_traceback
 from kuemmerer.paths import storage_problem
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger("kuemmerer.ui")
 qt_log = logging.getLogger("kuemmerer.qt")
@@ -29,6 +33,8 @@ class ErrorDialog:
 
     @classmethod
     def show(cls, parent: QWidget | None, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # not before the window's first paint
+
         QMessageBox.critical(parent, title, text)
 
 

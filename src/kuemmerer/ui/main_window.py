@@ -6,16 +6,14 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QByteArray, QRect, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QWidget,
@@ -25,14 +23,17 @@ from kuemmerer import APP_TITLE, __version__
 from kuemmerer.domain.errors import DatabaseDamaged, KuemmererError, ValidationError
 
 from .errors import report_error
-from .formatting import date_de
-from .tasks import run_in_background
-from .widgets import confirm
 
 # Nothing here imports the database layer (SQLAlchemy, the services, the pages) at module
 # level: the window paints its frame, sidebar and the Heute skeleton first (issue 12 §1); the
-# pages are built the first time they are shown.
+# pages are built the first time they are shown. For the same reason the skeleton does not
+# touch PySide6's ``Qt`` namespace (its first use creates all of its ~130 enum classes, about
+# 20 ms), the menus' actions (``_fill_menus``), message boxes and file dialogs, the form widgets
+# (``.widgets``) or the workers (``.tasks``): what runs after the paint imports them where it
+# needs them (tests/test_first_paint_modules.py watches this).
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from kuemmerer.services.desk import WalkIn
     from kuemmerer.services.workspace import Workspace
 
@@ -41,6 +42,15 @@ if TYPE_CHECKING:
     from .pages.tallies import TalliesWindow
 
 P = TypeVar("P", bound=QWidget)
+
+
+def confirm(parent: QWidget, title: str, text: str, yes: str, no: str = "Abbrechen") -> bool:
+    """``widgets.confirm`` (the form widgets are imported when first needed, after the paint;
+    tests replace this name)."""
+    from .widgets import confirm as ask
+
+    return ask(parent, title, text, yes, no)
+
 
 SECTIONS = ("Heute", "Personen", "Anliegen", "Vermittlungen", "Partner", "Ehrenamt", "Aktivitäten",
             "Netzwerk", "Berichte", "Einstellungen")
@@ -102,7 +112,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.pages = _Pages(self._make_page)
         self.loading = QLabel("<h2>Heute</h2><p>Die Datenbank wird geöffnet …</p>")
-        self.loading.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Qt.AlignLeft | Qt.AlignTop, by name through the style sheet: no ``Qt`` before the paint
+        self.loading.setStyleSheet("qproperty-alignment: 'AlignLeft | AlignTop';")
         self.loading.setContentsMargins(12, 8, 12, 8)
         for i, _name in enumerate(SECTIONS):  # a place for each page; filled when first shown
             self.stack.addWidget(self.loading if i == 0 else QWidget())
@@ -130,6 +141,7 @@ class MainWindow(QMainWindow):
         from .context import AppContext
 
         self.ctx = AppContext(ws, demo=self.demo, parent=self)
+        self._fill_menus()
         self.attached = True
         self.sidebar.setEnabled(True)
         self.menuBar().setEnabled(True)
@@ -160,6 +172,7 @@ class MainWindow(QMainWindow):
         """A page whose constructor failed is a child of the stack but not in it: delete it now,
         so that it hears no more change notices (Qt disconnects a deleted receiver)."""
         import shiboken6
+        from PySide6.QtCore import Qt
 
         for child in self.stack.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             if self.stack.indexOf(child) == -1 and child not in (self.swap_notice, self.loading):
@@ -253,7 +266,19 @@ class MainWindow(QMainWindow):
         return reports
 
     def _build_menu(self) -> None:
-        file_menu = self.menuBar().addMenu("&Datei")
+        """The menu titles paint with the skeleton (disabled until the database is open);
+        ``_fill_menus`` adds their actions when ``attach`` brings the window to life."""
+        self.file_menu = self.menuBar().addMenu("&Datei")
+        self.go_menu = self.menuBar().addMenu("&Gehe zu")
+        self.help_menu = self.menuBar().addMenu("&Hilfe")
+
+    def _fill_menus(self) -> None:
+        if self.file_menu.actions():
+            return
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QAction, QKeySequence
+
+        file_menu = self.file_menu
         capture = QAction("Besuch erfassen…", self, shortcut=QKeySequence("Ctrl+N"))
         capture.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         capture.triggered.connect(self.quick_capture)
@@ -277,14 +302,12 @@ class MainWindow(QMainWindow):
         quit_action = QAction("Beenden", self, shortcut=QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        go_menu = self.menuBar().addMenu("&Gehe zu")
         for i, name in enumerate(SECTIONS):
             action = QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1 if i < 9 else 0}"))
             action.triggered.connect(lambda _c=False, row=i: self.sidebar.setCurrentRow(row))
-            go_menu.addAction(action)
-        help_menu = self.menuBar().addMenu("&Hilfe")
-        help_menu.addAction("Tastenkürzel…", self.show_shortcuts)
-        help_menu.addAction("Über Kümmerer", self.about)
+            self.go_menu.addAction(action)
+        self.help_menu.addAction("Tastenkürzel…", self.show_shortcuts)
+        self.help_menu.addAction("Über Kümmerer", self.about)
 
     def show_shortcuts(self):
         """Hilfe → Tastenkürzel: every shortcut there is (checked against the window in the tests)."""
@@ -444,6 +467,7 @@ class MainWindow(QMainWindow):
                                                          " – nicht verschlüsselt"))
         from kuemmerer.services import maintenance
 
+        from .formatting import date_de
         from .pages.today import TodayPage
 
         last = maintenance.last_backup_time(ws.path, ws.backup_dir)
@@ -462,7 +486,11 @@ class MainWindow(QMainWindow):
             today_page.show_backup_problem(failure)
 
     def create_backup(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from kuemmerer.services import maintenance
+
+        from .tasks import run_in_background
 
         ws = self.ctx.ws
 
@@ -482,6 +510,8 @@ class MainWindow(QMainWindow):
                           lambda: maintenance.create_backup(ws, reason="manuell"), done, failed)
 
     def restore_backup(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         if self.backup_running or self.housekeeping_running or self.swapping:  # never under a backup
             QMessageBox.information(self, "Bitte warten", "Es läuft gerade eine Sicherung. Bitte warten Sie, "
                                     "bis sie fertig ist, und stellen Sie dann wieder her.")
@@ -497,6 +527,8 @@ class MainWindow(QMainWindow):
             return
         from kuemmerer.services import maintenance
         from kuemmerer.services.workspace import open_workspace
+
+        from .tasks import run_in_background
 
         db_path, backup_dir, key = ws.path, ws.backup_dir, ws.key  # the key: closing forgets it
         self._begin_swap("Die Sicherung wird wiederhergestellt …")
@@ -540,6 +572,8 @@ class MainWindow(QMainWindow):
         self.ctx.close_for_swap()
         self._page_before_swap = self.stack.currentIndex()
         if self.swap_notice is None:
+            from PySide6.QtCore import Qt
+
             # at the top: the "Bitte warten" dialog stands in the middle
             self.swap_notice = QLabel(alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.swap_notice.setWordWrap(True)
@@ -581,6 +615,8 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
 
     def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, "Über Kümmerer",
                           f"<h3>Kümmerer {__version__}</h3><p>Für die Gemeinwesenkoordination im "
                           "Stadtteilbüro: Bewohner*innen, Anliegen, Vermittlungen, Ehrenamt, Aktivitäten "
@@ -618,6 +654,8 @@ class MainWindow(QMainWindow):
         if self.backup_running or self.housekeeping_running:  # never close the file under a backup
             QTimer.singleShot(30_000, self.lock)
             return
+        from PySide6.QtCore import QAbstractItemModel, Qt
+
         db_path = self.ctx.ws.path
         self._veiled = [w for w in QApplication.topLevelWidgets()
                         if w is not self and w.isVisible() and w.windowType() != Qt.WindowType.ToolTip]
@@ -719,14 +757,16 @@ class MainWindow(QMainWindow):
         offered at once (the same dialog as at the start); then the window goes on with it."""
         if self._damage_handling or self.swapping or not self.attached:
             return
+        from PySide6.QtWidgets import QMessageBox
+
+        from .app import open_or_recover
+
         self._damage_handling = True
         try:
             ws = self.ctx.ws
             path, key = ws.path, ws.key  # closing forgets the key
             self._begin_swap("Die Datenbank ist beschädigt.")
             QMessageBox.warning(self, "Datenbank beschädigt", str(exc))
-            from .app import open_or_recover
-
             try:
                 new_ws = open_or_recover(path, self, key)
             except KuemmererError as reopen_exc:
@@ -740,6 +780,8 @@ class MainWindow(QMainWindow):
             self._damage_handling = False
 
     def change_password(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if not self.ctx.ws.encrypted:
             QMessageBox.information(self, "Passwort ändern", "Die Datenbank ist noch nicht verschlüsselt. Beim "
                                     "nächsten Start bietet Kümmerer an, sie zu verschlüsseln.")
