@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QSize,
-    QStandardPaths,
     Qt,
     Signal,
 )
@@ -48,6 +47,7 @@ from kuemmerer.services import activities
 from kuemmerer.services.dto import AttachmentDto
 
 from .context import AppContext
+from .folders import documents_dir
 from .formatting import number_de
 from .models import ID_ROLE, ROW_ROLE
 from .widgets import ErrorLine, confirm, notice_label, set_combo_data
@@ -58,21 +58,16 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".
 Index = QModelIndex | QPersistentModelIndex
 
 
-def _documents_dir() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found and Path(found).is_dir() else Path.home()
-
-
 def ask_open_files(parent: QWidget | None, title: str) -> list[Path]:
     paths, _ = QFileDialog.getOpenFileNames(
-        parent, title, str(_documents_dir()),
+        parent, title, str(documents_dir()),
         "Fotos und Dokumente (*.jpg *.jpeg *.png *.gif *.bmp *.webp *.tif *.tiff *.pdf *.doc *.docx *.odt "
         "*.xls *.xlsx *.ods *.txt);;Alle Dateien (*)")
     return [Path(p) for p in paths]
 
 
 def ask_save_file(parent: QWidget | None, title: str, suggested: str) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(_documents_dir() / suggested))
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(documents_dir() / suggested))
     return Path(path) if path else None
 
 

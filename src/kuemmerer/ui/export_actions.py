@@ -15,13 +15,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from kuemmerer.domain.periods import Period
 
 from .context import AppContext
 from .errors import report_error
+from .folders import documents_dir
 from .formatting import number_de
 
 KIND_TITLES = {"persons": "Personen", "requests": "Anliegen", "contacts": "Kontakte",
@@ -29,14 +30,9 @@ KIND_TITLES = {"persons": "Personen", "requests": "Anliegen", "contacts": "Konta
                "activities": "Aktivitäten", "networks": "Netzwerke"}
 
 
-def _documents_dir() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found and Path(found).is_dir() else Path.home()
-
-
 def ask_xlsx_path(parent: QWidget | None, title: str, suggested: str) -> Path | None:
     """The save dialog, in her documents folder with ``suggested`` as the name; ".xlsx" added."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(_documents_dir() / suggested),
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(documents_dir() / suggested),
                                           "Excel-Arbeitsmappen (*.xlsx)")
     if not path:
         return None

@@ -54,11 +54,6 @@ def confirm(parent: QWidget, title: str, text: str, yes: str, no: str = "Abbrech
 
 SECTIONS = ("Heute", "Personen", "Anliegen", "Vermittlungen", "Partner", "Ehrenamt", "Aktivitäten",
             "Netzwerk", "Berichte", "Einstellungen")
-COMING = {
-    "Ehrenamt": "Ehrenamtliche, ihre Einsätze und Stunden, Ehrenamtsnachweise.",
-    "Aktivitäten": "Projekte, Kurse und Veranstaltungen mit Terminen, Teilnahmen und Teilnehmerlisten.",
-    "Netzwerk": "Arbeitskreise und Stadtteilrunden mit Sitzungen, Protokollen und Aufgaben.",
-}
 
 
 class _Pages(dict):
@@ -193,6 +188,7 @@ class MainWindow(QMainWindow):
             today.show_retention.connect(self.show_retention)
             today.show_tallies.connect(self.show_tallies)
             today.open_referral.connect(self.open_referral)
+            today.open_volunteer.connect(self.open_volunteer)
             page = today
         elif name == "Personen":
             from .pages.persons import PersonsPage
@@ -222,6 +218,24 @@ class MainWindow(QMainWindow):
             partner_page.open_referral.connect(self.open_referral)
             partner_page.open_person.connect(lambda pid: self.open_person(pid, 3))
             page = partner_page
+        elif name == "Ehrenamt":
+            from .pages.volunteers import VolunteersPage
+
+            volunteer_page = VolunteersPage(ctx, self.stack)
+            volunteer_page.open_person.connect(self.open_person)
+            page = volunteer_page
+        elif name == "Aktivitäten":
+            from .pages.activities import ActivitiesPage
+
+            activity_page = ActivitiesPage(ctx, self.stack)
+            activity_page.open_person.connect(self.open_person)
+            page = activity_page
+        elif name == "Netzwerk":
+            from .pages.networks import NetworksPage
+
+            network_page = NetworksPage(ctx, self.stack)
+            network_page.open_person.connect(self.open_person)
+            page = network_page
         elif name == "Einstellungen":
             from .pages.settings import SettingsPage
 
@@ -232,10 +246,6 @@ class MainWindow(QMainWindow):
             page = settings_page
         elif name == "Berichte":
             page = self._build_reports()
-        elif name in COMING:
-            from .pages.placeholder import ComingSoonPage
-
-            page = ComingSoonPage(name, COMING[name])
         else:
             raise KeyError(name)
         row = SECTIONS.index(name)
@@ -288,6 +298,8 @@ class MainWindow(QMainWindow):
         tallies.triggered.connect(self.show_tallies)
         file_menu.addAction(tallies)
         self.tallies_action = tallies
+        file_menu.addSeparator()
+        file_menu.addAction("Kalender exportieren…", self.export_calendar)
         file_menu.addSeparator()
         file_menu.addAction("Sicherung erstellen", self.create_backup)
         file_menu.addAction("Sicherung wiederherstellen…", self.restore_backup)
@@ -355,6 +367,18 @@ class MainWindow(QMainWindow):
         from .pages.persons import PersonsPage
 
         self._show_page("Personen", PersonsPage).show_person(person_id, tab)
+
+    def open_volunteer(self, volunteer_id: int) -> None:
+        """Heute's "Führungszeugnisse erneuern": the volunteer in Ehrenamt."""
+        from .pages.volunteers import VolunteersPage
+
+        self._show_page("Ehrenamt", VolunteersPage).show_volunteer(volunteer_id)
+
+    def export_calendar(self) -> None:
+        """Datei → Kalender exportieren…: meetings and open follow-ups as .ics (no names)."""
+        from .calendar_export import export_calendar
+
+        export_calendar(self, self.ctx)
 
     def show_retention(self) -> None:
         """Heute's reminder: Einstellungen → Aufbewahrung."""

@@ -10,10 +10,12 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QStandardPaths
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from .folders import documents_dir
 
 log = logging.getLogger(__name__)
 
@@ -98,13 +100,8 @@ def print_pdf(parent: QWidget | None, pdf: bytes, title: str) -> None:
     preview_dialog(parent, pdf, title).exec()
 
 
-def _documents_dir() -> str:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return found if found and Path(found).is_dir() else str(Path.home())
-
-
 def ask_save_path(parent: QWidget | None, suggested: str) -> Path | None:
-    path, _ = QFileDialog.getSaveFileName(parent, "Als PDF speichern", str(Path(_documents_dir()) / suggested),
+    path, _ = QFileDialog.getSaveFileName(parent, "Als PDF speichern", str(documents_dir() / suggested),
                                           "PDF-Dokumente (*.pdf)")
     if not path:
         return None

@@ -30,6 +30,7 @@ from kuemmerer.services.auskunft import Auskunft
 from .. import printing
 from ..context import AppContext
 from ..errors import report_error
+from ..folders import documents_dir
 from ..formatting import date_de, number_de
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 
 def ask_folder(parent: QWidget | None) -> Path | None:
     """The folder for the two files (tests replace this hook)."""
-    folder = QFileDialog.getExistingDirectory(parent, "Ordner für die Auskunft wählen", printing._documents_dir())
+    folder = QFileDialog.getExistingDirectory(parent, "Ordner für die Auskunft wählen", str(documents_dir()))
     return Path(folder) if folder else None
 
 

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
@@ -34,6 +34,7 @@ from kuemmerer.services.statistics import FigureDifference
 
 from ..context import AppContext
 from ..errors import report_error
+from ..folders import documents_dir
 from ..formatting import number_de
 from ..models import Column, RowsModel
 from ..printing import a4_printer, paint_pdf, preview_dialog
@@ -78,17 +79,12 @@ DIFF_COLUMNS = [
 ]
 
 
-def _documents_dir() -> Path:
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found and Path(found).is_dir() else Path.home()
-
-
 def ask_reprint_path(parent: QWidget | None, report: ArchivedReport) -> Path | None:
     """Where to save the archived file again (its own suffix kept)."""
     suffix = Path(report.file_name).suffix or ".pdf"
     kind = "PDF-Dokumente" if suffix.lower() == ".pdf" else "Excel-Dateien"
     path, _ = QFileDialog.getSaveFileName(parent, "Archivierten Bericht erneut speichern",
-                                          str(_documents_dir() / report.file_name), f"{kind} (*{suffix})")
+                                          str(documents_dir() / report.file_name), f"{kind} (*{suffix})")
     if not path:
         return None
     target = Path(path)

@@ -386,6 +386,10 @@ class SettingsPage(QWidget):
 
         self.lock_settings = LockSettingsBox(ctx)
         data_box.addWidget(self.lock_settings)
+        from .volunteers import RenewalYearsBox
+
+        self.renewal_years = RenewalYearsBox(ctx)  # Führungszeugnis: renew after n years
+        data_box.addWidget(self.renewal_years)
         data_box.addStretch(1)
         self.tabs.addTab(data_tab, "&Daten")
         self.retention = RetentionTab(ctx)

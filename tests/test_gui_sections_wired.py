@@ -1,0 +1,63 @@
+"""The window brings the Ehrenamt, Aktivitäten and Netzwerk sections, Heute's clearance
+reminder opens the volunteer, and Datei → Kalender exportieren… writes her calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import icalendar
+import pytest
+from PySide6.QtCore import QSettings
+
+from kuemmerer.services import networks, persons, volunteers
+from kuemmerer.ui import calendar_export
+from kuemmerer.ui.main_window import MainWindow
+from kuemmerer.ui.pages.activities import ActivitiesPage
+from kuemmerer.ui.pages.networks import NetworksPage
+from kuemmerer.ui.pages.volunteers import VolunteersPage
+
+
+@pytest.fixture
+def window(qtbot, ws, tmp_path):
+    w = MainWindow(ws, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def test_the_three_sections_are_real_pages(window):
+    assert isinstance(window.show_section("Ehrenamt"), VolunteersPage)
+    assert isinstance(window.show_section("Aktivitäten"), ActivitiesPage)
+    assert isinstance(window.show_section("Netzwerk"), NetworksPage)
+
+
+def test_the_clearance_reminder_on_heute_opens_the_volunteer(window, ws):
+    with ws.uow() as uow:
+        p = persons.create_person(uow, last_name="Erneuern", first_name="Ria")
+        issued = window.ctx.today() - dt.timedelta(days=5 * 365 - 30)
+        v = volunteers.create_volunteer(uow, person_id=p.id, started_on=issued, clearance_issued_on=issued,
+                                        clearance_seen_on=issued)
+    today = window.show_section("Heute")
+    today.reload()
+    today.open_volunteer.emit(v.id)
+    page = window.pages["Ehrenamt"]
+    assert window.stack.currentWidget() is page
+    assert page.current_id() == v.id
+
+
+def test_kalender_exportieren_writes_an_ics_without_names(window, ws, tmp_path, monkeypatch):
+    with ws.uow() as uow:
+        n = networks.create_network(uow, name="Stadtteilrunde Nord")
+        networks.create_meeting(uow, network_id=n.id, date=window.ctx.today() + dt.timedelta(days=7),
+                                start_time="17:00")
+    target = tmp_path / "kalender.ics"
+    notices = []
+    monkeypatch.setattr(calendar_export, "ask_path", lambda parent, title, suggested: target)
+    monkeypatch.setattr(calendar_export.Notice, "show", lambda parent, title, text: notices.append(title))
+    action = next(a for a in window.file_menu.actions() if a.text() == "Kalender exportieren…")
+    action.trigger()
+    assert notices == ["Kalender exportiert"]
+    events = icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Stadtteilrunde Nord"]
+    assert events[0].decoded("dtstart").hour == 17
