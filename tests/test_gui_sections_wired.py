@@ -61,3 +61,30 @@ def test_kalender_exportieren_writes_an_ics_without_names(window, ws, tmp_path, 
     events = icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["Stadtteilrunde Nord"]
     assert events[0].decoded("dtstart").hour == 17
+
+
+def test_a_double_click_on_a_referral_of_a_person_opens_it_once(qtbot, ws):
+    from PySide6.QtCore import Qt
+
+    from kuemmerer.services import lists, partners
+    from kuemmerer.ui.context import AppContext
+    from kuemmerer.ui.pages.persons import PersonsPage
+
+    with ws.uow() as uow:
+        p = persons.create_person(uow, last_name="Doppelklick")
+        svc = lists.list_services(uow)[0].id
+        org = partners.create_organisation(uow, name="Beratung Doppelklick", service_ids=[svc])
+        ref = partners.create_referral(uow, person_id=p.id, service_id=svc, organisation_id=org.id,
+                                       referred_on=dt.date(2026, 1, 5))
+    page = PersonsPage(AppContext(ws))
+    qtbot.addWidget(page)
+    page.resize(1300, 700)
+    page.show()
+    page.show_person(p.id, 3)
+    view = page.detail.referrals_view
+    opened: list[int] = []
+    page.open_referral.connect(opened.append)
+    rect = view.visualRect(view.model().index(0, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened == [ref.id]

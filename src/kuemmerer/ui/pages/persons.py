@@ -108,7 +108,6 @@ class PersonDetail(QWidget):
             Column("Wiedervorlage", lambda r: date_de(r.follow_up_on), sort_value=lambda r: r.follow_up_on),
         ])
         self.requests_view = table_view(self.requests_model, stretch=1)
-        self.requests_view.doubleClicked.connect(self._open_request)
         self.requests_view.activated.connect(self._open_request)
         self.tabs.addTab(self.requests_view, "Anliegen")
         self.contacts_model = RowsModel([
@@ -122,7 +121,6 @@ class PersonDetail(QWidget):
         ])
         self.contacts_view = table_view(self.contacts_model, stretch=4)
         self.contacts_view.activated.connect(lambda _i: self._contact_action(self.edit_contact_requested))
-        self.contacts_view.doubleClicked.connect(lambda _i: self._contact_action(self.edit_contact_requested))
         self.contacts_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.contacts_view.customContextMenuRequested.connect(self._contacts_menu)
         self.contacts_view.selectionModel().currentRowChanged.connect(lambda _c, _p: self._contact_selected())
@@ -159,7 +157,6 @@ class PersonDetail(QWidget):
         ])
         self.referrals_view = table_view(self.referrals_model, stretch=2)
         self.referrals_view.activated.connect(self._open_referral)
-        self.referrals_view.doubleClicked.connect(self._open_referral)
         self.tabs.addTab(self.referrals_view, "Vermittlungen")
         self.consents_model = RowsModel([
             Column("Empfänger", lambda r: r.organisation, tooltip=lambda r: r.purpose),

@@ -141,7 +141,6 @@ class DrillDialog(QDialog):
         self.model = PagedModel(columns, count=lambda: self.total.rows, fetch=self._fetch, parent=self)
         self.model.reload()
         self.view = table_view(self.model, stretch=0)
-        self.view.doubleClicked.connect(self._open)
         self.view.activated.connect(self._open)
         for i, title in enumerate(titles):
             if title in ("Name", "Person", "Anliegen", "Partner", "Aktivität", "Netzwerk", "Art / Aktivität"):

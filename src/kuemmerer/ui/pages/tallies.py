@@ -69,7 +69,6 @@ class TalliesPage(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.activated.connect(lambda _i: self.edit_current())
-        self.view.doubleClicked.connect(lambda _i: self.edit_current())
         delete_action = QAction("Löschen", self.view, shortcut=QKeySequence(QKeySequence.StandardKey.Delete))
         delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete_action.triggered.connect(self.delete_current)
