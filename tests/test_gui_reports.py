@@ -132,8 +132,9 @@ def test_clicking_a_count_lists_exactly_the_records_behind_it(qtbot, people, pag
     assert [r.cells[1] for r in page.drill_dialog.all_rows()] == ["Anfang, Anna", "Berg, Bernd"]
 
     with qtbot.waitSignal(page.open_person) as opened:
-        index = page.drill_dialog.model.index(1, 1)
-        page.drill_dialog.view.doubleClicked.emit(index)
+        view = page.drill_dialog.view
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton,
+                          pos=view.visualRect(page.drill_dialog.model.index(1, 1)).center())
     assert opened.args == [people["bernd"]]
     page.drill_dialog.close()
 
