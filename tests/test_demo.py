@@ -204,7 +204,6 @@ def test_nothing_is_dated_after_today(generated):
         "referrals": ("referred_on", "outcome_on"),
         "volunteers": ("started_on", "ended_on", "clearance_seen_on", "clearance_issued_on"),
         "activities": ("starts_on", "ends_on"),
-        "sessions": ("date",),
         "attendances": ("created_at",),
         "assignments": ("date",),
         "action_items": ("done_on",),
@@ -215,6 +214,13 @@ def test_nothing_is_dated_after_today(generated):
     assert planned and all(_day(d) <= TODAY + dt.timedelta(days=62) for _, d in planned)
     assert _scalar(path, "SELECT count(*) FROM meeting_participants mp JOIN meetings m ON m.id = mp.meeting_id "
                          "WHERE m.date > ?", TODAY.isoformat()) == 0
+    # sessions of the next four weeks are planned too: nobody attended, nobody worked there yet
+    ahead = _rows(path, "SELECT id, date FROM sessions WHERE date > ?", TODAY.isoformat())
+    assert ahead and all(_day(d) <= TODAY + dt.timedelta(days=28) for _, d in ahead)
+    assert _scalar(path, "SELECT count(*) FROM attendances a JOIN sessions s ON s.id = a.session_id "
+                         "WHERE s.date > ?", TODAY.isoformat()) == 0
+    assert _scalar(path, "SELECT count(*) FROM sessions WHERE date > ? AND anonymous_count > 0",
+                   TODAY.isoformat()) == 0
     for table, cols in columns.items():
         for col in cols:
             latest = _scalar(path, f"SELECT max({col}) FROM {table}")

@@ -34,7 +34,7 @@ from kuemmerer.db.models import (
 )
 from kuemmerer.domain.enums import AgeBand, Gender, ReferralOutcome
 from kuemmerer.domain.rules import CountingRules, age_band
-from kuemmerer.services import activities, lists, persons, requests, statistics, volunteers
+from kuemmerer.services import activities, lists, persons, requests, statistics, validation, volunteers
 from kuemmerer.services.dto import Statistics
 from kuemmerer.services.workspace import open_workspace
 from tests.conftest import create_encrypted
@@ -78,6 +78,7 @@ def _count_rows(session, model, date_column, start, end) -> int:
 def python_path(uow, start: dt.date, end: dt.date, rules: CountingRules) -> Statistics:
     """``statistics.compute`` as it was before the figures moved into SQL."""
     s = uow.session
+    held = min(end, validation.today())  # sessions and meetings after today are only planned
     participants = _first_participation(s, start, end, rules.count_attendance)
     by_district = dict.fromkeys(queries.district_names(s), 0) | {"unbekannt": 0}
     by_gender = dict.fromkeys((g.label for g in Gender), 0)
@@ -91,7 +92,7 @@ def python_path(uow, start: dt.date, end: dt.date, rules: CountingRules) -> Stat
     tallies = int(s.scalar(select(func.coalesce(func.sum(AnonymousTally.count), 0))
                            .where(_between(AnonymousTally.date, start, end))))
     heads = int(s.scalar(select(func.coalesce(func.sum(Session.anonymous_count), 0))
-                         .where(_between(Session.date, start, end))))
+                         .where(_between(Session.date, start, held))))
 
     by_category = dict.fromkeys(queries.category_names(s), 0)
     for name, n in queries.requests_by_category(s, start, end):
@@ -119,14 +120,14 @@ def python_path(uow, start: dt.date, end: dt.date, rules: CountingRules) -> Stat
         referrals_by_outcome=by_outcome,
         volunteers_active=len(volunteer_ids), volunteer_hours=round(minutes / 60, 2),
         volunteers_also_participants=len(participant_ids & set(volunteer_ids)),
-        sessions=_count_rows(s, Session, Session.date, start, end),
+        sessions=_count_rows(s, Session, Session.date, start, held),
         attendance_named=s.scalar(select(func.count(Attendance.id)).join(Session, Session.id == Attendance.session_id)
-                                  .where(_between(Session.date, start, end))) or 0,
+                                  .where(_between(Session.date, start, held))) or 0,
         attendance_anonymous=heads,
-        meetings=_count_rows(s, Meeting, Meeting.date, start, end),
+        meetings=_count_rows(s, Meeting, Meeting.date, start, held),
         extra={"anonymous_walk_ins": tallies, "anonymous_session_heads": heads},
-        meetings_by_network=_meetings_by_network(s, start, end),
-        partners_reached=len({p.organisation_id for m in s.scalars(select(Meeting).where(_between(Meeting.date, start, end)))
+        meetings_by_network=_meetings_by_network(s, start, held),
+        partners_reached=len({p.organisation_id for m in s.scalars(select(Meeting).where(_between(Meeting.date, start, held)))
                               for p in s.scalars(select(MeetingParticipant).where(MeetingParticipant.meeting_id == m.id))
                               if p.organisation_id is not None and p.attended}),
     )

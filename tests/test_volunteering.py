@@ -274,3 +274,14 @@ def test_changing_a_caption_keeps_the_publication_consent(ws, tmp_path):
         att = activities.add_attachment(uow, ws.files_dir, photo, activity_id=act.id, publication="ja")
         assert activities.update_attachment(uow, att.id, description="Bühne").publication == "ja"
         assert activities.update_attachment(uow, att.id, publication="nein").description == "Bühne"
+
+
+def test_planned_sessions_count_once_they_were_held(uow, monkeypatch):
+    from kuemmerer.services import validation
+
+    act = activities.create_activity(uow, name="Wochenmarkt-Stand")
+    activities.create_series(uow, activity_id=act.id, first="01.07.2025", until="29.07.2025", weekdays=[1])
+    monkeypatch.setattr(validation, "today", lambda: D(2025, 7, 16))  # 1., 8. and 15. were held
+    assert statistics.compute(uow, D(2025, 1, 1), D(2025, 12, 31)).sessions == 3
+    monkeypatch.setattr(validation, "today", lambda: D(2026, 1, 2))
+    assert statistics.compute(uow, D(2025, 1, 1), D(2025, 12, 31)).sessions == 5

@@ -119,22 +119,25 @@ def _between(column, start: dt.date, end: dt.date):
     return and_(column >= start, column <= end)
 
 
-def period_counts(session: OrmSession, start: dt.date, end: dt.date) -> dict[str, int]:
+def period_counts(session: OrmSession, start: dt.date, end: dt.date, held_until: dt.date | None = None) -> dict[str, int]:
     """Every single-number figure of the period in one SELECT: ``walk_ins`` (anonymous
     tallies), ``session_heads`` (anonymous head counts of sessions), ``contacts``,
     ``requests_opened``, ``requests_closed``, ``sessions``, ``attendance`` (named),
-    ``meetings``, ``volunteers`` (persons with an Einsatz) and their ``minutes``."""
-    row = session.execute(_period_counts_stmt(), {"start": start, "end": end}).mappings().one()
+    ``meetings``, ``volunteers`` (persons with an Einsatz) and their ``minutes``. Sessions
+    and meetings count up to ``held_until`` only (those after it are planned, not held)."""
+    held = min(end, held_until) if held_until is not None else end
+    row = session.execute(_period_counts_stmt(), {"start": start, "end": end, "held": held}).mappings().one()
     return {name: int(value or 0) for name, value in row.items()}
 
 
 @cache
 def _period_counts_stmt() -> Select:
-    """Built once: ten scalar subqueries over ``:start``/``:end``."""
-    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    """Built once: ten scalar subqueries over ``:start``/``:end`` (``:held`` for sessions and meetings)."""
+    start, end, held = bindparam("start", type_=Date), bindparam("end", type_=Date), bindparam("held", type_=Date)
 
     def between(column):
-        return and_(column >= start, column <= end)
+        planned = column is Session.date or column is Meeting.date  # counted once held
+        return and_(column >= start, column <= (held if planned else end))
 
     def total(column, date_column):
         return select(func.coalesce(func.sum(column), 0)).where(between(date_column)).scalar_subquery()
@@ -159,14 +162,16 @@ def _period_counts_stmt() -> Select:
 
 
 def meetings_by_network(session: OrmSession, start: dt.date, end: dt.date) -> list[tuple[str, int]]:
-    """Meetings in the period per network (networks without one are left out)."""
+    """Meetings in the period per network (networks without one are left out); the caller
+    ends the period at the day up to which meetings were held."""
     stmt = (select(Network.name, func.count(Meeting.id)).join(Meeting, Meeting.network_id == Network.id)
             .where(_between(Meeting.date, start, end)).group_by(Network.name).order_by(Network.name))
     return [(name, n) for name, n in session.execute(stmt)]
 
 
 def partners_reached(session: OrmSession, start: dt.date, end: dt.date) -> int:
-    """Partner organisations present (anwesend) at least once at a meeting in the period."""
+    """Partner organisations present (anwesend) at least once at a meeting in the period
+    (ended by the caller at the day up to which meetings were held)."""
     stmt = (select(func.count(MeetingParticipant.organisation_id.distinct()))
             .join(Meeting, Meeting.id == MeetingParticipant.meeting_id)
             .where(_between(Meeting.date, start, end), MeetingParticipant.attended.is_(True)))

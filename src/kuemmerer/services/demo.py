@@ -22,6 +22,7 @@ from itertools import accumulate
 from typing import Any
 
 from kuemmerer.db.models import (
+    ActionField,
     ActionItem,
     Activity,
     AgendaItem,
@@ -467,6 +468,11 @@ AVAILABILITY_SLOTS = {
     "vormittags": availability.mask([(d, 0) for d in range(5)]),
 }
 HEADCOUNT_BANDS = (AgeBand.UNDER_18, AgeBand.FROM_30, AgeBand.FROM_55, AgeBand.FROM_65)
+# Handlungsfeld of an activity (else "Nachbarschaft und Beteiligung") and who funds it, in turn
+ACTIVITY_FIELDS = {"Hausaufgabenhilfe": "Beratung und Vermittlung", "Sprachcafé Deutsch": "Beratung und Vermittlung",
+                   "Repair-Café": "Ehrenamt", "AK Naturerziehung": "Ehrenamt"}
+FUNDERS = ("Sozialer Zusammenhalt (Städtebauförderung)", "Verfügungsfonds des Stadtteils", None,
+           "Stiftung Nachbarschaft (Demo)", None)
 INQUIRY_NOTES = (None, "hat diesmal keine Zeit", "ruft zurück", "gern beim nächsten Mal", "im Urlaub")
 ROLES = ("Leitung", "Mithilfe", "Mithilfe", "Betreuung", "Aufbau und Abbau")
 
@@ -1420,6 +1426,22 @@ class _Writer:
             self.progress(min(self.step, self.total), self.total)
 
 
+def _planned_days(act: Any, today: D) -> list[D]:
+    """Sessions of a running activity in the next four weeks, in the rhythm of its last two."""
+    if not act.active or not act.sessions:
+        return []
+    last = act.sessions[-1].date
+    gap = (last - act.sessions[-2].date).days if len(act.sessions) > 1 else 7
+    if not 7 <= gap <= 35 or (today - last).days > gap + 7:
+        return []
+    days, day = [], last + dt.timedelta(days=gap)
+    while day <= today + dt.timedelta(days=28):
+        if day > today:
+            days.append(day)
+        day += dt.timedelta(days=gap)
+    return days
+
+
 def _rhythm(weekday: int, nth: int) -> str:
     """"monatlich, 2. Dienstag" / "monatlich, letzter Donnerstag" (nicht im August)."""
     day = availability.DAYS[weekday]
@@ -1634,12 +1656,15 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
     w.done()
 
     # ------------------------------------------------------------ activities and sessions
-    for act in plan.activities:
+    fields_by_name = {f.name: f.id for f in uow.all(ActionField)}
+    for n, act in enumerate(plan.activities):
         spec = act.spec
         act.obj = Activity(
             name=spec[0], kind=spec[1].value,
             district_id=districts[spec[2]].id if spec[2] else None, location=spec[3],
             description=None, starts_on=act.starts_on, ends_on=act.ends_on, active=act.active,
+            action_field_id=fields_by_name.get(ACTIVITY_FIELDS.get(spec[0], "Nachbarschaft und Beteiligung")),
+            funder=FUNDERS[n % len(FUNDERS)],
             created_at=dt.datetime.combine(act.starts_on or start, dt.time(10, 0)),
             updated_at=dt.datetime.combine(act.ends_on or act.starts_on or start, dt.time(10, 0)),
         )
@@ -1656,6 +1681,11 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
                                           for g, n in split if n],
                               **_stamp(ses.date, 20, 0))
             w.add(ses.obj)
+            n_sessions += 1
+        for day in _planned_days(act, today):  # the next four weeks are planned already
+            w.add(Session(activity_id=act.obj.id, date=day, start_time=act.sessions[-1].start,
+                          end_time=act.sessions[-1].end, location=None, anonymous_count=0, note=None,
+                          **_stamp(today, 9, 0)))
             n_sessions += 1
     w.done()
 

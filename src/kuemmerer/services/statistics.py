@@ -61,7 +61,8 @@ def compute(uow: UnitOfWork, start: dt.date, end: dt.date,
         named += n
         also_volunteers += volunteering
 
-    counts = queries.period_counts(s, start, end)
+    held = min(end, validation.today())  # planned sessions and meetings count once they were held
+    counts = queries.period_counts(s, start, end, held)
     tallies, heads = counts["walk_ins"], counts["session_heads"]
 
     by_category = _zeroed(queries.category_names(s))
@@ -98,8 +99,8 @@ def compute(uow: UnitOfWork, start: dt.date, end: dt.date,
         attendance_anonymous=heads,
         meetings=counts["meetings"],
         extra={"anonymous_walk_ins": tallies, "anonymous_session_heads": heads},
-        meetings_by_network=dict(queries.meetings_by_network(s, start, end)),
-        partners_reached=queries.partners_reached(s, start, end),
+        meetings_by_network=dict(queries.meetings_by_network(s, start, held)),
+        partners_reached=queries.partners_reached(s, start, held),
     )
 
 
