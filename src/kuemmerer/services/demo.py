@@ -1718,7 +1718,7 @@ def generate(uow: UnitOfWork, *, years: int = 3, seed: int = 1, today: dt.date |
     w.flush()
     for net, (org_ids, resident_ids) in zip(networks, plan.network_members, strict=True):
         for o in org_ids:
-            w.add(NetworkMember(network_id=net.id, organisation_id=orgs[o].id, role="Mitglied"))
+            w.add(NetworkMember(network_id=net.id, organisation_id=orgs[o].id))
         for pid in resident_ids:
             w.add(NetworkMember(network_id=net.id, person_id=plan.persons[pid].obj.id,
                                 role="Bewohnervertretung"))

@@ -32,6 +32,37 @@ def _slug(name: str) -> str:
     return name.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace(" ", "-")
 
 
+def _section_dialogs(window: MainWindow) -> list[tuple[str, Callable[[], GuardedDialog]]]:
+    """The editors of Ehrenamt, Aktivitäten and Netzwerk, on the first entry of the demo data."""
+    from kuemmerer.services import activities, matching, networks, volunteers
+
+    from .dialogs.meeting import MeetingDialog
+    from .dialogs.series import SeriesDialog
+    from .dialogs.session import SessionDialog
+    from .dialogs.volunteer import VolunteerDialog
+
+    ctx = window.ctx
+    out: list[tuple[str, Callable[[], GuardedDialog]]] = []
+    with ctx.uow(read_only=True) as uow:
+        helpers = matching.volunteer_overview(uow, status=("aktiv",))
+        busy = max(helpers, key=lambda r: r.assigned, default=None)
+        volunteer = volunteers.get_volunteer(uow, busy.id) if busy else None
+        acts = activities.list_activities(uow)
+        act = next((a for a in acts if activities.list_sessions(uow, a.id)), None)
+        session = activities.list_sessions(uow, act.id)[-1] if act else None
+        held = [m for m in networks.list_meetings(uow) if m.date <= ctx.today() and m.minutes_text]
+        meeting = held[-1] if held else None
+        network = networks.networks.get(uow, meeting.network_id) if meeting else None
+    if volunteer is not None and busy is not None:
+        out.append(("dialog-ehrenamt", lambda: VolunteerDialog(ctx, volunteer, person_name=busy.name, parent=window)))
+    if act is not None and session is not None:
+        out.append(("dialog-termin", lambda: SessionDialog(ctx, act, session, parent=window)))
+        out.append(("dialog-terminreihe", lambda: SeriesDialog(ctx, act, parent=window)))
+    if meeting is not None and network is not None:
+        out.append(("dialog-sitzung", lambda: MeetingDialog(ctx, network, meeting, parent=window)))
+    return out
+
+
 def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -47,7 +78,7 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
 
     for name in SECTIONS:
         window.show_section(name)
-        if name in ("Personen", "Anliegen", "Vermittlungen", "Partner"):
+        if name in ("Personen", "Anliegen", "Vermittlungen", "Partner", "Ehrenamt", "Aktivitäten", "Netzwerk"):
             view = getattr(window.pages[name], "view", None)
             if view is not None:
                 view.selectRow(0)
@@ -149,6 +180,7 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
         return d
 
     dialogs.append(("dialog-sprechstunde-anonym", capture_anonymous))
+    dialogs += _section_dialogs(window)
     for name, make in dialogs:
         dialog = make()
         dialog.show()
