@@ -15,11 +15,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +26,7 @@ from kuemmerer.services import lock_settings
 
 from .context import AppContext
 from .dialogs.unlock import HINT_STYLE, UnlockForm
-from .widgets import ErrorLine
+from .setting_box import NumberSettingBox
 
 _ACTIVITY = frozenset({
     QEvent.Type.KeyPress,
@@ -203,55 +200,17 @@ class LockScreen(QWidget):
         self.form.focus_first()
 
 
-class LockSettingsBox(QGroupBox):
+class LockSettingsBox(NumberSettingBox):
     """Einstellungen → "Sperren nach N Minuten" (0 = nie): a spin box and "Speichern".
-    ``minutes_saved(int)`` tells the window's ``IdleWatcher.set_minutes``."""
-
-    minutes_saved = Signal(int)
+    ``minutes_saved(int)`` (= ``saved``) tells the window's ``IdleWatcher.set_minutes``."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__("Sperren bei Abwesenheit", parent)
-        self.ctx = ctx
-        self.minutes = QSpinBox(self)
-        self.minutes.setRange(0, lock_settings.MAX_MINUTES)
-        self.minutes.setSuffix(" Minuten")
-        self.minutes.setSpecialValueText("nie")
-        self.minutes.setAccessibleName("Sperren nach Minuten")
-        self.minutes.setMinimumWidth(130)
-        self.save_button = QPushButton("Speichern", self)
-        self.save_button.clicked.connect(self.save)
-        self.error = ErrorLine(self)
-        self.saved_note = QLabel(self)
-        self.saved_note.setStyleSheet(HINT_STYLE)
-        hint = QLabel("Ohne Eingabe sperrt sich Kümmerer nach dieser Zeit: die Daten verschwinden vom Bildschirm, "
-                      "weiter geht es mit dem Passwort. 0 = nie (nicht empfohlen).", self)
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
-        row = QHBoxLayout()
-        label = QLabel("Sperren nach", self)
-        label.setBuddy(self.minutes)
-        row.addWidget(label)
-        row.addWidget(self.minutes)
-        row.addWidget(self.save_button)
-        row.addWidget(self.saved_note)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.error)
-        layout.addWidget(hint)
-        self.minutes.valueChanged.connect(lambda _v: self.saved_note.clear())
-        self.load()
-
-    def load(self) -> None:
-        with self.ctx.uow(read_only=True) as uow:
-            self.minutes.setValue(lock_settings.get_lock_minutes(uow))
-        self.saved_note.clear()
-
-    def save(self) -> bool:
-        value = self.minutes.value()
-        if not self.error.run(self.ctx, lambda uow: lock_settings.set_lock_minutes(uow, value), "settings"):
-            return False
-        self.saved_note.setText("Gespeichert.")
-        self.minutes_saved.emit(value)
-        return True
+        super().__init__(
+            ctx, title="Sperren bei Abwesenheit", label="Sperren nach", suffix=" Minuten",
+            accessible_name="Sperren nach Minuten", minimum=0, maximum=lock_settings.MAX_MINUTES,
+            special_value="nie", read=lock_settings.get_lock_minutes, write=lock_settings.set_lock_minutes,
+            hint="Ohne Eingabe sperrt sich Kümmerer nach dieser Zeit: die Daten verschwinden vom Bildschirm, "
+                 "weiter geht es mit dem Passwort. 0 = nie (nicht empfohlen).", parent=parent)
+        self.minutes = self.number
+        self.minutes_saved = self.saved
 

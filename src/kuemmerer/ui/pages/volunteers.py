@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -41,6 +40,7 @@ from ..dialogs.inquiry import InquiryDialog
 from ..dialogs.volunteer import TAG_FIELDS, VolunteerDialog, tag_edits
 from ..formatting import EMPTY, date_de, multiline_html, number_de
 from ..models import ID_ROLE, Column, RowsModel
+from ..setting_box import NumberSettingBox
 from ..widgets import ErrorLine, confirm
 from .partners import ColumnFitter
 from .tables import table_view
@@ -764,54 +764,17 @@ class VolunteersPage(QWidget):
 # --------------------------------------------------------------------------- Einstellungen
 
 
-class RenewalYearsBox(QGroupBox):
+class RenewalYearsBox(NumberSettingBox):
     """Einstellungen → „Führungszeugnis erneuern nach N Jahren“ (default five): a spin box and
-    „Speichern“. Heute reminds 60 days before."""
-
-    years_saved = Signal(int)
+    „Speichern“. Heute reminds 60 days before. ``years_saved`` (= ``saved``)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__("Führungszeugnisse", parent)
-        self.ctx = ctx
-        self.years = QSpinBox(self)
-        self.years.setRange(1, volunteers.MAX_RENEWAL_YEARS)
-        self.years.setSuffix(" Jahren")
-        self.years.setAccessibleName("Erneuern nach Jahren")
-        self.years.setMinimumWidth(110)
-        self.save_button = QPushButton("Speichern", self)
-        self.save_button.clicked.connect(self.save)
-        self.error = ErrorLine(self)
-        self.saved_note = QLabel(self)
-        self.saved_note.setStyleSheet(HINT_STYLE)
-        hint = QLabel("Nach so vielen Jahren ab dem Ausstellungsdatum soll das erweiterte Führungszeugnis "
-                      "erneut vorgelegt werden. „Heute“ erinnert 60 Tage vorher.", self)
-        hint.setWordWrap(True)
-        hint.setStyleSheet(HINT_STYLE)
-        row = QHBoxLayout()
-        label = QLabel("Erneuern nach", self)
-        label.setBuddy(self.years)
-        row.addWidget(label)
-        row.addWidget(self.years)
-        row.addWidget(self.save_button)
-        row.addWidget(self.saved_note)
-        row.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.error)
-        layout.addWidget(hint)
-        self.years.valueChanged.connect(lambda _v: self.saved_note.clear())
-        self.load()
-
-    def load(self) -> None:
-        with self.ctx.uow(read_only=True) as uow:
-            self.years.setValue(volunteers.get_renewal_years(uow))
-        self.saved_note.clear()
-
-    def save(self) -> bool:
-        value = self.years.value()
-        if not self.error.run(self.ctx, lambda uow: volunteers.set_renewal_years(uow, value), "settings"):
-            return False
-        self.saved_note.setText("Gespeichert.")
-        self.years_saved.emit(value)
-        return True
+        super().__init__(
+            ctx, title="Führungszeugnisse", label="Erneuern nach", suffix=" Jahren",
+            accessible_name="Erneuern nach Jahren", minimum=1, maximum=volunteers.MAX_RENEWAL_YEARS,
+            read=volunteers.get_renewal_years, write=volunteers.set_renewal_years,
+            hint="Nach so vielen Jahren ab dem Ausstellungsdatum soll das erweiterte Führungszeugnis "
+                 "erneut vorgelegt werden. „Heute“ erinnert 60 Tage vorher.", parent=parent)
+        self.years = self.number
+        self.years_saved = self.saved
 
