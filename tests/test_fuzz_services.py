@@ -85,6 +85,14 @@ BASELINES: dict[str, Callable[[Any], Call]] = {
     "networks.update_action_item": call(AI, title="Einladen"),
     "networks.update_meeting": call(M, date=PAST),
     "networks.update_network": call(N, name="Runde Kappel"),
+    # a new meeting each time (``meeting_id`` None), so the participants are new to it too
+    "networks.save_meeting": lambda w: ((), dict(
+        meeting_id=None, network_id=w.n, values={"date": PAST, "start_time": "10:00", "location": "Bürgerhaus"},
+        points=[{"title": "Bericht", "minutes": "gut"}], deleted_points=[],
+        participants=[{"person_id": w.q, "attended": True}, {"organisation_id": w.org, "attended": False}],
+        removed_participants=[],
+        actions=[{"title": "Einladen", "point": 0, "owner_text": "Koordinatorin", "due_on": PAST}],
+        deleted_actions=[], done=[(w.ai, PAST)])),
     "partners.close_referral": call(REF, on=PAST),
     "partners.create_organisation": call(name="Beratung", service_ids=[SVC],
                                          weekly_hours=[(0, "09:00", "12:00")]),

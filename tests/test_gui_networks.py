@@ -19,6 +19,7 @@ from kuemmerer.ui.dialogs.network import NetworkDialog
 from kuemmerer.ui.pages.networks import NetworkDetail, NetworksPage
 from kuemmerer.ui.widgets import GuardedDialog
 from tests.gui_helpers import choose, click, click_row, de, tick, type_text
+from tests.test_service_validation import snapshot
 
 pytestmark = [
     pytest.mark.gui,
@@ -417,6 +418,72 @@ def test_her_own_item_for_a_meeting_ahead_and_the_task_list(qtbot, ctx, data, ws
     click(qtbot, save_button(d))
     with ws.uow(read_only=True) as uow:
         assert networks.list_action_items(uow, data["mar"].id) == []
+
+
+def test_a_bad_action_item_stops_the_whole_save_and_is_named_on_its_tab(qtbot, ctx, data, ws, monkeypatch):
+    """Saving is all or nothing: a point, a participant and a task are typed, then the meeting
+    is moved past the task's deadline. „Speichern“ names the task and its problem and writes
+    nothing — not even the new date; put right, one more „Speichern“ writes all of it."""
+
+    def fill_task(dialog):
+        dialog.show()
+        type_text(dialog.title, "Raum für das Fest anfragen")
+        dialog.due.edit.setFocus()
+        type_text(dialog.due.edit, "31.01.2026")  # fine for the meeting on 14.01.
+        click(qtbot, save_button(dialog))
+        return dialog.result()
+
+    monkeypatch.setattr(MeetingDialog, "exec_dialog", classmethod(lambda cls, dialog: fill_task(dialog)))
+    before = snapshot(ws)
+    d = open_editor(qtbot, ctx, data["ak"], data["jan"])
+    space_on(qtbot, d.participants_view, row_named(d.participants_model, "Caritas Kassel"), 2)
+    d.tabs.setCurrentIndex(MeetingDialog.TAB_AGENDA)
+    type_text(d.new_point, "Planung Stadtteilfest")
+    press(d.new_point)
+    click(qtbot, d.task_button)
+    d.tabs.setCurrentIndex(MeetingDialog.TAB_PARTICIPANTS)
+    d.date.edit.selectAll()
+    type_text(d.date.edit, "05.02.2026")  # the meeting moves past the deadline
+    click(qtbot, save_button(d))
+    assert d.isVisible()
+    assert d.save_error.isVisible() and d.save_error.text() == (
+        "Nichts gespeichert – bitte korrigieren: Aufgabe „Raum für das Fest anfragen“: "
+        "Die Frist kann nicht vor der Sitzung liegen.")
+    assert d.tabs.currentIndex() == MeetingDialog.TAB_ACTIONS
+    assert d.actions_view.currentIndex().row() == 0
+    assert snapshot(ws) == before  # nothing at all: no date, no point, no participant, no task
+    # nothing she typed is lost; she puts the date right and saves again
+    assert [p.title for p in d.points_model.rows] == ["Planung Stadtteilfest"]
+    d.date.edit.selectAll()
+    type_text(d.date.edit, "21.01.2026")
+    click(qtbot, save_button(d))
+    assert not d.isVisible()
+    with ws.uow(read_only=True) as uow:
+        assert networks.meetings.get(uow, data["jan"].id).date == D(2026, 1, 21)
+        (point,) = networks.list_agenda(uow, data["jan"].id)
+        (item,) = networks.list_action_items(uow, data["jan"].id)
+        parts = [(p.organisation_id, p.attended) for p in networks.list_participants(uow, data["jan"].id)]
+    assert (item.title, item.agenda_item_id, item.due_on) == ("Raum für das Fest anfragen", point.id, D(2026, 1, 31))
+    assert parts == [(data["caritas"].id, True)]
+
+
+def test_a_point_without_a_title_is_named_at_its_title_and_nothing_is_written(qtbot, ctx, data, ws):
+    d = open_editor(qtbot, ctx, data["ak"], data["feb"])
+    d.tabs.setCurrentIndex(MeetingDialog.TAB_AGENDA)
+    for title in ("Berichte", "Verschiedenes"):
+        type_text(d.new_point, title)
+        press(d.new_point)
+    click_row(qtbot, d.points_view, 1)
+    d.point_title.selectAll()
+    press(d.point_title, Qt.Key.Key_Delete)  # the title is gone
+    click_row(qtbot, d.points_view, 0)
+    d.location.setText("Bürgerhaus")
+    before = snapshot(ws)
+    click(qtbot, save_button(d))
+    assert d.isVisible() and d.points_view.currentIndex().row() == 1  # the point in question is shown
+    assert d.point_form.error_text("point_title") == "Bitte ausfüllen."
+    assert d.save_error.text() == "Nichts gespeichert – bitte korrigieren: Punkt 2: Bitte ausfüllen."
+    assert snapshot(ws) == before
 
 
 # --------------------------------------------------------------------------- models

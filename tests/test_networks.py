@@ -14,6 +14,7 @@ from kuemmerer import cli
 from kuemmerer.domain.errors import ValidationError
 from kuemmerer.exports.ics import ics_bytes
 from kuemmerer.services import calendar, networks, partners, persons, requests
+from tests.test_service_validation import snapshot
 
 D = dt.date
 RESIDENT = "Quartiersbewohnerin-Unverwechselbar"
@@ -177,3 +178,122 @@ def test_the_network_list_figures_and_a_new_meeting_sees_the_open_items(uow):
                                                                               (0, 0, 0, 0)]
     assert [i.id for i in networks.open_items_for_network(uow, n.id, D(2026, 3, 3))] == [item.id]  # same day too
     assert networks.open_items_for_network(uow, n.id, D(2026, 3, 2)) == []
+
+
+# --------------------------------------------------------------------------- the meeting editor's one save
+
+
+def _guests(uow):
+    org = partners.create_organisation(uow, name="Kita Sonnenschein")
+    anna = persons.create_person(uow, last_name="Özdemir", first_name="Anna")
+    return org, anna
+
+
+def _new_meeting(n, org, anna, *, due_on):
+    """What the editor sends for a new meeting: two points, a member present, one excused, an
+    action item on the second (new) point and one of her own."""
+    return dict(
+        network_id=n.id, values={"date": "07.04.2026", "start_time": "18:00", "location": "Bürgerhaus"},
+        points=[{"title": "Begrüßung"}, {"title": "Frühjahrsputz", "minutes": "Termin steht.", "decision": "25.04."}],
+        participants=[{"organisation_id": org.id, "attended": True}, {"person_id": anna.id, "attended": False}],
+        actions=[{"title": "Zelt leihen", "point": 1, "owner_organisation_id": org.id, "due_on": "20.04.2026"},
+                 {"title": "Plakate drucken", "point": None, "owner_text": "Koordinatorin", "due_on": due_on}])
+
+
+def test_a_meeting_save_with_a_bad_action_item_writes_nothing_at_all(ws, uow):
+    n = networks.create_network(uow, name="Stadtteilrunde Kappel")
+    org, anna = _guests(uow)
+    before = snapshot(ws)
+    call = _new_meeting(n, org, anna, due_on="01.04.2026")  # before the meeting
+    call["points"][0]["title"] = " "
+    with pytest.raises(ValidationError) as err:
+        networks.save_meeting(uow, None, **call)
+    # every problem at once, each where it is
+    assert err.value.errors == {"actions.1.due_on": "Die Frist kann nicht vor der Sitzung liegen.",
+                                "points.0.title": "Bitte ausfüllen."}
+    assert snapshot(ws) == before  # no meeting, no points, no participants, no items (and no audit rows)
+    assert networks.list_meetings(uow, n.id) == []
+
+
+def test_a_good_meeting_save_writes_everything_in_one_go(ws, uow):
+    n = networks.create_network(uow, name="Stadtteilrunde Kappel")
+    org, anna = _guests(uow)
+    earlier = networks.create_meeting(uow, network_id=n.id, date=D(2026, 3, 3))
+    carried = networks.create_action_item(uow, meeting_id=earlier.id, title="Raum anfragen")
+    saved = networks.save_meeting(uow, None, **_new_meeting(n, org, anna, due_on="30.04.2026"),
+                                  done=[(carried.id, D(2026, 4, 7))])
+    with ws.uow(read_only=True) as fresh:
+        m = networks.meetings.get(fresh, saved.meeting.id)
+        agenda = networks.list_agenda(fresh, m.id)
+        parts = networks.list_participants(fresh, m.id)
+        items = networks.list_action_items(fresh, m.id)
+        ticked = networks.action_items.get(fresh, carried.id)
+    assert (m.date, m.start_time, m.location) == (D(2026, 4, 7), dt.time(18), "Bürgerhaus")
+    assert [(a.position, a.title, a.minutes, a.decision) for a in agenda] == [
+        (1, "Begrüßung", None, None), (2, "Frühjahrsputz", "Termin steht.", "25.04.")]
+    assert {(p.organisation_id, p.person_id, p.attended) for p in parts} == {(org.id, None, True),
+                                                                              (None, anna.id, False)}
+    assert [(i.title, i.agenda_item_id, i.owner_organisation_id, i.owner_text, i.due_on) for i in items] == [
+        ("Zelt leihen", agenda[1].id, org.id, None, D(2026, 4, 20)),
+        ("Plakate drucken", None, None, "Koordinatorin", D(2026, 4, 30))]
+    assert ticked.done_on == D(2026, 4, 7)
+    # the ids come back entry by entry, so the editor knows what it holds now
+    assert [p.id for p in saved.points] == [a.id for a in agenda]
+    assert [p.id if p else None for p in saved.participants] == [
+        next(p.id for p in parts if p.organisation_id == org.id), next(p.id for p in parts if p.person_id == anna.id)]
+    assert [a.id for a in saved.actions] == [i.id for i in items]
+    assert [(d.id, d.done_on) for d in saved.done] == [(carried.id, D(2026, 4, 7))]
+
+
+def test_an_update_removes_a_point_and_a_participant_and_ticks_an_open_item_done(ws, uow):
+    n, first, second, _third = _runde(uow)
+    org, anna = _guests(uow)
+    top = networks.add_agenda_item(uow, meeting_id=first.id, title="Fest")
+    carried = networks.create_action_item_from_minutes(uow, top.id, title="Zelt leihen", due_on=D(2026, 3, 20))
+    saved = networks.save_meeting(
+        uow, None, network_id=n.id, values={"date": "05.05.2026"},
+        points=[{"title": "Berichte"}, {"title": "Verschiedenes", "minutes": "nichts"}],
+        participants=[{"organisation_id": org.id, "attended": True}, {"person_id": anna.id, "attended": True}])
+    berichte, verschiedenes = saved.points
+    kita, anna_there = saved.participants
+    assert kita is not None and anna_there is not None
+    mine = networks.create_action_item_from_minutes(uow, berichte.id, title="Protokoll verschicken")
+    again = networks.save_meeting(
+        uow, saved.meeting.id, network_id=n.id, values={"location": "Bürgerhaus"},
+        points=[{"id": verschiedenes.id, "title": "Sonstiges", "minutes": "nichts"}], deleted_points=[berichte.id],
+        participants=[{"id": kita.id, "organisation_id": org.id, "attended": None}],  # nothing recorded any more
+        removed_participants=[anna_there.id], done=[(carried.id, D(2026, 5, 5))])
+    with ws.uow(read_only=True) as fresh:
+        assert networks.meetings.get(fresh, again.meeting.id).location == "Bürgerhaus"
+        assert [(a.id, a.position, a.title) for a in networks.list_agenda(fresh, again.meeting.id)] == [
+            (verschiedenes.id, 1, "Sonstiges")]
+        assert networks.list_participants(fresh, again.meeting.id) == []
+        assert networks.action_items.get(fresh, carried.id).done_on == D(2026, 5, 5)
+        # the item from the deleted point stays, without its point
+        assert networks.action_items.get(fresh, mine.id).agenda_item_id is None
+    assert again.participants == (None,)
+
+
+def test_rows_of_another_meeting_are_refused_and_nothing_is_written(ws, uow):
+    n, first, second, _third = _runde(uow)
+    top = networks.add_agenda_item(uow, meeting_id=first.id, title="Fest")
+    item = networks.create_action_item(uow, meeting_id=first.id, title="Zelt leihen")
+    other = networks.create_network(uow, name="Gewerbestammtisch")
+    foreign = networks.create_meeting(uow, network_id=other.id, date=D(2026, 3, 4))
+    foreign_item = networks.create_action_item(uow, meeting_id=foreign.id, title="Fremd")
+    before = snapshot(ws)
+    with pytest.raises(ValidationError) as err:
+        networks.save_meeting(uow, second.id, network_id=n.id, values={}, deleted_points=[top.id],
+                              actions=[{"id": item.id, "title": "Zelt kaufen"}, {"title": "Neu", "point": 3}],
+                              done=[(foreign_item.id, D(2026, 4, 7)), (item.id, "morgen früh")],
+                              participants="Caritas")
+    errors = err.value.errors
+    assert "Datum" in errors.pop("done.1.done_on")
+    assert errors == {
+        "deleted_points.0": "Dieser Tagesordnungspunkt gehört zu einer anderen Sitzung.",
+        "actions.0.id": "Diese Aufgabe gehört zu einer anderen Sitzung.",
+        "actions.1.point": "Unbekannter Tagesordnungspunkt.",
+        "done.0": "Diese Aufgabe gehört zu einem anderen Netzwerk.",
+        "participants": "Bitte eine Liste angeben.",
+    }
+    assert snapshot(ws) == before

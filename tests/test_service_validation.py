@@ -84,6 +84,8 @@ def resolve(value, w):
         return [resolve(v, w) for v in value]
     if isinstance(value, tuple):
         return tuple(resolve(v, w) for v in value)
+    if isinstance(value, dict):
+        return {k: resolve(v, w) for k, v in value.items()}
     return value
 
 
@@ -551,6 +553,13 @@ REJECTED = [
                  id="action-item-from-minutes-no-title"),
     pytest.param(U(networks.create_action_item_from_minutes, lambda w: UNKNOWN_ID, title="Flyer"), "agenda_item_id",
                  id="action-item-from-unknown-minutes"),
+    pytest.param(C(networks.save_meeting, meeting_id=None, network_id=N, values={"date": PAST},
+                   points=[{"title": "Begrüßung"}], participants=[{"person_id": Q, "attended": True}],
+                   actions=[{"title": "Flyer", "point": 0, "due_on": BEFORE_PAST}]),
+                 "actions.0.due_on", id="meeting-save-action-due-before-meeting"),
+    pytest.param(U(networks.save_meeting, M, network_id=N, values={"location": "Bürgerhaus"},
+                   points=[{"id": attrgetter("top"), "title": " "}]),
+                 "points.0.title", id="meeting-save-blank-point"),
     # ---- networks, meetings, participants, action items
     pytest.param(C(cr_net, name=""), "name", id="network-empty-name"),
     pytest.param(C(cr_net, name="Stadtteilrunde Kappel"), "name", id="network-duplicate"),

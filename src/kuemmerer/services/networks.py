@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,14 @@ from kuemmerer.db.models import (
 )
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain.enums import NetworkKind
+from kuemmerer.domain.errors import NotFound, ValidationError
 from kuemmerer.domain.rules import fold
 
 from .crud import Crud, check_ref, check_unique
 from .dto import ActionItemDto, AgendaItemDto, MeetingDto, MeetingParticipantDto, NetworkDto, NetworkMemberDto
 from .files import delete_with_files
 from .statistics import freeze_before_erasure
-from .validation import Form, check_order
+from .validation import Form, as_id, check_order
 
 
 def _validate_network(uow: UnitOfWork, values: dict[str, Any], current) -> dict[str, Any]:
@@ -306,3 +308,260 @@ def complete_action_item(uow: UnitOfWork, item_id: int, on=None) -> ActionItemDt
     from .validation import today
 
     return action_items.update(uow, item_id, done_on=on or today())
+
+
+# --------------------------------------------------------------------------- the meeting editor's one save
+
+_POINT_KEYS = frozenset({"id", "position", "title", "minutes", "decision"})
+_PARTICIPANT_KEYS = frozenset({"id", "person_id", "organisation_id", "attended"})
+_ACTION_KEYS = frozenset({"id", "point", "title", "owner_person_id", "owner_organisation_id", "owner_text",
+                          "due_on", "done_on", "note"})
+_UNKNOWN = "Unbekannte Angaben."
+
+
+@dataclass(frozen=True)
+class SavedMeeting:
+    """What ``save_meeting`` wrote, entry by entry of what it was given (for the editor's drafts)."""
+
+    meeting: MeetingDto
+    points: tuple[AgendaItemDto, ...]  # one per entry of ``points``
+    participants: tuple[MeetingParticipantDto | None, ...]  # None: removed, or nothing recorded
+    actions: tuple[ActionItemDto, ...]  # one per entry of ``actions``
+    done: tuple[ActionItemDto, ...]  # one per entry of ``done``
+
+
+def _key(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix and name else prefix or name
+
+
+class _Errors:
+    """The errors of one save, each under a key that says where ("points.2.title")."""
+
+    def __init__(self, uow: UnitOfWork):
+        self.uow = uow
+        self.found: dict[str, str] = {}
+
+    def add(self, key: str, message: str) -> None:
+        self.found.setdefault(key, message)
+
+    def run(self, prefix: str, fn: Any, *args: Any, skip: tuple[str, ...] = (), **kwargs: Any) -> Any:
+        """``fn(*args, **kwargs)``, or None with its errors filed under ``prefix`` (except ``skip``)."""
+        try:
+            return fn(*args, **kwargs)
+        except ValidationError as exc:
+            errors = {_key(prefix, k): v for k, v in exc.errors.items() if k not in skip}
+            if not self.uow.session.in_transaction():  # a constraint: the flush rolled back everything
+                raise ValidationError({**self.found, **errors}) from None
+            for k, v in errors.items():
+                self.add(k, v)
+        except NotFound:
+            self.add(_key(prefix, "id"), "Diesen Eintrag gibt es nicht mehr.")
+        return None
+
+    def mapping(self, key: str, value: Any, allowed: frozenset[str] | tuple[str, ...]) -> dict[str, Any] | None:
+        if not isinstance(value, Mapping) or not set(value) <= set(allowed):
+            self.add(key, _UNKNOWN)
+            return None
+        return dict(value)
+
+    def entries(self, key: str, value: Any, allowed: frozenset[str]) -> list[dict[str, Any] | None]:
+        """The dicts of a list (None for a rejected entry, so the indexes stay those she sent)."""
+        if value is None:
+            return []
+        if not isinstance(value, (list, tuple)):
+            self.add(key, "Bitte eine Liste angeben.")
+            return []
+        return [self.mapping(f"{key}.{n}", entry, allowed) for n, entry in enumerate(value)]
+
+    def ids(self, key: str, value: Any) -> list[tuple[int, int]]:
+        """(index, id) of a list of record ids."""
+        if value is None:
+            return []
+        if not isinstance(value, (list, tuple)):
+            self.add(key, "Bitte eine Liste angeben.")
+            return []
+        out = []
+        for n, entry in enumerate(value):
+            ident = as_id(entry)
+            if ident is None:
+                self.add(f"{key}.{n}", "Unbekannte Nummer.")
+            else:
+                out.append((n, ident))
+        return out
+
+
+_ELSEWHERE = {AgendaItem: "Dieser Tagesordnungspunkt gehört zu einer anderen Sitzung.",
+              MeetingParticipant: "Diese Teilnahme gehört zu einer anderen Sitzung.",
+              ActionItem: "Diese Aufgabe gehört zu einer anderen Sitzung."}
+
+
+def _own_row(errors: _Errors, key: str, model: Any, ident: Any, meeting: Meeting | None, *, gone_ok: bool = False):
+    """The ``model`` row ``ident`` of ``meeting``, or None (an error under ``key``, unless it is
+    gone and ``gone_ok``: a row to delete that is deleted already)."""
+    valid = as_id(ident)
+    obj = errors.uow.find(model, valid) if valid is not None else None
+    if obj is None:
+        if not (gone_ok and valid is not None):
+            errors.add(key, "Diesen Eintrag gibt es nicht mehr.")
+        return None
+    if meeting is None or obj.meeting_id != meeting.id:
+        errors.add(key, _ELSEWHERE[model])
+        return None
+    return obj
+
+
+_participation = participants  # the parameter of ``save_meeting`` has the same name
+
+
+def save_meeting(uow: UnitOfWork, meeting_id: Any, *, network_id: Any, values: Any,
+                 points: Any = (), deleted_points: Any = (), participants: Any = (),
+                 removed_participants: Any = (), actions: Any = (), deleted_actions: Any = (),
+                 done: Any = ()) -> SavedMeeting:
+    """The meeting editor's „Speichern“ in one transaction: the meeting (new for ``meeting_id``
+    None) with its agenda, participants and action items — all of it written, or nothing.
+
+    ``values``: the meeting's own fields. ``points``: the agenda in order, dicts of ``title``,
+    ``minutes``, ``decision`` (``position`` defaults to the place in the list), with ``id`` for a
+    stored one. ``participants``: dicts of ``person_id`` or ``organisation_id`` and ``attended``
+    (False: entschuldigt; None: nothing recorded, so a stored one with ``id`` is removed).
+    ``actions``: dicts of ``title``, owner (``owner_person_id`` | ``owner_organisation_id`` |
+    ``owner_text``), ``due_on``, ``done_on``, ``note`` and ``point`` (the index of its agenda
+    point in ``points``, also of a new one), with ``id`` for a stored one. ``deleted_*`` /
+    ``removed_participants``: ids of this meeting's rows to delete (one gone already is fine).
+    ``done``: (action item id, day or None) for items of this network's meetings ticked done
+    or not done any more (the open items of earlier meetings too).
+
+    Every problem comes in one ``ValidationError`` whose keys say where: the meeting's own
+    field names, "points.2.title", "participants.0.person_id", "actions.1.due_on", "done.0.done_on"…"""
+    errors = _Errors(uow)
+    current = meetings.row(uow, meeting_id) if meeting_id is not None else None
+    fields = errors.mapping("", values, tuple(n for n in meetings.editable() if n != "network_id")) or {}
+    point_list = errors.entries("points", points, _POINT_KEYS)
+    participant_list = errors.entries("participants", participants, _PARTICIPANT_KEYS)
+    action_list = errors.entries("actions", actions, _ACTION_KEYS)
+
+    # -- the meeting itself
+    meeting: Meeting | None
+    if current is None:
+        meeting = errors.run("", meetings.add, uow, network_id=network_id, **fields)
+    else:
+        if as_id(network_id) != current.network_id:
+            errors.add("network_id", "Die Sitzung gehört zu einem anderen Netzwerk.")
+        errors.run("", meetings.change, uow, current.id, **fields)
+        meeting = current  # a rejected change leaves it as stored: the rest is checked against that
+    network = meeting.network_id if meeting is not None else as_id(network_id)
+
+    def check_only(crud: Crud, prefix: str, vals: dict[str, Any]) -> None:
+        """A new meeting that cannot be written: its parts are still checked as far as they can be."""
+        errors.run(prefix, crud.validate, uow, {**vals, "meeting_id": None}, None, skip=("meeting_id",))
+
+    # -- deletions first (a removed guest may be added again; a deleted point frees its items)
+    for key, ids, model in (("deleted_actions", deleted_actions, ActionItem),
+                            ("deleted_points", deleted_points, AgendaItem),
+                            ("removed_participants", removed_participants, MeetingParticipant)):
+        for n, ident in errors.ids(key, ids):
+            obj = _own_row(errors, f"{key}.{n}", model, ident, meeting, gone_ok=True)
+            if obj is not None:
+                uow.delete(obj)
+    for n, entry in enumerate(participant_list):
+        if entry is not None and entry.get("id") is not None and "attended" in entry and entry["attended"] is None:
+            obj = _own_row(errors, f"participants.{n}.id", MeetingParticipant, entry["id"], meeting, gone_ok=True)
+            if obj is not None:
+                uow.delete(obj)
+    errors.run("", uow.flush)
+    uow.session.expire_all()  # the database set the deleted points' items to no point
+
+    # -- the agenda
+    point_rows: list[AgendaItem | None] = []
+    for n, entry in enumerate(point_list):
+        row = None
+        if entry is not None:
+            prefix = f"points.{n}"
+            vals = {k: v for k, v in entry.items() if k != "id"}
+            vals.setdefault("position", n + 1)
+            if entry.get("id") is not None:
+                obj = _own_row(errors, f"{prefix}.id", AgendaItem, entry["id"], meeting)
+                row = errors.run(prefix, agenda_items.change, uow, obj.id, **vals) if obj is not None else None
+            elif meeting is None:
+                check_only(agenda_items, prefix, vals)
+            else:
+                row = errors.run(prefix, agenda_items.add, uow, meeting_id=meeting.id, **vals)
+        point_rows.append(row)
+
+    # -- participants: the stored ones first (a person taken off and put on again)
+    participant_rows: list[MeetingParticipant | None] = [None] * len(participant_list)
+    order = sorted(range(len(participant_list)),
+                   key=lambda i: (participant_list[i] or {}).get("id") is None)
+    for n in order:
+        entry = participant_list[n]
+        if entry is None:
+            continue
+        prefix = f"participants.{n}"
+        vals = {k: v for k, v in entry.items() if k != "id"}
+        if "attended" in vals and vals["attended"] is None:
+            continue  # removed above, or nothing to record
+        if entry.get("id") is not None:
+            obj = _own_row(errors, f"{prefix}.id", MeetingParticipant, entry["id"], meeting)
+            if obj is not None:
+                participant_rows[n] = errors.run(prefix, _participation.change, uow, obj.id, **vals)
+        elif meeting is None:
+            check_only(_participation, prefix, vals)
+        else:
+            participant_rows[n] = errors.run(prefix, _participation.add, uow, meeting_id=meeting.id, **vals)
+
+    # -- this meeting's action items, a new one on a new point too
+    action_rows: list[ActionItem | None] = []
+    for n, entry in enumerate(action_list):
+        row = None
+        if entry is not None:
+            prefix = f"actions.{n}"
+            vals = {k: v for k, v in entry.items() if k not in ("id", "point")}
+            if "point" in entry:
+                index = entry["point"]
+                if index is None:
+                    vals["agenda_item_id"] = None
+                elif isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(point_list):
+                    errors.add(f"{prefix}.point", "Unbekannter Tagesordnungspunkt.")
+                elif (point := point_rows[index]) is not None:  # else its point was rejected (and said so)
+                    vals["agenda_item_id"] = point.id
+            if entry.get("id") is not None:
+                obj = _own_row(errors, f"{prefix}.id", ActionItem, entry["id"], meeting)
+                row = errors.run(prefix, action_items.change, uow, obj.id, **vals) if obj is not None else None
+            elif meeting is None:
+                check_only(action_items, prefix, vals)
+            else:
+                row = errors.run(prefix, action_items.add, uow, meeting_id=meeting.id, **vals)
+        action_rows.append(row)
+
+    # -- items ticked done (or not done any more), this meeting's and the open ones of earlier meetings
+    done_rows: list[ActionItem | None] = []
+    if not isinstance(done, (list, tuple)):
+        errors.add("done", "Bitte eine Liste angeben.")
+        done = ()
+    for n, entry in enumerate(done):
+        key, row = f"done.{n}", None
+        if not isinstance(entry, (list, tuple)) or len(entry) != 2:
+            errors.add(key, _UNKNOWN)
+        else:
+            item_id = as_id(entry[0])
+            obj = uow.find(ActionItem, item_id) if item_id is not None else None
+            if obj is None:
+                errors.add(key, "Diese Aufgabe gibt es nicht mehr.")
+            elif obj.meeting_id is None or uow.get(Meeting, obj.meeting_id).network_id != network:
+                errors.add(key, "Diese Aufgabe gehört zu einem anderen Netzwerk.")
+            else:
+                row = errors.run(key, action_items.change, uow, obj.id, done_on=entry[1])
+        done_rows.append(row)
+
+    if errors.found:
+        uow.rollback()  # nothing of it is written
+        raise ValidationError(errors.found)
+    assert meeting is not None  # it was written, or there would be an error
+    uow.commit()
+    return SavedMeeting(
+        meeting=meetings.as_dto(meeting),
+        points=tuple(agenda_items.as_dto(r) for r in point_rows if r is not None),
+        participants=tuple(_participation.as_dto(r) if r is not None else None for r in participant_rows),
+        actions=tuple(action_items.as_dto(r) for r in action_rows if r is not None),
+        done=tuple(action_items.as_dto(r) for r in done_rows if r is not None),
+    )

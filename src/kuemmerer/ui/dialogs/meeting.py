@@ -2,8 +2,9 @@
 (anwesend / entschuldigt); die Tagesordnung mit den offenen Aufgaben früherer Sitzungen
 obenauf, Protokoll und Beschluss je Punkt; Aufgaben aus einem Punkt.
 
-Everything she changes stays in the dialog until „Speichern“ writes it through the
-services (one button, as in every other form); „Abbrechen“ asks before dropping changes."""
+Everything she changes stays in the dialog until „Speichern“ writes it in one transaction
+(``networks.save_meeting``: all of it or nothing; one button, as in every other form);
+„Abbrechen“ asks before dropping changes."""
 
 from __future__ import annotations
 
@@ -67,6 +68,9 @@ HERSELF_LABEL = "ich (Koordinatorin)"
 PRESENT, EXCUSED = "anwesend", "entschuldigt"
 HINT_STYLE = "color: #555;"
 WHO_ROLE = Qt.ItemDataRole.UserRole + 10
+# the keys of ``networks.save_meeting``'s lists: their errors are not the meeting's own fields
+_SAVE_PARTS = {"points", "deleted_points", "participants", "removed_participants", "actions", "deleted_actions",
+               "done"}
 
 _keys = count(1)
 
@@ -995,96 +999,107 @@ class MeetingDialog(GuardedDialog):
                 "agenda": self.agenda_note.toPlainText(), "minutes_text": self.minutes_text.toPlainText()}
 
     def save(self) -> bool:
-        values = self.values()
+        """Everything she changed in one transaction (``networks.save_meeting``): all of it is
+        written, or nothing — then each problem is shown where it is and nothing typed is lost."""
         self.save_error.hide()
+        self.form.clear_errors()
+        self.point_form.clear_errors()
         if not confirm_frozen_write(self, self.ctx, self.date.date(), self.meeting.date if self.meeting else None):
             return False
-        if self.meeting is None:
-            network_id = self.network.id
-            ok, saved = self.form.submit(
-                self.ctx, lambda uow: networks.create_meeting(uow, network_id=network_id, **values), "networks")
-        else:
-            ident = self.meeting.id
-            ok, saved = self.form.submit(self.ctx, lambda uow: networks.update_meeting(uow, ident, **values),
-                                         "networks")
-        if not ok:
-            return False
-        self.meeting = self.saved = saved
-        step = "die Sitzung"
+        today = self.ctx.today()
+        points = self.points_model.rows
+        sent_points = [{"title": p.title, "minutes": p.minutes, "decision": p.decision, "position": n,
+                        **({"id": p.id} if p.id is not None else {})} for n, p in enumerate(points, start=1)]
+        changed = [p for p in self.participants_model.rows if p.state != p.stored]
+        sent_participants = [{"person_id" if p.kind == PERSON else "organisation_id": p.ref_id,
+                              "attended": None if p.state is None else p.state == PRESENT,
+                              **({"id": p.id} if p.id is not None else {})} for p in changed]
+        new_actions = [a for a in self.actions_model.rows if a.id is None]
+        sent_actions = [{"title": a.title, "due_on": a.due_text, **owner_values(a.owner),
+                         "point": points.index(a.point) if a.point in points else None,
+                         "done_on": today if a.done else None} for a in new_actions]
+        day = min(self.date.date() or today, today)  # open items are done at this meeting (ahead: today)
+        ticked = [(a, today) for a in self.actions_model.rows if a.id is not None] + \
+                 [(a, day) for a in self.open_model.rows]
+        ticked = [(a, on) for a, on in ticked if a.done != (a.stored_done_on is not None)]
+        network_id, ident = self.network.id, self.meeting.id if self.meeting else None
         try:
             with self.ctx.uow() as uow:
-                step = "die Tagesordnung"
-                self._write_points(uow, saved.id)
-                step = "die Teilnahme"
-                self._write_participants(uow, saved.id)
-                step = "die Aufgaben"
-                self._write_actions(uow, saved)
-        except (ValidationError, NotFound) as exc:
-            message = " ".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-            self.save_error.say(f"Die Sitzung ist gespeichert, aber {step} noch nicht: {message} "
-                                "Bitte korrigieren und noch einmal speichern.")
-            self.ctx.notify("networks")
+                saved = networks.save_meeting(
+                    uow, ident, network_id=network_id, values=self.values(), points=sent_points,
+                    deleted_points=list(self._deleted_points), participants=sent_participants,
+                    removed_participants=list(self._removed_participants), actions=sent_actions,
+                    deleted_actions=list(self._deleted_tasks),
+                    done=[(a.id, on if a.done else None) for a, on in ticked])
+        except ValidationError as exc:
+            self._show_save_errors(exc.errors, changed, new_actions, [a for a, _on in ticked])
             return False
+        except NotFound:  # the meeting itself was deleted meanwhile (elsewhere)
+            self.save_error.say("Diese Sitzung gibt es nicht mehr; nichts wurde gespeichert.")
+            return False
+        # the drafts now hold what is stored
+        self.meeting = self.saved = saved.meeting
+        for p, dto in zip(points, saved.points, strict=True):
+            p.id, p.stored = dto.id, (dto.position, p.title, p.minutes, p.decision)
+        for p, stored in zip(changed, saved.participants, strict=True):
+            p.id, p.stored = (stored.id if stored else None), p.state
+        for a, item in zip(new_actions, saved.actions, strict=True):
+            a.id, a.stored_done_on = item.id, item.done_on
+        for (a, _on), item in zip(ticked, saved.done, strict=True):
+            a.stored_done_on = item.done_on
+        self._deleted_points.clear()
+        self._removed_participants.clear()
+        self._deleted_tasks.clear()
         self.ctx.notify("networks")
         return True
 
-    def _write_points(self, uow, meeting_id: int) -> None:
-        while self._deleted_points:
-            networks.delete_agenda_item(uow, self._deleted_points[0])
-            self._deleted_points.pop(0)
-        for position, p in enumerate(self.points_model.rows, start=1):
-            wanted = (position, p.title, p.minutes, p.decision)
-            values = {"title": p.title, "minutes": p.minutes, "decision": p.decision, "position": position}
-            if p.id is None:
-                p.id = networks.add_agenda_item(uow, meeting_id=meeting_id, **values).id
-            elif wanted != p.stored:
-                networks.update_agenda_item(uow, p.id, **values)
-            p.stored = wanted
-
-    def _write_participants(self, uow, meeting_id: int) -> None:
-        while self._removed_participants:
-            networks.remove_participant(uow, self._removed_participants[0])
-            self._removed_participants.pop(0)
-        for p in self.participants_model.rows:
-            if p.state == p.stored:
+    def _show_save_errors(self, errors: dict[str, str], participants: list[ParticipantDraft],
+                          actions: list[ActionDraft], ticked: list[ActionDraft]) -> None:
+        """The meeting's own fields get their messages next to them; a point's go next to the
+        point's fields (the first such point selected); every problem of the agenda, the
+        participants and the action items is named in the line above the buttons, and the tab
+        of the first one is shown."""
+        own = {k: v for k, v in errors.items() if "." not in k and k not in _SAVE_PARTS}
+        self.form.show_errors(own)
+        lines: list[str] = []
+        tabs: list[int] = []
+        point_fields: dict[str, str] = {}
+        first_point: int | None = None
+        for key, message in errors.items():
+            if key in own:
                 continue
-            if p.id is not None and p.state is None:
-                networks.remove_participant(uow, p.id)
-                p.id = None
-            elif p.id is not None:
-                networks.participants.update(uow, p.id, attended=p.state == PRESENT)
+            part, _, rest = key.partition(".")
+            number, _, name = rest.partition(".")
+            n = int(number) if number.isdigit() else -1
+            if part == "points" and 0 <= n < len(self.points_model.rows):
+                title = self.points_model.rows[n].title.strip()
+                lines.append(f"Punkt {n + 1}{f' „{title}“' if title else ''}: {message}")
+                tabs.append(self.TAB_AGENDA)
+                first_point = n if first_point is None else first_point
+                if n == first_point and name in ("title", "minutes", "decision"):
+                    point_fields[f"point_{name}"] = message
+            elif part == "participants" and 0 <= n < len(participants):
+                lines.append(f"Teilnahme {participants[n].name}: {message}")
+                tabs.append(self.TAB_PARTICIPANTS)
+            elif part == "actions" and 0 <= n < len(actions):
+                lines.append(f"Aufgabe „{actions[n].title}“: {message}")
+                tabs.append(self.TAB_ACTIONS)
+                if actions[n] in self.actions_model.rows:
+                    self.actions_view.selectRow(self.actions_model.rows.index(actions[n]))
+            elif part == "done" and 0 <= n < len(ticked):
+                lines.append(f"Aufgabe „{ticked[n].title}“ als erledigt: {message}")
+                tabs.append(self.TAB_ACTIONS if ticked[n] in self.actions_model.rows else self.TAB_AGENDA)
             else:
-                who = {"person_id": p.ref_id} if p.kind == PERSON else {"organisation_id": p.ref_id}
-                p.id = networks.add_participant(uow, meeting_id=meeting_id, attended=p.state == PRESENT, **who).id
-            p.stored = p.state
-
-    def _write_actions(self, uow, meeting: MeetingDto) -> None:
-        while self._deleted_tasks:
-            networks.delete_action_item(uow, self._deleted_tasks[0])
-            self._deleted_tasks.pop(0)
-        today = self.ctx.today()
-        for a in self.actions_model.rows:
-            if a.id is None:
-                values = {"title": a.title, "due_on": a.due_text, **owner_values(a.owner)}
-                if a.point is not None and a.point.id is not None:
-                    dto = networks.create_action_item_from_minutes(uow, a.point.id, **values)
-                else:
-                    dto = networks.create_action_item(uow, meeting_id=meeting.id, **values)
-                a.id = dto.id
-            self._write_done(uow, a, today)
-        day = min(meeting.date, today)  # done at this meeting (a meeting ahead: done today)
-        for a in self.open_model.rows:
-            self._write_done(uow, a, day)
-
-    @staticmethod
-    def _write_done(uow, a: ActionDraft, day: dt.date) -> None:
-        if a.id is None or a.done == (a.stored_done_on is not None):
-            return
-        if a.done:
-            a.stored_done_on = networks.complete_action_item(uow, a.id, on=day).done_on
-        else:
-            networks.update_action_item(uow, a.id, done_on=None)
-            a.stored_done_on = None
+                lines.append(message)
+        if first_point is not None:
+            self.points_view.selectRow(first_point)  # shows the point (and clears its old messages)
+            self.point_form.show_errors(point_fields)
+        if "minutes_text" in own:
+            self.tabs.setCurrentIndex(self.TAB_NOTES)
+        elif tabs and not own:
+            self.tabs.setCurrentIndex(tabs[0])
+        if lines:
+            self.save_error.say("Nichts gespeichert – bitte korrigieren: " + " ".join(lines))
 
 
 def _time_edit() -> QLineEdit:
