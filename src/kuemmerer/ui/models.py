@@ -31,10 +31,13 @@ def german_collator() -> QCollator:
     return collator
 
 
-class _RowsBase(QAbstractTableModel):
-    def __init__(self, columns: Sequence[Column], parent=None):
+class RowsBase(QAbstractTableModel):
+    """Rows in memory shown through ``Column`` s (their text, tooltip, alignment, id); a
+    subclass may bring columns that can do more (the meeting dialog's check boxes)."""
+
+    def __init__(self, columns: Sequence[Any], parent=None):
         super().__init__(parent)
-        self.columns = list(columns)
+        self.columns: list[Any] = list(columns)
         self.rows: list[Any] = []
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -82,7 +85,7 @@ class _RowsBase(QAbstractTableModel):
         return next((i for i, r in enumerate(self.rows) if getattr(r, "id", None) == ident), -1)
 
 
-class RowsModel(_RowsBase):
+class RowsModel(RowsBase):
     """A short list held in memory (dashboard, tabs). Sorts in German order."""
 
     def __init__(self, columns: Sequence[Column], rows: Sequence[Any] = (), parent=None):
@@ -128,7 +131,7 @@ class _Gone:
         self.id = ident
 
 
-class PagedModel(_RowsBase):
+class PagedModel(RowsBase):
     """A big list fetched in pages from SQL as the view scrolls (canFetchMore/fetchMore).
 
     ``count()`` and ``fetch_after(after, limit)`` are supplied by the page and go through the

@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     Qt,
@@ -50,7 +49,7 @@ from kuemmerer.services.dto import ActionItemDto, MeetingDto, NetworkDto
 
 from ..context import AppContext
 from ..formatting import date_de, number_de, time_de
-from ..models import ID_ROLE, ROW_ROLE, Index
+from ..models import Index, RowsBase
 from ..pages.tables import table_view
 from ..widgets import (
     DateField,
@@ -258,49 +257,25 @@ class DraftColumn:
     align_right: bool = False
 
 
-class DraftModel(QAbstractTableModel):
+class DraftModel(RowsBase):
     """Rows the dialog holds until „Speichern“ (mutable drafts); check box columns change
     them (``edited`` tells the dialog), rows can be appended, removed and moved."""
 
     edited = Signal()
 
     def __init__(self, columns: Sequence[DraftColumn], parent: QObject | None = None):
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Any] = []
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.columns):
-            return self.columns[section].title
-        return None
+        super().__init__(columns, parent)
 
     def _valid(self, index: Index) -> bool:
         return index.isValid() and 0 <= index.row() < len(self.rows) and 0 <= index.column() < len(self.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not self._valid(index):
+        if role == Qt.ItemDataRole.CheckStateRole and self._valid(index):
+            column = self.columns[index.column()]
+            if column.checked is not None:
+                return Qt.CheckState.Checked if column.checked(self.rows[index.row()]) else Qt.CheckState.Unchecked
             return None
-        row, column = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == Qt.ItemDataRole.CheckStateRole and column.checked is not None:
-            return Qt.CheckState.Checked if column.checked(row) else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(row)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == ID_ROLE:
-            return getattr(row, "id", None)
-        if role == ROW_ROLE:
-            return row
-        return None
+        return super().data(index, role)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not self._valid(index):
