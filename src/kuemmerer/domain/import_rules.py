@@ -1,0 +1,231 @@
+"""Reading her old lists (issue 15): which column is which, what kind of list it is, and the
+values as Kümmerer stores them — names, genders, postcodes, dates, Excel serial days.
+
+Pure rules, no files and no database: the import service reads the table and calls these.
+Every function answers any input with a value or a ``ValueError`` whose text is German.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from .dates import DateError, DateKind, parse_german_date
+from .enums import Gender
+
+KINDS = {"persons": "Personen", "contacts": "Kontakte", "volunteers": "Ehrenamtliche", "partners": "Partner"}
+
+# field -> German label, per kind (the preview names the columns with these)
+PERSON_FIELDS = {"last_name": "Nachname", "first_name": "Vorname", "name": "Name (Nachname, Vorname)",
+                 "birth_date": "Geburtsdatum", "birth_year": "Geburtsjahr", "gender": "Geschlecht",
+                 "street": "Straße", "postcode": "PLZ", "city": "Ort", "district": "Stadtgebiet",
+                 "phone": "Telefon", "email": "E-Mail"}
+FIELDS: dict[str, dict[str, str]] = {
+    "persons": PERSON_FIELDS,
+    "contacts": {"date": "Datum", "last_name": "Nachname", "first_name": "Vorname",
+                 "name": "Name (Nachname, Vorname)", "birth_date": "Geburtsdatum", "category": "Thema",
+                 "kind": "Art", "duration": "Dauer (Minuten)", "note": "Notiz"},
+    "volunteers": {**PERSON_FIELDS, "skills": "Fähigkeiten", "languages": "Sprachen", "since": "seit"},
+    "partners": {"org_name": "Name", "org_kind": "Art", "services": "Angebote", "street": "Straße",
+                 "postcode": "PLZ", "city": "Ort", "phone": "Telefon", "email": "E-Mail",
+                 "opening_hours": "Öffnungszeiten"},
+}
+
+# header spellings (folded: lower case, umlauts as ae/oe/ue, no punctuation or blanks) -> field
+SYNONYMS: dict[str, str] = {}
+for _field, _words in {
+    "last_name": ("nachname", "familienname", "name1", "zuname"),
+    "first_name": ("vorname", "rufname", "name2"),
+    "name": ("name", "namevorname", "nachnamevorname", "person", "teilnehmer", "teilnehmerin", "bewohner",
+             "bewohnerin"),
+    "birth_date": ("geburtsdatum", "gebdatum", "geboren", "geburtstag", "gebam", "geb"),
+    "birth_year": ("geburtsjahr", "jahrgang", "gebjahr"),
+    "gender": ("geschlecht", "anrede", "mw", "mwd", "sex"),
+    "street": ("strasse", "str", "anschrift", "adresse", "strassehausnummer", "strasseundhausnummer"),
+    "postcode": ("plz", "postleitzahl"),
+    "city": ("ort", "wohnort", "stadt"),
+    "district": ("stadtgebiet", "ortsteil", "stadtteil", "quartier", "viertel", "gebiet"),
+    "phone": ("telefon", "tel", "telefonnummer", "handy", "mobil", "mobilnummer", "telnr", "rufnummer"),
+    "email": ("email", "mail", "emailadresse", "mailadresse"),
+    "date": ("datum", "kontaktdatum", "tag", "wann"),
+    "category": ("thema", "kategorie", "anliegen", "themenbereich", "bereich"),
+    "kind": ("art", "kontaktart", "form"),
+    "duration": ("dauer", "dauermin", "dauerminuten", "minuten", "zeit"),
+    "note": ("notiz", "bemerkung", "bemerkungen", "anmerkung", "kommentar", "notizen"),
+    "skills": ("faehigkeiten", "kenntnisse", "kann", "skills"),
+    "languages": ("sprachen", "sprache", "spricht"),
+    "since": ("seit", "dabeiseit", "beginn", "ehrenamtlichseit", "eintritt"),
+    "services": ("angebote", "angebot", "leistungen"),
+    "opening_hours": ("oeffnungszeiten", "sprechzeiten", "erreichbarkeit"),
+    "org_name": ("einrichtung", "organisation", "traeger", "stelle", "partner", "firma"),
+    "org_kind": ("typ", "einrichtungsart"),
+}.items():
+    for _w in _words:
+        SYNONYMS[_w] = _field
+
+
+def header_key(text: object) -> str:
+    """A header as it is looked up: lower case, ä→ae, ß→ss, accents dropped, only letters and
+    digits ("Geb.-Datum " → "gebdatum", "E-Mail" → "email", "Straße/Hausnr." → "strassehausnr")."""
+    folded = str(text or "").strip().casefold()
+    folded = folded.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    folded = unicodedata.normalize("NFKD", folded)
+    return "".join(ch for ch in folded if ch.isascii() and ch.isalnum())
+
+
+def field_of(header: object, kind: str) -> str | None:
+    """The field a header stands for in a list of ``kind``; None for a column to ignore."""
+    key = header_key(header)
+    field = SYNONYMS.get(key)
+    if kind == "partners":  # a partner list's "Name" and "Art" are the organisation's
+        field = {"name": "org_name", "kind": "org_kind", "last_name": None}.get(field or "", field)
+    return field if field in FIELDS[kind] else None
+
+
+def match_headers(headers: Sequence[object], kind: str) -> tuple[dict[int, str], list[int]]:
+    """Column index -> field for the columns recognised (the first column wins when two mean
+    the same), and the indexes of the columns she may ignore or map by hand."""
+    mapping: dict[int, str] = {}
+    unknown: list[int] = []
+    for i, header in enumerate(headers):
+        field = field_of(header, kind)
+        if field is None or field in mapping.values():
+            unknown.append(i)
+        else:
+            mapping[i] = field
+    return mapping, unknown
+
+
+def guess_kind(headers: Sequence[object]) -> str:
+    """What list this is: contacts have a date and a topic, partners services or opening hours,
+    volunteers skills or "seit"; everything else is a list of persons."""
+    keys = {SYNONYMS.get(header_key(h)) for h in headers}
+    raw = {header_key(h) for h in headers}
+    if {"services", "opening_hours"} & keys or ({"org_name"} & keys and not {"first_name", "birth_date"} & keys):
+        return "partners"
+    if {"skills", "since"} & keys:
+        return "volunteers"
+    if "date" in keys and ({"category", "kind", "duration", "note"} & keys or "datum" in raw):
+        return "contacts"
+    return "persons"
+
+
+def layout_key(headers: Iterable[object]) -> str:
+    """The same layout of columns gives the same key (the mapping she corrected is remembered by it)."""
+    return "|".join(header_key(h) for h in headers)
+
+
+# --------------------------------------------------------------------------- values
+
+_BLANK = re.compile(r"\s+")
+
+
+def clean(value: object) -> str:
+    """Text of a cell, with runs of blanks as one space and no blanks around it."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _BLANK.sub(" ", str(value)).strip()
+
+
+def split_name(text: object) -> tuple[str, str | None]:
+    """"Müller, Karin" → ("Müller", "Karin"); "Karin Müller" → ("Müller", "Karin");
+    "Müller" → ("Müller", None). A name in one column is "last, first" when there is a comma,
+    else the last word is the last name ("Anna Maria Schulz" → ("Schulz", "Anna Maria"))."""
+    name = clean(text)
+    if not name:
+        raise ValueError("Der Name fehlt.")
+    if "," in name:
+        last, _, first = name.partition(",")
+        last, first = last.strip(), first.strip()
+        if not last:
+            raise ValueError(f"„{name}“: vor dem Komma fehlt der Nachname.")
+        return last, first or None
+    words = name.split(" ")
+    if len(words) == 1:
+        return name, None
+    return words[-1], " ".join(words[:-1])
+
+
+GENDERS = {
+    Gender.FEMALE.value: ("w", "weiblich", "frau", "fr", "f", "female", "weibl", "mädchen", "madchen"),
+    Gender.MALE.value: ("m", "männlich", "mannlich", "maennlich", "herr", "hr", "male", "männl", "junge", "mann"),
+    Gender.DIVERSE.value: ("d", "divers", "x", "diverse", "inter", "nichtbinär"),
+    Gender.UNSTATED.value: ("", "k.a.", "ka", "keine angabe", "-", "?", "unbekannt", "o.a."),
+}
+_GENDER_OF = {word: value for value, words in GENDERS.items() for word in words}
+
+
+def parse_gender(value: object) -> str:
+    """w/m/d, weiblich, Frau/Herr (also "Frau Dr."), k. A. → the stored value."""
+    text = clean(value).casefold().rstrip(".")
+    for candidate in (text, text.replace(" ", ""), text.replace(" ", "").replace(".", ""),
+                      text.split(" ")[0].rstrip(".") if text else ""):
+        if candidate in _GENDER_OF:
+            return _GENDER_OF[candidate]
+    raise ValueError(f"„{clean(value)[:40]}“ ist kein Geschlecht (w, m, d, weiblich, männlich, divers, Frau, Herr).")
+
+
+def postcode(value: object) -> str | None:
+    """A German postcode as text: Excel's 9123 (the leading zero lost) → "09123"."""
+    text = clean(value)
+    if not text:
+        return None
+    if text.isdigit() and len(text) <= 5:
+        return text.zfill(5)
+    raise ValueError(f"„{text[:20]}“ ist keine Postleitzahl (fünf Ziffern).")
+
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0 in the 1900 date system (its 29.02.1900 bug included)
+
+
+def parse_date(value: object, *, today: dt.date, kind: DateKind = DateKind.ORDINARY) -> dt.date | None:
+    """A date cell: an Excel date (datetime), an Excel serial number (45000 → 2023-03-15), or
+    text in the forms the date fields take (12.03.1955, 1.2.55, 1955-03-12)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("Das ist kein Datum.")
+    if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\s*\d{5}(\.0)?\s*", value)):
+        serial = float(value)
+        if not 1 <= serial <= 2958465:
+            raise ValueError(f"{clean(value)} ist kein Datum.")
+        return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+    text = clean(value)
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", text)
+    if iso:
+        try:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        except ValueError:
+            raise ValueError(f"Den {text[:10]} gibt es nicht.") from None
+    try:
+        return parse_german_date(text, today=today, kind=kind)
+    except DateError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def birth_from_year(value: object) -> dt.date | None:
+    """A "Geburtsjahr" alone: stored as 1 January of that year (age bands need no more)."""
+    text = clean(value)
+    if not text:
+        return None
+    if text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100:
+        return dt.date(int(text), 1, 1)
+    raise ValueError(f"„{text[:20]}“ ist kein Geburtsjahr.")
+
+
+def split_list(value: object) -> list[str]:
+    """"Kochen, Nähen; Fahrrad" → ["Kochen", "Nähen", "Fahrrad"] (repeats and blanks dropped)."""
+    out: list[str] = []
+    for part in re.split(r"[,;/\n]", clean(value)):
+        item = part.strip()
+        if item and item.casefold() not in {o.casefold() for o in out}:
+            out.append(item)
+    return out
