@@ -84,6 +84,19 @@ def delete_unused_tags(session: OrmSession) -> int:
     return result.rowcount or 0
 
 
+def namesake_rows(session: OrmSession, last_name: str):
+    """Persons whose last name is ``last_name`` in either spelling of umlauts (id, first_name,
+    last_name, birth_date, street, postcode): the candidates an imported row may match."""
+    from kuemmerer.domain.rules import fold_variants
+
+    last_forms = set(fold_variants(last_name))
+    if not last_forms:
+        return []
+    stmt = select(Person.id, Person.first_name, Person.last_name, Person.birth_date, Person.street, Person.postcode) \
+        .where(or_(*(Person.search_text.contains(f" {form} ") for form in last_forms)))
+    return [r for r in session.execute(stmt) if last_forms & set(fold_variants(r.last_name))]
+
+
 def similar_persons(session: OrmSession, *, last_name: str, first_name: str | None,
                     birth_date: dt.date | None, street: str | None,
                     exclude_id: int | None) -> list[int]:
