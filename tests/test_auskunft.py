@@ -219,3 +219,19 @@ def test_her_membership_of_a_network_is_in_her_auskunft(ws, shared):
     a = build(ws, shared.erna.id)
     member = dict(next(s for s in a.sections if s.key == "network_members").rows[0].fields)
     assert member == {"Netzwerk": "Bewohnerbeirat Test", "Rolle": "Sprecherin"}
+
+
+def test_a_person_taken_over_from_an_old_list_says_so_in_her_auskunft(ws, tmp_path):
+    from kuemmerer.services import importing
+
+    source = tmp_path / "alt.csv"
+    source.write_text("Nachname;Vorname\nAusliste;Ilse\n", encoding="utf-8")
+    with ws.uow() as uow:
+        preview = importing.preview_persons(uow, importing.read_table(source), today=dt.date(2026, 12, 6))
+    importing.import_persons(ws, preview, file_name="alt.csv")
+    with ws.uow(read_only=True) as uow:
+        ilse = next(p for p in persons.list_persons(uow) if p.last_name == "Ausliste")
+    a = build(ws, ilse.id)
+    taken = dict(next(s for s in a.sections if s.key == "imported_persons").rows[0].fields)
+    assert taken["Liste"] == "alt.csv" and "Übernommen am" in taken
+    assert all("_" not in label for s in a.sections for row in s.rows for label, _v in row.fields)

@@ -65,6 +65,13 @@ def _build_world(ws) -> SimpleNamespace:
         networks.add_member(u, network_id=n.id, person_id=p.id)
         networks.add_member(u, network_id=n.id, organisation_id=org.id)
         networks.add_agenda_item(u, meeting_id=m.id, title="Begrüßung")
+        from kuemmerer.db.models import ImportedPerson, ImportRun
+
+        imp = ImportRun(file_name="alt.csv", kind="persons", layout_key="", created=1, matched=0, filled=0,
+                        rejected=0, skipped=0)
+        u.add(imp)
+        u.flush()
+        u.add(ImportedPerson(import_id=imp.id, person_id=p.id))
         settings.set_value(u, "test.existing", 1)
         tag2 = Tag(kind="faehigkeit", name="Kochen")
         u.add(tag2)
@@ -77,7 +84,7 @@ def _build_world(ws) -> SimpleNamespace:
         u.commit()
         tag = u.all(Tag, kind="sprache", name="Arabisch")[0].id
         return SimpleNamespace(kappel=kappel.id, svc=svc, svc2=svc2, org=org.id, p=p.id, q=q.id,
-                               a=a.id, s=s.id, v=v.id, tag=tag, tag2=tag2.id, n=n.id, m=m.id, r=r.id)
+                               a=a.id, s=s.id, v=v.id, tag=tag, tag2=tag2.id, n=n.id, m=m.id, r=r.id, imp=imp.id)
 
 
 @pytest.fixture(scope="module")
@@ -139,6 +146,9 @@ def valid_row(table: str, w) -> dict:
         "session_headcounts": dict(session_id=w.s, gender="divers", age_band="18_29", count=1),
         "volunteer_inquiries": dict(volunteer_id=w.v, asked_on=DAY, answer="offen"),
         "network_members": dict(network_id=w.n, person_id=w.q, organisation_id=None, role="Mitglied"),
+        "imports": dict(file_name="liste.csv", kind="persons", layout_key="", created=1, matched=0, filled=0,
+                        rejected=0, skipped=0),
+        "imported_persons": dict(import_id=w.imp, person_id=w.q),
         "agenda_items": dict(meeting_id=w.m, position=2, title="Verschiedenes"),
         "attendances": dict(session_id=w.s, person_id=w.q),
         "assignments": dict(volunteer_id=w.v, activity_id=w.a, date=DAY, minutes=60),
@@ -268,6 +278,8 @@ CHECKS = [
     ("ck_network_members_person_xor_organisation", "network_members", lambda w: {"organisation_id": w.org}),
     ("ck_agenda_items_title_not_blank", "agenda_items", {"title": " "}),
     ("ck_agenda_items_position_positive", "agenda_items", {"position": 0}),
+    ("ck_imports_kind", "imports", {"kind": "termine"}),
+    ("ck_imports_counts_non_negative", "imports", {"created": -1}),
     ("ck_attachments_exactly_one_owner", "attachments", {"activity_id": None}),
     ("ck_attachments_exactly_one_owner", "attachments", lambda w: {"meeting_id": w.m}),
     ("ck_attachments_exactly_one_owner", "attachments", lambda w: {"session_id": w.s, "meeting_id": w.m}),
@@ -436,6 +448,7 @@ UNIQUE = [
     ("meeting_participants", ("meeting_id", "organisation_id"),
      lambda w: {"person_id": None, "organisation_id": w.org}),
     ("network_members", ("network_id", "person_id"), lambda w: {"person_id": w.p}),
+    ("imported_persons", ("import_id", "person_id"), lambda w: {"person_id": w.p}),
     ("network_members", ("network_id", "organisation_id"), lambda w: {"person_id": None, "organisation_id": w.org}),
     ("attachments", ("stored_name",), {"stored_name": "vorhanden.pdf"}),
     ("organisation_services", ("organisation_id", "service_id"), lambda w: {"service_id": w.svc}),

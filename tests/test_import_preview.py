@@ -119,3 +119,67 @@ def test_any_bytes_as_csv_give_a_table_or_a_german_refusal_and_the_preview_write
     assert all(r.action in (importing.CREATE, importing.MATCH, importing.UNCERTAIN, importing.REJECT)
                for r in preview.rows)
     assert all(r.reason for r in preview.rows if r.action == importing.REJECT)
+
+
+# --------------------------------------------------------------------------- writing and undo
+
+
+def _messy(tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_bytes(MESSY.encode("cp1252"))
+    return importing.read_table(path)
+
+
+def test_the_messy_file_imports_its_good_rows_and_a_second_import_adds_nothing(ws, tmp_path):
+    from kuemmerer.services import maintenance
+
+    with ws.uow() as uow:
+        lists.districts.create(uow, name="Kappel")
+        existing = persons.create_person(uow, last_name="Müller", first_name="Karin", birth_date=dt.date(1955, 3, 12))
+        ali = persons.create_person(uow, last_name="Özdemir", first_name="Ali")
+        preview = importing.preview_persons(uow, _messy(tmp_path), today=TODAY)
+    done = importing.import_persons(ws, preview, file_name="liste.csv", decisions={7: importing.SAME},
+                                    create_districts=True)
+    assert (done.created, done.matched, done.filled, done.rejected, done.skipped) == (1, 2, 2, 2, 1)
+    assert done.backup is not None and done.backup.exists()
+    assert any(b.reason == "vor-import" for b in maintenance.list_backups(ws.path, ws.backup_dir))
+    with ws.uow(read_only=True) as uow:
+        karin = persons.get_person(uow, existing.id)
+        assert (karin.gender, karin.postcode) == ("weiblich", "09123")  # her empty fields filled
+        juergen = next(p for p in persons.list_persons(uow) if p.last_name == "Schäfer")
+        assert (juergen.postcode, juergen.birth_date) == ("09123", dt.date(1955, 2, 1))
+        districts = {d.id: d.name for d in lists.list_districts(uow)}
+        assert districts[juergen.district_id] == "Hutholz"  # created as she chose
+        assert persons.get_person(uow, ali.id).postcode == "09126"  # "dieselbe Person"
+        count = len(persons.list_persons(uow))
+        again = importing.preview_persons(uow, _messy(tmp_path), today=TODAY)
+    second = importing.import_persons(ws, again, file_name="liste.csv", decisions={7: importing.SAME})
+    assert (second.created, second.filled) == (0, 0)
+    with ws.uow(read_only=True) as uow:
+        assert len(persons.list_persons(uow)) == count
+
+
+def test_an_import_is_undone_as_a_whole_but_keeps_a_person_with_new_data(ws, tmp_path):
+    from kuemmerer.services import requests
+
+    path = tmp_path / "neu.csv"
+    path.write_text("Nachname;Vorname\nNeu;Eins\nNeu;Zwei\n", encoding="utf-8")
+    with ws.uow() as uow:
+        preview = importing.preview_persons(uow, importing.read_table(path), today=TODAY)
+    done = importing.import_persons(ws, preview, file_name="neu.csv")
+    with ws.uow() as uow:
+        zwei = next(p for p in persons.list_persons(uow) if p.first_name == "Zwei")
+        requests.create_contact(uow, person_id=zwei.id, date=dt.date(2026, 12, 1))
+        assert importing.undo_import(uow, done.import_id) == {"deleted": 1, "kept": 1}
+        assert [p.first_name for p in persons.list_persons(uow)] == ["Zwei"]
+        with pytest.raises(ValidationError):
+            importing.undo_import(uow, done.import_id)
+
+
+def test_a_bad_decision_writes_nothing(ws, tmp_path):
+    with ws.uow() as uow:
+        preview = importing.preview_persons(uow, _messy(tmp_path), today=TODAY)
+    before = snapshot(ws)
+    with pytest.raises(ValidationError):
+        importing.import_persons(ws, preview, file_name="x.csv", decisions={7: "vielleicht"})
+    assert snapshot(ws) == before

@@ -635,6 +635,9 @@ WRITE_VERBS = re.compile(r"^(create|update|record|add|set|withdraw|complete|save
                          r"rename|undo|change|import|erase)(_|$)")
 # writers that take no value a user types (only ids, or program-internal values), each with the reason
 NO_USER_INPUT = {
+    "importing.import_persons": "writes a Preview that preview_persons built from her file (its rows are validated "
+                                "there); takes the workspace for the backup first; tested in test_import_preview",
+    "importing.undo_import": "takes an id from the import history; its refusals are tested in test_import_preview",
     "maintenance.create_backup": "a folder chosen in a file dialog; tested in test_backup",
     "maintenance.record_restore": "records that a restore happened; no user values",
     "partners.reopen_referral": "takes only the referral id",

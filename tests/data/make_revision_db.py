@@ -21,7 +21,8 @@ EXPECTED = {"persons": 2, "requests": 1, "contacts": 2, "referrals": 1, "consent
 EXPECTED_SINCE = {"0007": {"erasures": 1, "issued_reports": 1, "report_texts": 1, "action_fields": 4},
                   "0008": {"person_search_words": 17, "request_search_words": 1},
                   "0009": {"volunteer_inquiries": 1, "session_headcounts": 2},
-                  "0010": {"network_members": 2, "agenda_items": 2, "action_items": 1}}
+                  "0010": {"network_members": 2, "agenda_items": 2, "action_items": 1},
+                  "0011": {"imports": 1, "imported_persons": 0}}
 
 
 def build(path: Path) -> None:
@@ -55,6 +56,8 @@ def build(path: Path) -> None:
             _since_0009(uow, v.id, act.id, s.id)
         if head_revision() >= "0010":
             _since_0010(uow, a.id, org.id)
+    if head_revision() >= "0011":
+        _since_0011(ws, path)
     ws.close()
 
 
@@ -105,6 +108,20 @@ def _since_0010(uow, person_id: int, organisation_id: int) -> None:
                                    decision="Am 25.04. um 10 Uhr.")
     networks.create_action_item_from_minutes(uow, top.id, title="Plakate drucken", owner_text="Koordinatorin",
                                              due_on=dt.date(2026, 4, 1))
+
+
+def _since_0011(ws, path: Path) -> None:
+    """An import of a small csv whose one row is a person already there (her postcode filled)."""
+    from kuemmerer.services import importing
+
+    source = path.with_name("import-test.csv")
+    source.write_text("Nachname;Vorname;PLZ\nZweite;Şule;09123\n", encoding="utf-8")
+    try:
+        with ws.uow() as uow:
+            preview = importing.preview_persons(uow, importing.read_table(source), today=dt.date(2026, 12, 6))
+        importing.import_persons(ws, preview, file_name="import-test.csv", decisions={2: importing.SAME})
+    finally:
+        source.unlink()
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ _REFERENCE_FIELDS: dict[str, tuple[str, ...]] = {
     "tags": ("kind", "name"),
     "requests": ("title", "opened_on"),
     "consents": ("purpose", "given_on"),
+    "imports": ("file_name", "created_at"),
 }
 
 Row = dict[str, Any]

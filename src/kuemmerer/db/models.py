@@ -782,6 +782,39 @@ class Attachment(Timestamped, Base):
                                              server_default=Publication.UNCLEAR.value)
 
 
+# --------------------------------------------------------------------------- imports
+
+
+class ImportRun(Timestamped, Base):
+    """An import of one of her old lists: what it did, and whether it was undone."""
+
+    __tablename__ = "imports"
+    __table_args__ = (
+        CheckConstraint("kind IN ('persons', 'contacts', 'volunteers', 'partners')", name="kind"),
+        CheckConstraint("created >= 0 AND matched >= 0 AND filled >= 0 AND rejected >= 0 AND skipped >= 0",
+                        name="counts_non_negative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(20))
+    layout_key: Mapped[str] = mapped_column(String(1000), default="")
+    created: Mapped[int] = mapped_column(default=0)
+    matched: Mapped[int] = mapped_column(default=0)
+    filled: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ImportedPerson(Base):
+    """A person an import created (what "undo" takes back)."""
+
+    __tablename__ = "imported_persons"
+    __table_args__ = (Index("ix_imported_persons_person", "person_id"),)
+    import_id: Mapped[int] = mapped_column(fk("imports.id", "CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"), primary_key=True)
+
+
 # --------------------------------------------------------------------------- erasures and reports
 
 

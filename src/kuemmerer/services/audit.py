@@ -60,6 +60,8 @@ ENTITY_LABELS: dict[str, str] = {
     "action_items": "Aufgabe",
     "attachments": "Anhang",
     "erasures": "Löschjournal",
+    "imports": "Import",
+    "imported_persons": "Person aus einem Import",
     "person_search_words": "Suchindex (Personen)",  # kept by triggers, never audited
     "request_search_words": "Suchindex (Anliegen)",
     "report_texts": "Berichtstext",

@@ -140,6 +140,7 @@ class RowResult:
     fills: tuple[str, ...] = ()  # MATCH: her empty fields this row would fill
     reason: str = ""  # REJECT: why; UNCERTAIN: what is unsure
     same_as_row: int | None = None  # a repeat of an earlier row of the file
+    district_name: str = ""  # a Stadtgebiet she does not have yet (created on import if she chooses)
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,8 @@ def preview_persons(uow: UnitOfWork, table: Table, mapping: dict[int, str] | Non
             results.append(RowResult(row, REJECT, reason=str(exc)))
             continue
         name = rules.clean(cells.get("district"))
-        if name and name.casefold() not in districts and name not in new_districts:
+        unknown_district = name if name and name.casefold() not in districts else ""
+        if unknown_district and name not in new_districts:
             new_districts.append(name)
         key = (tuple(sorted(fold_variants(values["last_name"]))), tuple(sorted(fold_variants(values.get("first_name")))),
                values.get("birth_date"))
@@ -246,7 +248,8 @@ def preview_persons(uow: UnitOfWork, table: Table, mapping: dict[int, str] | Non
             continue
         seen[key] = row
         action, candidates = _match(uow, values)
-        result = RowResult(row, action, values, candidates[0] if candidates else None, candidates)
+        result = RowResult(row, action, values, candidates[0] if candidates else None, candidates,
+                           district_name=unknown_district)
         if action == MATCH:
             current = persons.get_person(uow, candidates[0])
             result.fills = tuple(k for k, v in values.items() if _empty(k, getattr(current, k, None)) and not _empty(k, v))
@@ -262,3 +265,119 @@ def describe(preview: Preview) -> str:
     filled = sum(1 for r in preview.rows if r.action == MATCH and r.fills)
     return (f"{preview.count(CREATE)} neu, {preview.count(MATCH)} vorhanden ({filled} werden ergänzt), "
             f"{preview.count(UNCERTAIN)} unsicher, {preview.count(REJECT)} abgelehnt")
+
+
+# --------------------------------------------------------------------------- writing and undo
+
+SAME, NEW = "same", "new"  # her answer for an uncertain row
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    import_id: int
+    created: int
+    matched: int
+    filled: int
+    rejected: int
+    skipped: int  # uncertain rows she did not decide, repeats of earlier rows
+    backup: Path | None  # the verified backup taken right before
+
+    def describe(self) -> str:
+        return (f"{self.created} neu angelegt, {self.matched} schon vorhanden ({self.filled} ergänzt), "
+                f"{self.rejected} abgelehnt, {self.skipped} übersprungen")
+
+
+def import_persons(ws: Any, preview: Preview, *, file_name: str, layout_key: str = "",
+                   decisions: dict[int, str] | None = None, create_districts: bool = False) -> ImportResult:
+    """Write ``preview`` (a list of persons) in ONE transaction, after a verified backup:
+    new rows are created, matched persons get only their empty fields filled, an uncertain
+    row follows her decision (``SAME`` fills the likeliest candidate, ``NEW`` creates; none:
+    skipped), and Stadtgebiete the file names are created if she chose so (else left empty).
+    The import is recorded with the persons it created, so it can be undone."""
+    from kuemmerer.db.models import ImportedPerson, ImportRun
+
+    from . import maintenance
+
+    decisions = dict(decisions or {})
+    bad = {row: answer for row, answer in decisions.items() if answer not in (SAME, NEW)}
+    if bad or not isinstance(preview, Preview) or preview.kind != "persons":
+        raise ValidationError.single("decisions", "Bitte für jede unsichere Zeile „dieselbe“ oder „neu“ wählen.")
+    backup = maintenance.create_backup(ws, reason="vor-import").path
+    created = matched = filled = skipped = 0
+    with ws.uow() as uow:
+        try:
+            district_ids = {d.name.casefold(): d.id for d in lists.list_districts(uow)}
+            if create_districts:
+                for name in preview.new_districts:
+                    if name.casefold() not in district_ids:
+                        district_ids[name.casefold()] = lists.districts.add(uow, name=name).id
+            run = ImportRun(file_name=str(file_name)[:255] or "(ohne Namen)", kind="persons",
+                            layout_key=str(layout_key)[:1000])
+            uow.add(run)
+            uow.flush()
+            for r in preview.rows:
+                if r.action == REJECT:
+                    continue
+                if r.same_as_row is not None:
+                    skipped += 1
+                    continue
+                values = dict(r.values)
+                if create_districts and "district_id" not in values and r.district_name:
+                    values["district_id"] = district_ids.get(r.district_name.casefold())
+                action = r.action
+                if action == UNCERTAIN:
+                    answer = decisions.get(r.row)
+                    if answer is None:
+                        skipped += 1
+                        continue
+                    action = MATCH if answer == SAME else CREATE
+                if action == CREATE:
+                    person = persons.persons.add(uow, **values)
+                    uow.add(ImportedPerson(import_id=run.id, person_id=person.id))
+                    created += 1
+                    continue
+                matched += 1
+                target = r.person_id
+                assert target is not None
+                current = persons.get_person(uow, target)
+                fills = {k: v for k, v in values.items() if _empty(k, getattr(current, k, None)) and not _empty(k, v)}
+                if fills:
+                    persons.persons.change(uow, target, **fills)
+                    filled += 1
+            run.created, run.matched, run.filled = created, matched, filled
+            run.rejected, run.skipped = preview.count(REJECT), skipped
+            uow.flush()
+        except BaseException:
+            uow.rollback()  # nothing of the import is kept
+            raise
+        uow.commit()
+        return ImportResult(run.id, created, matched, filled, run.rejected, skipped, backup)
+
+
+def undo_import(uow: UnitOfWork, import_id: Any) -> dict[str, int]:
+    """Take an import back: the persons it created are deleted (as "Person löschen" does),
+    except those that got anything else since (a contact, a request …): they are kept and
+    counted. Filled-in fields stay. Returns {"deleted": n, "kept": m}."""
+    from kuemmerer.db.models import ImportedPerson, ImportRun
+    from kuemmerer.domain.errors import NotFound
+
+    from .validation import as_id
+
+    ident = as_id(import_id)
+    run = uow.find(ImportRun, ident) if ident is not None else None
+    if run is None:
+        raise NotFound("Import", str(import_id)[:20])
+    if run.undone_at is not None:
+        raise ValidationError.single("import_id", "Dieser Import wurde schon rückgängig gemacht.")
+    deleted = kept = 0
+    for link in uow.all(ImportedPerson, import_id=run.id):
+        counts = queries.person_linked_counts(uow.session, link.person_id)
+        if any(counts.values()):
+            kept += 1
+            continue
+        persons.delete_person(uow, link.person_id)
+        deleted += 1
+    run = uow.get(ImportRun, ident)
+    run.undone_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    uow.commit()
+    return {"deleted": deleted, "kept": kept}
