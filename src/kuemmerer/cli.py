@@ -162,12 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     ics.add_argument("--out", required=True, metavar="DATEI", help="Ziel, z. B. termine.ics")
 
     _add_export_parser(sub)
-    from kuemmerer import cli_activities, cli_auskunft, cli_networks, cli_report
+    from kuemmerer import cli_activities, cli_auskunft, cli_import, cli_networks, cli_report
 
     cli_report.add_parser(sub, _date)
     cli_auskunft.add_parser(sub, _record_id)
     cli_activities.add_parser(sub, _record_id, _date)
     cli_networks.add_parser(sub, _record_id)
+    cli_import.add_parser(sub)
 
     ls = sub.add_parser("lists", help="Stadtgebiete, Themen oder Angebote anzeigen oder ergänzen")
     ls.add_argument("list_kind", choices=("districts", "categories", "services"), metavar="LISTE",
@@ -578,11 +579,19 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "referral-sheet": cmd_document, 
             "sign-in-sheet": lambda args, db: _cli_activities().run(args, db),
             "certificate": lambda args, db: _cli_activities().run(args, db),
             "minutes": lambda args, db: _cli_networks().run(args, db),
-            "invitation": lambda args, db: _cli_networks().run(args, db)}
+            "invitation": lambda args, db: _cli_networks().run(args, db),
+            "import": lambda args, db: _cli_import().run(args, db)}
 
 
 _OPENS_EXISTING = frozenset({"referral-sheet", "consent-form", "check", "backup", "stats", "lists", "export", "report",
-                             "auskunft", "ics", "sign-in-sheet", "certificate", "minutes", "invitation"})
+                             "auskunft", "ics", "sign-in-sheet", "certificate", "minutes", "invitation",
+                             "import"})
+
+
+def _cli_import():
+    from kuemmerer import cli_import
+
+    return cli_import
 
 
 def _cli_networks():

@@ -1,0 +1,73 @@
+"""`kuemmerer-cli import`: a list of persons from her old file; --dry-run writes nothing, a real
+run writes the good rows once (a second run adds nothing), bad input is one German line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kuemmerer import cli
+from kuemmerer.services import persons
+from tests.test_service_validation import snapshot
+
+LIST = ("Name;Geb.-Datum;Geschlecht;PLZ;Lieblingsfarbe\n"
+        "Müller, Karin;12.03.1955;w;9123;x\n"
+        "Jürgen Schäfer;01.02.1955;m;09123;y\n"
+        ";01.01.1990;w;;\n"
+        "Weiß, Anna;31.02.1980;w;;\n")
+
+
+def run(ws, *args: str) -> int:
+    return cli.main(["--db", str(ws.path), "import", *args])
+
+
+def test_dry_run_shows_the_rows_and_writes_nothing(ws, tmp_path, capsys):
+    source = tmp_path / "alt.csv"
+    source.write_bytes(LIST.encode("cp1252"))
+    before = snapshot(ws)
+    assert run(ws, str(source), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "Zeile 4: abgelehnt – Der Nachname fehlt." in out and "Zeile 5: abgelehnt" in out
+    assert "Probelauf: 2 neu, 0 vorhanden (0 werden ergänzt), 0 unsicher, 2 abgelehnt. Nichts gespeichert." in out
+    assert "Nicht übernommen: Lieblingsfarbe" in out
+    assert snapshot(ws) == before
+
+
+def test_a_real_run_writes_the_good_rows_once(ws, tmp_path, capsys):
+    source = tmp_path / "alt.csv"
+    source.write_bytes(LIST.encode("cp1252"))
+    assert run(ws, str(source)) == 0
+    assert "2 neu angelegt" in capsys.readouterr().out
+    with ws.uow(read_only=True) as uow:
+        names = sorted((p.last_name, p.first_name, p.postcode, p.birth_date) for p in persons.list_persons(uow))
+    assert names == [("Müller", "Karin", "09123", dt.date(1955, 3, 12)),
+                     ("Schäfer", "Jürgen", "09123", dt.date(1955, 2, 1))]
+    assert run(ws, str(source)) == 0
+    assert "0 neu angelegt, 2 schon vorhanden" in capsys.readouterr().out
+    with ws.uow(read_only=True) as uow:
+        assert len(persons.list_persons(uow)) == 2
+
+
+def test_map_assigns_a_column_by_hand(ws, tmp_path, capsys):
+    source = tmp_path / "zuname.csv"
+    source.write_text("Familie;Ruf\nKoch;Eva\n", encoding="utf-8")
+    assert run(ws, str(source), "--map", "Familie=Nachname", "--map", "Ruf=Vorname", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "Familie → Nachname" in out and "Ruf → Vorname" in out and "1 neu" in out
+
+
+@pytest.mark.parametrize(("content", "args", "message"), [
+    ("Datum;Nachname;Thema\n01.02.2024;Koch;Miete\n", (), "Kontakte"),
+    ("Nachname;Vorname\nKoch;Eva\n", ("--map", "Nachname"), "SPALTE=FELD"),
+    ("Nachname;Vorname\nKoch;Eva\n", ("--map", "Gibtsnicht=Nachname"), "SPALTE=FELD"),
+    ("", (), "leer"),
+])
+def test_bad_input_is_one_german_line_and_exit_2(ws, tmp_path, capsys, content, args, message):
+    source = tmp_path / "x.csv"
+    source.write_text(content, encoding="utf-8")
+    before = snapshot(ws)
+    assert run(ws, str(source), *args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    assert snapshot(ws) == before
