@@ -3,7 +3,8 @@ persons from her old Excel or CSV file (registered by cli.py).
 
 ``--dry-run`` shows what would happen and writes nothing. Without it, a verified backup is
 taken and the good rows are written in one transaction; rows that are uncertain (a person of
-that name exists, nothing confirms it is her) are left out here — the window asks about them.
+that name exists, nothing confirms it is her) are listed and left out (the command asks no
+questions; add a birth date or address to the row, or enter her by hand).
 Rejected rows are listed with their row number and reason. One German line and exit 2 for a
 file that cannot be read or a list that is not one of persons.
 """
