@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import subprocess
 
 import pytest
 from PIL import Image
@@ -18,15 +17,12 @@ from kuemmerer.domain.errors import ValidationError
 from kuemmerer.exports.certificate import certificate_pdf
 from kuemmerer.exports.sign_in_sheet import sign_in_sheet_pdf
 from kuemmerer.services import activities, activity_docs, lists, persons, settings, volunteers
+from tests.pdf_helpers import pdf_layout_text as pdf_text
 
 D = dt.date
 PRINTED = D(2026, 1, 20)
 APRIL, JUNE_END = D(2025, 4, 1), D(2025, 6, 30)
 FUNDER = "ESF Plus – Programm „Bildung im Quartier“"
-
-
-def pdf_text(pdf: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
 
 
 def pages(pdf: bytes) -> list[str]:

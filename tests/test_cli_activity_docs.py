@@ -6,19 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
-import subprocess
 
 import pytest
 
 from kuemmerer import cli
 from kuemmerer.services import activities, persons, settings, volunteers
 from tests.conftest import create_encrypted
+from tests.pdf_helpers import pdf_layout_text as pdf_text
 
 D = dt.date
-
-
-def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout.decode()
 
 
 @pytest.fixture

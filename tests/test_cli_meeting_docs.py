@@ -6,20 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
-import subprocess
 
 import pytest
 
 from kuemmerer import cli
 from kuemmerer.services import networks, partners, settings
 from tests.conftest import create_encrypted
+from tests.pdf_helpers import pdf_words as pdf_text
 
 D = dt.date
-
-
-def pdf_text(path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout
-    return " ".join(out.decode().split())
 
 
 @pytest.fixture

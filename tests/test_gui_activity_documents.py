@@ -6,7 +6,6 @@ where she chose, under a name without a person's name)."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,6 +15,7 @@ from kuemmerer.ui import activity_documents as docs
 from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.errors import ErrorDialog
 from tests.gui_helpers import click, type_text
+from tests.pdf_helpers import pdf_words as pdf_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -24,11 +24,6 @@ pytestmark = [
 
 D = dt.date
 TODAY = D(2025, 8, 15)
-
-
-def pdf_text(pdf: bytes) -> str:
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    return " ".join(text.decode().split())
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ meeting deleted meanwhile is a German message and no file."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 
 import pytest
 from PySide6.QtGui import QAction
@@ -18,6 +17,7 @@ from kuemmerer.ui import network_documents as docs
 from kuemmerer.ui import printing
 from kuemmerer.ui.context import AppContext
 from kuemmerer.ui.errors import ErrorDialog
+from tests.pdf_helpers import pdf_words as pdf_text
 
 pytestmark = [
     pytest.mark.gui,
@@ -26,11 +26,6 @@ pytestmark = [
 
 D = dt.date
 TODAY = D(2026, 4, 8)
-
-
-def pdf_text(pdf: bytes) -> str:
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    return " ".join(text.decode().split())
 
 
 @pytest.fixture

@@ -12,14 +12,9 @@ import pytest
 from kuemmerer.domain.errors import ValidationError
 from kuemmerer.exports.meeting_docs import invitation_pdf, minutes_pdf
 from kuemmerer.services import network_docs, networks, partners, persons, settings
+from tests.pdf_helpers import pdf_words as pdf_text
 
 D = dt.date
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The PDF's words in reading order, whitespace collapsed."""
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    return " ".join(out.decode().split())
 
 
 def pages(pdf: bytes) -> int:
