@@ -19,7 +19,6 @@ from . import validation
 from .dto import CalendarData, CalendarEntry
 from .validation import Form
 
-TIME_ZONE = "Europe/Berlin"
 DEFAULT_BACK = dt.timedelta(days=90)
 DEFAULT_AHEAD = dt.timedelta(days=366)
 MAX_SPAN = dt.timedelta(days=366 * 5)

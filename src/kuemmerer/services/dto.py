@@ -546,7 +546,7 @@ class CalendarData:
     start: dt.date
     end: dt.date
     entries: tuple[CalendarEntry, ...]
-    time_zone: str = "Europe/Berlin"  # services.calendar.TIME_ZONE
+    time_zone: str = "Europe/Berlin"  # where she works; the .ics carries its VTIMEZONE
 
     @property
     def file_name(self) -> str:
