@@ -172,3 +172,5 @@ def test_export_list_volunteers_with_the_hours_of_a_year(db, tmp_path, capsys):
     capsys.readouterr()
     assert run(db, "export", "list", "volunteers", "--year", "99999", "--out", str(tmp_path / "x.xlsx")) == 2
     assert "1900 und 2200" in capsys.readouterr().err and not (tmp_path / "x.xlsx").exists()
+    assert run(db, "export", "list", "activities", "--year", "1800", "--out", str(tmp_path / "y.xlsx")) == 2
+    assert "1900 und 2200" in capsys.readouterr().err and not (tmp_path / "y.xlsx").exists()

@@ -62,10 +62,14 @@ def test_map_assigns_a_column_by_hand(ws, tmp_path, capsys):
     ("Nachname;Vorname\nKoch;Eva\n", ("--map", "Nachname"), "SPALTE=FELD"),
     ("Nachname;Vorname\nKoch;Eva\n", ("--map", "Gibtsnicht=Nachname"), "SPALTE=FELD"),
     ("", (), "leer"),
+    (None, (), "Ordner"),
 ])
 def test_bad_input_is_one_german_line_and_exit_2(ws, tmp_path, capsys, content, args, message):
     source = tmp_path / "x.csv"
-    source.write_text(content, encoding="utf-8")
+    if content is None:
+        source.mkdir()  # a folder where a file is expected
+    else:
+        source.write_text(content, encoding="utf-8")
     before = snapshot(ws)
     assert run(ws, str(source), *args) == 2
     err = capsys.readouterr().err.strip().splitlines()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from kuemmerer.db import activity_queries as q
 from kuemmerer.db.uow import UnitOfWork
@@ -69,14 +68,6 @@ class ActivityRow:
         return round(self.minutes / 60, 2)
 
 
-def _year(year: Any) -> int:
-    if year is None:
-        return validation.today().year
-    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
-        raise ValueError(f"no such year: {year!r}")
-    return year
-
-
 def _matches(row: ActivityRow, words: list[str]) -> bool:
     haystack = fold(" ".join(x for x in (row.name, row.location, row.district, row.action_field, row.funder,
                                           row.kind_label) if x))
@@ -103,7 +94,7 @@ def activity_overview(uow: UnitOfWork, year: int | None = None, text: str = "", 
     ``text``: every word must occur in the name, place, district, Handlungsfeld, funder or
     kind (folded). Sorted by ``sort`` (one of ACTIVITY_SORTS); activities without the sorted
     value (no district, no next session …) come last, first when ``descending``."""
-    chosen = _year(year)
+    chosen = validation.year_or_this(year)
     if kind is not None:
         kind = ActivityKind(kind).value
     if sort not in ACTIVITY_SORTS:

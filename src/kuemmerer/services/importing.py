@@ -53,6 +53,8 @@ def read_table(path: Path, sheet: str | None = None) -> Table:
     """The first sheet (or ``sheet``) of an .xlsx, or a .csv; ``ValidationError`` on "file"
     for a file that is missing, too big, empty or not a table."""
     path = Path(path)
+    if path.is_dir():
+        raise _refuse(f"{path.name} ist ein Ordner – bitte eine Excel- oder CSV-Datei wählen.")
     if not path.is_file():
         raise _refuse("Die Datei wurde nicht gefunden.")
     if path.stat().st_size > MAX_BYTES:

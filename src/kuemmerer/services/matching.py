@@ -14,7 +14,6 @@ from kuemmerer.db.models import Activity, Volunteer, VolunteerInquiry
 from kuemmerer.db.uow import UnitOfWork
 from kuemmerer.domain import availability
 from kuemmerer.domain.enums import InquiryAnswer, TagKind, VolunteerStatus
-from kuemmerer.domain.errors import ValidationError
 from kuemmerer.domain.rules import fold, fold_variants
 
 from . import validation
@@ -59,10 +58,8 @@ class VolunteerRow:
 
 
 def _year(year: int | None) -> tuple[dt.date, dt.date]:
-    year = year or validation.today().year
-    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
-        raise ValidationError.single("year", "Bitte ein Jahr zwischen 1900 und 2200 angeben.")
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    chosen = validation.year_or_this(year)
+    return dt.date(chosen, 1, 1), dt.date(chosen, 12, 31)
 
 
 def _rows(uow: UnitOfWork, rows) -> list[VolunteerRow]:

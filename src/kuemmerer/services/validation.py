@@ -289,3 +289,13 @@ def check_order(form: Form, first: Any, second: Any, field: str, message: str,
         return
     if second < first or (strict and second == first):
         form.error(field, message)
+
+
+def year_or_this(year: Any) -> int:
+    """The year of a list's figures: this year for None, else a whole number 1900–2200;
+    ``ValidationError`` on "year" otherwise."""
+    if year is None:
+        return today().year
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
+        raise ValidationError.single("year", "Bitte ein Jahr zwischen 1900 und 2200 angeben.")
+    return year
