@@ -489,6 +489,8 @@ REJECTED = [
                  id="series-weekday-9"),
     pytest.param(C(activities.create_series, activity_id=A, first=PAST, until=PAST, every_weeks=0),
                  "every_weeks", id="series-every-0-weeks"),
+    pytest.param(C(activities.create_series, activity_id=A, first=PAST, until=PAST + dt.timedelta(days=14),
+                   every_weeks=-1), "every_weeks", id="series-every-minus-1-weeks"),
     pytest.param(C(activities.create_series, activity_id=UNKNOWN_ID, first=PAST, until=PAST), "activity_id",
                  id="series-unknown-activity"),
     pytest.param(C(activities.record_sign_in, session_id=S, entries=[Q, UNKNOWN_ID]), "zeile_2",

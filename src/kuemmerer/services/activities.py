@@ -207,7 +207,7 @@ def create_series(uow: UnitOfWork, *, activity_id: Any, first: Any, until: Any, 
         form.error("weekdays", "Bitte Wochentage aus der Liste wählen.")
     check_order(form, start, end, "until", "Das Ende der Reihe kann nicht vor dem ersten Termin liegen.")
     dates: list[dt.date] = []
-    if start and end and step and form.ok("until", "weekdays"):
+    if start and end and step and form.ok("until", "weekdays", "every_weeks"):
         dates = series.series_dates(start, end, days, step)
         if len(dates) > series.MAX_SESSIONS:
             form.error("until", f"Höchstens {series.MAX_SESSIONS} Termine auf einmal; bitte ein früheres Ende wählen.")
