@@ -232,6 +232,6 @@ def test_a_person_taken_over_from_an_old_list_says_so_in_her_auskunft(ws, tmp_pa
     with ws.uow(read_only=True) as uow:
         ilse = next(p for p in persons.list_persons(uow) if p.last_name == "Ausliste")
     a = build(ws, ilse.id)
-    taken = dict(next(s for s in a.sections if s.key == "imported_persons").rows[0].fields)
+    taken = dict(next(s for s in a.sections if s.key == "import_items").rows[0].fields)
     assert taken["Liste"] == "alt.csv" and "Übernommen am" in taken
     assert all("_" not in label for s in a.sections for row in s.rows for label, _v in row.fields)

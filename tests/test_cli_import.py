@@ -1,14 +1,16 @@
-"""`kuemmerer-cli import`: a list of persons from her old file; --dry-run writes nothing, a real
-run writes the good rows once (a second run adds nothing), bad input is one German line."""
+"""`kuemmerer-cli import`: a list from her old file; --dry-run writes nothing, a real run writes
+the good rows once (a second run adds nothing) and saves the rejected rows beside the file;
+`imports` lists the history and `import-undo` takes an import back; bad input is one German line."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import openpyxl
 import pytest
 
 from kuemmerer import cli
-from kuemmerer.services import persons
+from kuemmerer.services import lists, persons, requests
 from tests.test_service_validation import snapshot
 
 LIST = ("Name;Geb.-Datum;Geschlecht;PLZ;Lieblingsfarbe\n"
@@ -49,6 +51,36 @@ def test_a_real_run_writes_the_good_rows_once(ws, tmp_path, capsys):
         assert len(persons.list_persons(uow)) == 2
 
 
+def test_a_contact_log_the_rejected_rows_beside_it_the_history_and_undo(ws, tmp_path, capsys):
+    source = tmp_path / "kontakte.csv"
+    source.write_text("Datum;Name;Thema;Art\n03.02.2026;Koch, Eva;Miete;Telefon\n"
+                      "04.02.2026;Koch, Eva;Wohnumfeld;\n31.02.2026;Weiß, Anna;Miete;\n", encoding="utf-8")
+    assert run(ws, str(source), "--create-topics") == 0
+    out = capsys.readouterr().out
+    assert "Art der Liste: Kontakte" in out and "Zeile 4: abgelehnt" in out
+    assert "Kontakte: 2 neu angelegt" in out and "1 neue Personen" in out
+    rejected = tmp_path / "kontakte-abgelehnt.xlsx"
+    assert f"Abgelehnte Zeilen gespeichert: {rejected}" in out
+    cells = list(openpyxl.load_workbook(rejected).active.iter_rows(values_only=True))
+    assert cells[0] == ("Zeile", "Grund", "Datum", "Name", "Thema", "Art")
+    assert cells[1][0] == 4 and "31.02.2026" in cells[1][2] and cells[1][3] == "Weiß, Anna"
+    with ws.uow(read_only=True) as uow:
+        assert len(requests.contacts.list(uow)) == 2
+        assert {"Miete", "Wohnumfeld"} <= {c.name for c in lists.list_categories(uow)}
+
+    assert cli.main(["--db", str(ws.path), "imports"]) == 0
+    history = capsys.readouterr().out
+    assert "Nr. 1" in history and "Kontakte: kontakte.csv – 2 neu" in history and "aktiv" in history
+    assert cli.main(["--db", str(ws.path), "import-undo", "1"]) == 0
+    assert "Import Nr. 1 rückgängig gemacht: 5 Einträge gelöscht." in capsys.readouterr().out  # 2 + Eva + 2 Themen
+    with ws.uow(read_only=True) as uow:
+        assert requests.contacts.list(uow) == [] and persons.list_persons(uow) == []
+    assert cli.main(["--db", str(ws.path), "import-undo", "1"]) == 2
+    assert "schon rückgängig" in capsys.readouterr().err
+    assert run(ws, str(source), "--create-topics") == 0
+    assert (tmp_path / "kontakte-abgelehnt-2.xlsx").exists()  # the first list of rejected rows stays hers
+
+
 def test_map_assigns_a_column_by_hand(ws, tmp_path, capsys):
     source = tmp_path / "zuname.csv"
     source.write_text("Familie;Ruf\nKoch;Eva\n", encoding="utf-8")
@@ -58,7 +90,8 @@ def test_map_assigns_a_column_by_hand(ws, tmp_path, capsys):
 
 
 @pytest.mark.parametrize(("content", "args", "message"), [
-    ("Datum;Nachname;Thema\n01.02.2024;Koch;Miete\n", (), "Kontakte"),
+    ("Nachname;Vorname\nKoch;Eva\n", ("--kind", "termine"), "--kind"),
+    ("Datum;Thema\n01.02.2024;Miete\n", ("--kind", "kontakte"), "Namen"),
     ("Nachname;Vorname\nKoch;Eva\n", ("--map", "Nachname"), "SPALTE=FELD"),
     ("Nachname;Vorname\nKoch;Eva\n", ("--map", "Gibtsnicht=Nachname"), "SPALTE=FELD"),
     ("", (), "leer"),

@@ -65,13 +65,18 @@ def _build_world(ws) -> SimpleNamespace:
         networks.add_member(u, network_id=n.id, person_id=p.id)
         networks.add_member(u, network_id=n.id, organisation_id=org.id)
         networks.add_agenda_item(u, meeting_id=m.id, title="Begrüßung")
-        from kuemmerer.db.models import ImportedPerson, ImportRun
+        from kuemmerer.db.models import ImportItem, ImportRun
 
         imp = ImportRun(file_name="alt.csv", kind="persons", layout_key="", created=1, matched=0, filled=0,
                         rejected=0, skipped=0)
         u.add(imp)
         u.flush()
-        u.add(ImportedPerson(import_id=imp.id, person_id=p.id))
+        contact = requests.create_contact(u, person_id=p.id, date=DAY)
+        cat = lists.list_categories(u)[0].id
+        for column, ident in (("person_id", p.id), ("contact_id", contact.id), ("volunteer_id", v.id),
+                              ("organisation_id", org.id), ("service_id", svc), ("category_id", cat),
+                              ("district_id", kappel.id)):
+            u.add(ImportItem(import_id=imp.id, **{column: ident}))
         settings.set_value(u, "test.existing", 1)
         tag2 = Tag(kind="faehigkeit", name="Kochen")
         u.add(tag2)
@@ -84,7 +89,8 @@ def _build_world(ws) -> SimpleNamespace:
         u.commit()
         tag = u.all(Tag, kind="sprache", name="Arabisch")[0].id
         return SimpleNamespace(kappel=kappel.id, svc=svc, svc2=svc2, org=org.id, p=p.id, q=q.id,
-                               a=a.id, s=s.id, v=v.id, tag=tag, tag2=tag2.id, n=n.id, m=m.id, r=r.id, imp=imp.id)
+                               a=a.id, s=s.id, v=v.id, tag=tag, tag2=tag2.id, n=n.id, m=m.id, r=r.id, imp=imp.id,
+                               contact=contact.id, cat=cat)
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +154,7 @@ def valid_row(table: str, w) -> dict:
         "network_members": dict(network_id=w.n, person_id=w.q, organisation_id=None, role="Mitglied"),
         "imports": dict(file_name="liste.csv", kind="persons", layout_key="", created=1, matched=0, filled=0,
                         rejected=0, skipped=0),
-        "imported_persons": dict(import_id=w.imp, person_id=w.q),
+        "import_items": dict(import_id=w.imp, person_id=w.q),
         "agenda_items": dict(meeting_id=w.m, position=2, title="Verschiedenes"),
         "attendances": dict(session_id=w.s, person_id=w.q),
         "assignments": dict(volunteer_id=w.v, activity_id=w.a, date=DAY, minutes=60),
@@ -280,6 +286,8 @@ CHECKS = [
     ("ck_agenda_items_position_positive", "agenda_items", {"position": 0}),
     ("ck_imports_kind", "imports", {"kind": "termine"}),
     ("ck_imports_counts_non_negative", "imports", {"created": -1}),
+    ("ck_import_items_exactly_one", "import_items", {"person_id": None}),
+    ("ck_import_items_exactly_one", "import_items", lambda w: {"organisation_id": w.org}),
     ("ck_attachments_exactly_one_owner", "attachments", {"activity_id": None}),
     ("ck_attachments_exactly_one_owner", "attachments", lambda w: {"meeting_id": w.m}),
     ("ck_attachments_exactly_one_owner", "attachments", lambda w: {"session_id": w.s, "meeting_id": w.m}),
@@ -448,7 +456,10 @@ UNIQUE = [
     ("meeting_participants", ("meeting_id", "organisation_id"),
      lambda w: {"person_id": None, "organisation_id": w.org}),
     ("network_members", ("network_id", "person_id"), lambda w: {"person_id": w.p}),
-    ("imported_persons", ("import_id", "person_id"), lambda w: {"person_id": w.p}),
+    ("import_items", ("person_id",), lambda w: {"person_id": w.p}),
+    *(("import_items", (column,), lambda w, column=column, owner=owner: {"person_id": None, column: getattr(w, owner)})
+      for column, owner in (("contact_id", "contact"), ("volunteer_id", "v"), ("organisation_id", "org"),
+                            ("service_id", "svc"), ("category_id", "cat"), ("district_id", "kappel"))),
     ("network_members", ("network_id", "organisation_id"), lambda w: {"person_id": None, "organisation_id": w.org}),
     ("attachments", ("stored_name",), {"stored_name": "vorhanden.pdf"}),
     ("organisation_services", ("organisation_id", "service_id"), lambda w: {"service_id": w.svc}),
@@ -507,6 +518,8 @@ FK_ALSO = {
     ("attachments", "session_id"): {"activity_id": None},
     ("attachments", "meeting_id"): {"activity_id": None},
     ("network_members", "organisation_id"): {"person_id": None},
+    **{("import_items", c): {"person_id": None}
+       for c in ("contact_id", "volunteer_id", "organisation_id", "service_id", "category_id", "district_id")},
 }
 
 

@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_auskunft.add_parser(sub, _record_id)
     cli_activities.add_parser(sub, _record_id, _date)
     cli_networks.add_parser(sub, _record_id)
-    cli_import.add_parser(sub)
+    cli_import.add_parser(sub, _record_id)
 
     ls = sub.add_parser("lists", help="Stadtgebiete, Themen oder Angebote anzeigen oder ergänzen")
     ls.add_argument("list_kind", choices=("districts", "categories", "services"), metavar="LISTE",
@@ -580,12 +580,14 @@ COMMANDS = {"init": cmd_init, "demo": cmd_demo, "referral-sheet": cmd_document, 
             "certificate": lambda args, db: _cli_activities().run(args, db),
             "minutes": lambda args, db: _cli_networks().run(args, db),
             "invitation": lambda args, db: _cli_networks().run(args, db),
-            "import": lambda args, db: _cli_import().run(args, db)}
+            "import": lambda args, db: _cli_import().run(args, db),
+            "imports": lambda args, db: _cli_import().run(args, db),
+            "import-undo": lambda args, db: _cli_import().run(args, db)}
 
 
 _OPENS_EXISTING = frozenset({"referral-sheet", "consent-form", "check", "backup", "stats", "lists", "export", "report",
                              "auskunft", "ics", "sign-in-sheet", "certificate", "minutes", "invitation",
-                             "import"})
+                             "import", "imports", "import-undo"})
 
 
 def _cli_import():

@@ -22,7 +22,7 @@ EXPECTED_SINCE = {"0007": {"erasures": 1, "issued_reports": 1, "report_texts": 1
                   "0008": {"person_search_words": 17, "request_search_words": 1},
                   "0009": {"volunteer_inquiries": 1, "session_headcounts": 2},
                   "0010": {"network_members": 2, "agenda_items": 2, "action_items": 1},
-                  "0011": {"imports": 1, "imported_persons": 0}}
+                  "0011": {"imports": 1, "import_items": 0}}
 
 
 def build(path: Path) -> None:

@@ -806,13 +806,35 @@ class ImportRun(Timestamped, Base):
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
-class ImportedPerson(Base):
-    """A person an import created (what "undo" takes back)."""
+IMPORT_ITEM_COLUMNS = ("person_id", "contact_id", "volunteer_id", "organisation_id", "service_id",
+                       "category_id", "district_id")
 
-    __tablename__ = "imported_persons"
-    __table_args__ = (Index("ix_imported_persons_person", "person_id"),)
-    import_id: Mapped[int] = mapped_column(fk("imports.id", "CASCADE"), primary_key=True)
-    person_id: Mapped[int] = mapped_column(fk("persons.id", "CASCADE"), primary_key=True)
+
+class ImportItem(Base):
+    """A record an import created (what "undo" takes back): exactly one of the columns is set,
+    a record is created by one import only, and the link goes with its record."""
+
+    __tablename__ = "import_items"
+    __table_args__ = (
+        CheckConstraint(" + ".join(f"({c} IS NOT NULL)" for c in IMPORT_ITEM_COLUMNS) + " = 1", name="exactly_one"),
+        Index("ix_import_items_import", "import_id"),
+        Index("ix_import_items_person", "person_id", unique=True),
+        Index("ix_import_items_contact", "contact_id", unique=True),
+        Index("ix_import_items_volunteer", "volunteer_id", unique=True),
+        Index("ix_import_items_organisation", "organisation_id", unique=True),
+        Index("ix_import_items_service", "service_id", unique=True),
+        Index("ix_import_items_category", "category_id", unique=True),
+        Index("ix_import_items_district", "district_id", unique=True),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(fk("imports.id", "CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(fk("persons.id", "CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(fk("contacts.id", "CASCADE"))
+    volunteer_id: Mapped[int | None] = mapped_column(fk("volunteers.id", "CASCADE"))
+    organisation_id: Mapped[int | None] = mapped_column(fk("organisations.id", "CASCADE"))
+    service_id: Mapped[int | None] = mapped_column(fk("services.id", "CASCADE"))
+    category_id: Mapped[int | None] = mapped_column(fk("categories.id", "CASCADE"))
+    district_id: Mapped[int | None] = mapped_column(fk("districts.id", "CASCADE"))
 
 
 # --------------------------------------------------------------------------- erasures and reports

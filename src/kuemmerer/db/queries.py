@@ -30,6 +30,7 @@ from .models import (
     Service,
     Session,
     Volunteer,
+    person_search_words,
 )
 
 
@@ -86,15 +87,31 @@ def delete_unused_tags(session: OrmSession) -> int:
 
 def namesake_rows(session: OrmSession, last_name: str):
     """Persons whose last name is ``last_name`` in either spelling of umlauts (id, first_name,
-    last_name, birth_date, street, postcode): the candidates an imported row may match."""
-    from kuemmerer.domain.rules import fold_variants
+    last_name, birth_date, street, postcode): the candidates an imported row may match. One
+    look-up in the word index (its longest word), not a scan: 20,000 rows against 100,000
+    persons stay quick."""
+    from kuemmerer.domain.rules import fold, fold_variants
+
+    from .search_key import WORD, spelling_key
 
     last_forms = set(fold_variants(last_name))
-    if not last_forms:
+    words = fold(last_name).split(" ")
+    if not last_forms or not any(words):
         return []
+    key = spelling_key(max(words, key=len))
     stmt = select(Person.id, Person.first_name, Person.last_name, Person.birth_date, Person.street, Person.postcode) \
-        .where(or_(*(Person.search_text.contains(f" {form} ") for form in last_forms)))
+        .join(person_search_words, person_search_words.c.person_id == Person.id) \
+        .where(person_search_words.c.kind == WORD, person_search_words.c.word == key)
     return [r for r in session.execute(stmt) if last_forms & set(fold_variants(r.last_name))]
+
+
+def contact_exists(session: OrmSession, person_id: int, date: dt.date, category_id: int | None, kind: str) -> bool:
+    """Whether this person already has a contact of this kind and Thema on this day (an
+    imported contact log that is imported again adds nothing)."""
+    stmt = select(Contact.id).where(Contact.person_id == person_id, Contact.date == date, Contact.kind == kind,
+                                    Contact.category_id.is_(None) if category_id is None
+                                    else Contact.category_id == category_id).limit(1)
+    return session.scalar(stmt) is not None
 
 
 def similar_persons(session: OrmSession, *, last_name: str, first_name: str | None,

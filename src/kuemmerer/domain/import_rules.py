@@ -8,12 +8,13 @@ Every function answers any input with a value or a ``ValueError`` whose text is 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
 from .dates import DateError, DateKind, parse_german_date
-from .enums import Gender
+from .enums import ContactKind, Gender, OrganisationKind
 
 KINDS = {"persons": "Personen", "contacts": "Kontakte", "volunteers": "Ehrenamtliche", "partners": "Partner"}
 
@@ -229,3 +230,98 @@ def split_list(value: object) -> list[str]:
         if item and item.casefold() not in {o.casefold() for o in out}:
             out.append(item)
     return out
+
+
+CONTACT_KINDS = {
+    ContactKind.OFFICE_HOURS.value: ("sprechzeit", "sprechstunde", "buero", "büro", "offenesprechstunde", "beratung",
+                                     "persoenlich", "persönlich", "vorort"),
+    ContactKind.APPOINTMENT.value: ("termin", "vereinbartertermin", "beratungstermin"),
+    ContactKind.PHONE.value: ("telefon", "tel", "telefonisch", "anruf", "handy", "phone"),
+    ContactKind.EMAIL.value: ("email", "mail", "brief", "emailbrief", "schriftlich", "post", "whatsapp", "sms"),
+    ContactKind.HOME_VISIT.value: ("hausbesuch", "besuch", "zuhause"),
+    ContactKind.OUTREACH.value: ("aufsuchend", "aufsuchendearbeit", "strasse", "unterwegs", "streetwork"),
+}
+_CONTACT_KIND_OF = {header_key(w): value for value, words in CONTACT_KINDS.items() for w in words}
+
+
+def parse_contact_kind(value: object) -> str:
+    """"Sprechstunde", "Telefon", "Hausbesuch", "Mail" … → the stored kind; empty: Sprechzeit."""
+    key = header_key(value)
+    if not key:
+        return ContactKind.OFFICE_HOURS.value
+    if key in _CONTACT_KIND_OF:
+        return _CONTACT_KIND_OF[key]
+    raise ValueError(f"„{clean(value)[:40]}“ ist keine Kontaktart "
+                     f"({', '.join(k.label for k in ContactKind)}).")
+
+
+_HOURS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(h|std\.?|stunden?)$")
+_MINUTES = re.compile(r"(\d+)\s*(min\.?|minuten)?$")
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::00)?$")
+
+
+def parse_minutes(value: object) -> int | None:
+    """A duration cell: 30, "30 min", "1,5 h", "1:30", an Excel time cell → minutes (0 … 1440);
+    empty → None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("Das ist keine Dauer.")
+    if isinstance(value, dt.time):
+        return value.hour * 60 + value.minute
+    if isinstance(value, dt.timedelta):
+        minutes = value.total_seconds() / 60
+    elif isinstance(value, float) and 0 < value < 1:
+        raise ValueError(f"„{clean(value)[:20]}“: Minuten oder Stunden? Bitte z. B. 30 min oder 0,5 h schreiben.")
+    elif isinstance(value, (int, float)):
+        minutes = float(value)
+    else:
+        text = clean(value).casefold()
+        if (m := _HOURS.fullmatch(text)) is not None:
+            minutes = float(m[1].replace(",", ".")) * 60
+        elif (m := _CLOCK.fullmatch(text)) is not None:
+            minutes = int(m[1]) * 60 + int(m[2])
+        elif (m := _MINUTES.fullmatch(text)) is not None:
+            minutes = int(m[1])
+        else:
+            raise ValueError(f"„{clean(value)[:20]}“ ist keine Dauer (z. B. 30, 30 min, 1,5 h oder 1:30).")
+    if math.isnan(minutes) or not 0 <= minutes <= 1440:  # NaN, negative, more than a day
+        raise ValueError(f"„{clean(value)[:20]}“: die Dauer muss zwischen 0 und 24 Stunden liegen.")
+    return round(minutes)
+
+
+ORGANISATION_KINDS = {
+    OrganisationKind.COUNSELLING.value: ("beratungsstelle", "beratung", "fachberatung", "fachdienst"),
+    OrganisationKind.AUTHORITY.value: ("behoerde", "amt", "behoerdeamt", "stadtverwaltung", "jobcenter", "verwaltung"),
+    OrganisationKind.CLUB.value: ("verein", "initiative", "vereininitiative", "ev", "verband"),
+    OrganisationKind.CHURCH.value: ("kirche", "kirchengemeinde", "gemeinde", "moschee", "moscheegemeinde"),
+    OrganisationKind.SCHOOL.value: ("schule", "kita", "schulekita", "kindergarten", "hort", "bildung"),
+    OrganisationKind.BUSINESS.value: ("gewerbe", "unternehmen", "unternehmengewerbe", "firma", "geschaeft", "laden",
+                                      "betrieb", "einzelhandel"),
+    OrganisationKind.HOUSING.value: ("wohnungsunternehmen", "wohnungsbaugesellschaft", "vermieter",
+                                     "wohnungsgesellschaft", "genossenschaft", "wohnungsgenossenschaft"),
+    OrganisationKind.OTHER.value: ("sonstige", "sonstiges", "andere"),
+}
+_ORGANISATION_KIND_OF = {header_key(w): value for value, words in ORGANISATION_KINDS.items() for w in words}
+
+
+def parse_organisation_kind(value: object) -> tuple[str, str | None]:
+    """"Beratungsstelle", "Amt", "Verein", "Gewerbe" … → (stored kind, None); a kind she named
+    otherwise ("Jugendhilfe") → ("sonstige", "Jugendhilfe"), kept as a note, never refused."""
+    key = header_key(value)
+    if not key:
+        return OrganisationKind.OTHER.value, None
+    if key in _ORGANISATION_KIND_OF:
+        return _ORGANISATION_KIND_OF[key], None
+    return OrganisationKind.OTHER.value, clean(value)[:200]
+
+
+def parse_since(value: object, *, today: dt.date) -> dt.date | None:
+    """"seit": a date, or a year alone (2019 → 01.01.2019)."""
+    text = clean(value)
+    if text.isdigit() and len(text) == 4:
+        year = int(text)
+        if not 1900 <= year <= today.year:
+            raise ValueError(f"„{text}“ ist kein Jahr, seit dem jemand dabei sein kann.")
+        return dt.date(year, 1, 1)
+    return parse_date(value, today=today)

@@ -61,7 +61,7 @@ ENTITY_LABELS: dict[str, str] = {
     "attachments": "Anhang",
     "erasures": "Löschjournal",
     "imports": "Import",
-    "imported_persons": "Person aus einem Import",
+    "import_items": "Eintrag aus einem Import",
     "person_search_words": "Suchindex (Personen)",  # kept by triggers, never audited
     "request_search_words": "Suchindex (Anliegen)",
     "report_texts": "Berichtstext",

@@ -227,7 +227,7 @@ SECTION_LAYOUTS: dict[str, _Layout] = {
         _f("minutes", "Zeit", _hours), _f("role", "Aufgabe"), _f("note", "Notiz"))),
     "network_members": _Layout("Mitgliedschaft in Netzwerken und Gremien", (
         _f("network", "Netzwerk", _name), _f("role", "Rolle"))),
-    "imported_persons": _Layout("Übernommen aus einer früheren Liste", (
+    "import_items": _Layout("Übernommen aus einer früheren Liste", (
         _f("import", "Liste", lambda r: _plain(r.get("file_name")) if isinstance(r, Mapping) else ""),
         _f("import", "Übernommen am", lambda r: _plain(r.get("created_at")) if isinstance(r, Mapping) else ""))),
     "meeting_participants": _Layout("Teilnahme an Sitzungen und Netzwerktreffen", (

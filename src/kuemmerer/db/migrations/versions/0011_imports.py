@@ -1,9 +1,10 @@
-"""Import of her old lists (issue 15): the import history and the persons an import created
+"""Import of her old lists (issue 15): the import history and the records an import created
 
 - ``imports``: file name, kind of list, the layout of its columns, what was created, matched,
   filled, rejected and skipped, and when it was undone.
-- ``imported_persons``: which persons an import created ("undo" takes them back, as long as
-  nothing else was recorded for them since).
+- ``import_items``: which records an import created — persons, contacts, volunteer profiles,
+  organisations, Angebote, Themen, Stadtgebiete; exactly one per row ("undo" takes them
+  back, as long as nothing else was recorded for them since).
 
 Revision ID: 0011
 Revises: 0010
@@ -39,20 +40,27 @@ def upgrade() -> None:
                            name=op.f("ck_imports_counts_non_negative")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
     )
+    items = ("person", "contact", "volunteer", "organisation", "service", "category", "district")
+    tables = {"person": "persons", "contact": "contacts", "volunteer": "volunteers", "organisation": "organisations",
+              "service": "services", "category": "categories", "district": "districts"}
     op.create_table(
-        "imported_persons",
+        "import_items",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("import_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
+        *(sa.Column(f"{item}_id", sa.Integer(), nullable=True) for item in items),
+        sa.CheckConstraint(" + ".join(f"({item}_id IS NOT NULL)" for item in items) + " = 1",
+                           name=op.f("ck_import_items_exactly_one")),
         sa.ForeignKeyConstraint(["import_id"], ["imports.id"], ondelete="CASCADE",
-                                name=op.f("fk_imported_persons_import_id_imports")),
-        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], ondelete="CASCADE",
-                                name=op.f("fk_imported_persons_person_id_persons")),
-        sa.PrimaryKeyConstraint("import_id", "person_id", name=op.f("pk_imported_persons")),
+                                name=op.f("fk_import_items_import_id_imports")),
+        *(sa.ForeignKeyConstraint([f"{item}_id"], [f"{tables[item]}.id"], ondelete="CASCADE",
+                                  name=op.f(f"fk_import_items_{item}_id_{tables[item]}")) for item in items),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_items")),
     )
-    op.create_index("ix_imported_persons_person", "imported_persons", ["person_id"], unique=False)
+    op.create_index("ix_import_items_import", "import_items", ["import_id"], unique=False)
+    for item in items:
+        op.create_index(f"ix_import_items_{item}", "import_items", [f"{item}_id"], unique=True)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_imported_persons_person", table_name="imported_persons")
-    op.drop_table("imported_persons")
+    op.drop_table("import_items")
     op.drop_table("imports")
