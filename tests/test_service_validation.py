@@ -640,6 +640,7 @@ NO_USER_INPUT = {
     "importing.import_persons": "writes a Preview that preview_persons built from her file (its rows are validated "
                                 "there); takes the workspace for the backup first; tested in test_import_preview",
     "importing.undo_import": "takes an id from the import history; its refusals are tested in test_import_preview",
+    "importing.undo_import_after_backup": "undo_import after a backup; refusals tested in test_cli_import",
     "maintenance.create_backup": "a folder chosen in a file dialog; tested in test_backup",
     "maintenance.record_restore": "records that a restore happened; no user values",
     "partners.reopen_referral": "takes only the referral id",

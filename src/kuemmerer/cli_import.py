@@ -166,8 +166,7 @@ def _undo(args: argparse.Namespace, db_path: Path) -> int:
     with InstanceLock(db_path):
         ws = _open(db_path)
         try:
-            with ws.uow() as uow:
-                result = importing.undo_import(uow, args.import_id)
+            result = importing.undo_import_after_backup(ws, args.import_id)
         finally:
             ws.close()
     print(f"Import Nr. {args.import_id} rückgängig gemacht: {result['deleted']} Einträge gelöscht"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kuemmerer.db import lists_queries, queries
+from kuemmerer.db.backup import BEFORE_IMPORT, BEFORE_IMPORT_UNDO
 from kuemmerer.db.models import (
     IMPORT_ITEM_COLUMNS,
     Category,
@@ -709,7 +710,7 @@ def run_import(ws: Any, preview: Preview, *, file_name: str, layout_key: str = "
                                     NEW if create_districts else None)
         category_choices = _choices(uow, "categories", Category, categories, preview.new_categories,
                                     NEW if create_categories else None)
-    backup = maintenance.create_backup(ws, reason="vor-import").path
+    backup = maintenance.create_backup(ws, reason=BEFORE_IMPORT).path
     rows = [r for r in preview.rows if r.action != REJECT]
     with ws.uow() as uow:
         try:
@@ -889,6 +890,22 @@ def undo_import(uow: UnitOfWork, import_id: Any) -> dict[str, int]:
     if entries:
         queries.checkpoint(uow.session)
     return {"deleted": deleted, "kept": kept}
+
+
+def undo_import_after_backup(ws: Any, import_id: Any) -> dict[str, int]:
+    """``undo_import`` after a verified backup (the window and the command line take this)."""
+    from . import maintenance
+
+    with ws.uow(read_only=True) as uow:  # an unknown or undone import is refused before the backup
+        ident = validation.as_id(import_id)
+        run = uow.find(ImportRun, ident) if ident is not None else None
+        if run is None:
+            raise NotFound("Import", str(import_id)[:20])
+        if run.undone_at is not None:
+            raise ValidationError.single("import_id", "Dieser Import wurde schon rückgängig gemacht.")
+    maintenance.create_backup(ws, reason=BEFORE_IMPORT_UNDO)
+    with ws.uow() as uow:
+        return undo_import(uow, import_id)
 
 
 # --------------------------------------------------------------------------- the rejected rows

@@ -88,12 +88,17 @@ class ExportRun(QObject):
 
     finished = Signal(object)
 
-    def __init__(self, parent: QWidget | None, label: str, fn, on_done: Callable[[Any], None]):
+    def __init__(self, parent: QWidget | None, label: str, fn, on_done: Callable[[Any], None], *,
+                 title: str = "Export", verb: str = "geschrieben",
+                 on_cancelled: Callable[[BaseException], None] | None = None):
         super().__init__(parent)
         self._on_done = on_done
+        self._on_cancelled = on_cancelled
+        self.verb = verb
+        self.title = title
         self.result: Any = None
         self.dialog = QProgressDialog(label, "Abbrechen", 0, 0, parent)
-        self.dialog.setWindowTitle("Export")
+        self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(400)
         self.dialog.setAutoClose(False)
@@ -117,7 +122,7 @@ class ExportRun(QObject):
         if total > 0 and not self.job.stop.is_set():
             self.dialog.setMaximum(total)
             self.dialog.setValue(min(done, total))
-            self.dialog.setLabelText(f"{number_de(done)} von {number_de(total)} Zeilen geschrieben …")
+            self.dialog.setLabelText(f"{number_de(done)} von {number_de(total)} Zeilen {self.verb} …")
 
     def _close(self) -> None:
         self.running = False
@@ -135,13 +140,17 @@ class ExportRun(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         from kuemmerer.exports.xlsx import ExportCancelled
+        from kuemmerer.services.importing import ImportCancelled
 
         self._close()
         self.result = exc
         owner = self.parent()
         parent = owner if isinstance(owner, QWidget) else None
-        if isinstance(exc, ExportCancelled):
-            Notice.show(parent, "Export abgebrochen", str(exc))
+        if isinstance(exc, (ExportCancelled, ImportCancelled)):
+            if self._on_cancelled is not None:
+                self._on_cancelled(exc)
+            else:
+                Notice.show(parent, f"{self.title} abgebrochen", str(exc))
         else:
             report_error(parent, exc)
         self.finished.emit(exc)

@@ -299,6 +299,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(tallies)
         self.tallies_action = tallies
         file_menu.addSeparator()
+        file_menu.addAction("Importieren…", self.import_list)
+        file_menu.addAction("Import-Verlauf…", self.import_history)
         file_menu.addAction("Kalender exportieren…", self.export_calendar)
         file_menu.addSeparator()
         file_menu.addAction("Sicherung erstellen", self.create_backup)
@@ -373,6 +375,18 @@ class MainWindow(QMainWindow):
         from .pages.volunteers import VolunteersPage
 
         self._show_page("Ehrenamt", VolunteersPage).show_volunteer(volunteer_id)
+
+    def import_list(self) -> None:
+        """Datei → Importieren…: one of her old lists with a preview (ui/import_dialog.py)."""
+        from .import_dialog import import_file
+
+        import_file(self, self.ctx)
+
+    def import_history(self) -> None:
+        """Datei → Import-Verlauf…: the imports so far; one can be undone as a whole."""
+        from .import_dialog import show_history
+
+        show_history(self, self.ctx)
 
     def export_calendar(self) -> None:
         """Datei → Kalender exportieren…: meetings and open follow-ups as .ics (no names)."""
