@@ -163,3 +163,17 @@ def test_a_second_backup_in_the_same_second_is_the_one_the_rotation_keeps(ws, tm
     assert second.taken_at > first.taken_at
     assert second.path.exists()
     assert [b.path for b in bk.list_backups(ws.path, target)] == [second.path]  # the newest of the day is kept
+
+
+def test_a_backup_taken_when_the_clock_stepped_back_is_kept(ws, tmp_path):
+    """A backup named two minutes ahead of the clock (quick succession, or the autumn hour):
+    the next one was named by the clock, was older than that, and the rotation deleted it
+    at once — an import's backup, gone before the import."""
+    target = tmp_path / "b"
+    ahead = bk.create_backup(ws.path, target, reason="taeglich", now=dt.datetime.now() + dt.timedelta(minutes=2),
+                             key=ws.key)
+    made = bk.create_backup(ws.path, target, reason=bk.REGULAR, key=ws.key)
+    assert made.path.exists() and made.taken_at > ahead.taken_at
+    import_backup = bk.create_backup(ws.path, target, reason=bk.BEFORE_IMPORT, key=ws.key)
+    bk.create_backup(ws.path, target, reason=bk.REGULAR, key=ws.key)
+    assert import_backup.path.exists()  # a backup before an import is kept apart from the daily ones

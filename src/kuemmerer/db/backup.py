@@ -40,7 +40,8 @@ from .integrity import check_connection, check_file
 log = logging.getLogger(__name__)
 
 REGULAR = "taeglich"
-SPECIAL_REASONS = ("vor-migration", "vor-wiederherstellung", "vor-verschluesselung")
+BEFORE_IMPORT, BEFORE_IMPORT_UNDO = "vor-import", "vor-import-rueckgaengig"
+SPECIAL_REASONS = ("vor-migration", "vor-wiederherstellung", "vor-verschluesselung", BEFORE_IMPORT, BEFORE_IMPORT_UNDO)
 KEEP_SPECIAL = 3  # newest backups kept of each special reason
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[a-z-]+)\.sqlite$")
 
@@ -118,6 +119,12 @@ def create_backup(db_path: Path, backup_dir: Path, *, reason: str = REGULAR,
         private_dir(backup_dir)
         _remove_stale_temp_files(db_path, backup_dir)
         when = now or dt.datetime.now()
+        if now is None:
+            # the clock may stand still or step back (backups in quick succession, the autumn
+            # hour): a new backup is always the newest, or the rotation would delete it at once
+            latest = max((b.taken_at for b in list_backups(db_path, backup_dir)), default=None)
+            if latest is not None and when <= latest:
+                when = latest + dt.timedelta(seconds=1)
         # two backups in one second (of any reason) get different times, so the rotation's
         # "newest of the day" is always the one just written
         while any(backup_dir.glob(backup_name(db_path, when, "*"))):
