@@ -593,6 +593,8 @@ class ImportHistoryDialog(QDialog):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
+        for column, width in enumerate((50, 130, 110, 200, 60, 80, 80, 150)):
+            self.view.setColumnWidth(column, width)
         self.view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.view, 1)
         self.note = QLabel()
