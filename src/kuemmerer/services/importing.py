@@ -820,6 +820,17 @@ def list_imports(uow: UnitOfWork) -> list[ImportRunDto]:
                          r.filled, r.rejected, r.skipped, utc(r.undone_at)) for r in reversed(uow.all(ImportRun, "id"))]
 
 
+def _undoable(uow: UnitOfWork, import_id: Any) -> ImportRun:
+    """The import ``import_id``; ``NotFound`` or a German refusal if it was undone already."""
+    ident = validation.as_id(import_id)
+    run = uow.find(ImportRun, ident) if ident is not None else None
+    if run is None:
+        raise NotFound("Import", str(import_id)[:20])
+    if run.undone_at is not None:
+        raise ValidationError.single("import_id", "Dieser Import wurde schon rückgängig gemacht.")
+    return run
+
+
 def undo_import(uow: UnitOfWork, import_id: Any) -> dict[str, int]:
     """Take an import back in one transaction: what it created is deleted — contacts, volunteer
     profiles, persons (as "Person löschen" does, journalled), organisations, and the Angebote,
@@ -831,12 +842,7 @@ def undo_import(uow: UnitOfWork, import_id: Any) -> dict[str, int]:
     from . import erasures
     from .statistics import freeze_before_erasure
 
-    ident = validation.as_id(import_id)
-    run = uow.find(ImportRun, ident) if ident is not None else None
-    if run is None:
-        raise NotFound("Import", str(import_id)[:20])
-    if run.undone_at is not None:
-        raise ValidationError.single("import_id", "Dieser Import wurde schon rückgängig gemacht.")
+    run = _undoable(uow, import_id)
     items = uow.all(ImportItem, import_id=run.id)
     ids = {c: [getattr(i, c) for i in items if getattr(i, c) is not None] for c in IMPORT_ITEM_COLUMNS}
     deleted = kept = 0
@@ -897,12 +903,7 @@ def undo_import_after_backup(ws: Any, import_id: Any) -> dict[str, int]:
     from . import maintenance
 
     with ws.uow(read_only=True) as uow:  # an unknown or undone import is refused before the backup
-        ident = validation.as_id(import_id)
-        run = uow.find(ImportRun, ident) if ident is not None else None
-        if run is None:
-            raise NotFound("Import", str(import_id)[:20])
-        if run.undone_at is not None:
-            raise ValidationError.single("import_id", "Dieser Import wurde schon rückgängig gemacht.")
+        _undoable(uow, import_id)
     maintenance.create_backup(ws, reason=BEFORE_IMPORT_UNDO)
     with ws.uow() as uow:
         return undo_import(uow, import_id)
