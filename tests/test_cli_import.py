@@ -58,7 +58,7 @@ def test_a_contact_log_the_rejected_rows_beside_it_the_history_and_undo(ws, tmp_
     assert run(ws, str(source), "--create-topics") == 0
     out = capsys.readouterr().out
     assert "Art der Liste: Kontakte" in out and "Zeile 4: abgelehnt" in out
-    assert "Kontakte: 2 neu angelegt" in out and "1 neue Personen" in out
+    assert "Kontakte: 2 neu angelegt" in out and "1 neue Person." in out
     rejected = tmp_path / "kontakte-abgelehnt.xlsx"
     assert f"Abgelehnte Zeilen gespeichert: {rejected}" in out
     cells = list(openpyxl.load_workbook(rejected).active.iter_rows(values_only=True))

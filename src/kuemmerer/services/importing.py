@@ -509,6 +509,10 @@ _ROW: dict[str, Callable[..., RowResult]] = {"persons": _person_row, "volunteers
                                             "contacts": _contact_row, "partners": _partner_row}
 
 
+def _new_persons(n: int) -> str:
+    return f"{n} neue Person" if n == 1 else f"{n} neue Personen"
+
+
 def describe(preview: Preview) -> str:
     """One German line: "12 neu, 3 vorhanden (2 werden ergänzt), 1 unsicher, 2 abgelehnt"."""
     filled = sum(1 for r in preview.rows if r.action == MATCH and r.fills)
@@ -516,7 +520,7 @@ def describe(preview: Preview) -> str:
             f"{preview.count(UNCERTAIN)} unsicher, {preview.count(REJECT)} abgelehnt")
     if preview.kind == "contacts":
         people = sum(1 for r in preview.rows if r.action == CREATE and r.new_person)
-        line = f"Kontakte: {line}; {people} neue Personen"
+        line = f"Kontakte: {line}; {_new_persons(people)}"
     return line
 
 
@@ -542,7 +546,7 @@ class ImportResult:
         if what:
             line = f"{what}: {line}"
         if self.kind in ("contacts", "volunteers") and self.new_persons:
-            line += f"; {self.new_persons} neue Personen"
+            line += f"; {_new_persons(self.new_persons)}"
         return line
 
 

@@ -63,6 +63,43 @@ def _section_dialogs(window: MainWindow) -> list[tuple[str, Callable[[], Guarded
     return out
 
 
+def _import_dialogs(window: MainWindow, grab: Callable[[QWidget, str], None]) -> None:
+    """Datei → Importieren… on a small synthetic contact log (one row uncertain, one rejected)
+    and the Import-Verlauf; nothing is imported."""
+    import tempfile
+    import time
+
+    from kuemmerer.services import importing
+
+    from .import_dialog import ImportDialog, ImportHistoryDialog
+
+    ctx = window.ctx
+    with ctx.uow(read_only=True) as uow:
+        first = listing.person_page(uow, listing.PersonQuery(), 0, 1)
+    known = f"{first[0].name}" if first else "Beispiel, Bea"
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "kontakte-2025.csv"
+        source.write_text("Datum;Name;Geb.-Datum;Kategorie;Kontaktart;Dauer\n"
+                          f"03.02.2025;{known};;Miete;Telefon;30\n"
+                          "04.02.2025;Neumann, Erika;01.02.1950;Mietrecht;Hausbesuch;1,5 h\n"
+                          "05.02.2025;Neumann, Erika;01.02.1950;Mietrecht;Sprechstunde;20 min\n"
+                          "31.02.2025;Weiß, Anna;;Miete;;\n", encoding="utf-8")
+        dialog = ImportDialog(ctx, source, importing.read_table(source), window)
+        dialog.show()
+        deadline = time.monotonic() + 20
+        while dialog.preview is None and time.monotonic() < deadline:
+            _settle()
+            time.sleep(0.02)
+        grab(dialog, "dialog-import")
+        dialog.done(0)
+        dialog.deleteLater()
+    history = ImportHistoryDialog(ctx, window)
+    history.show()
+    grab(history, "dialog-import-verlauf")
+    history.done(0)
+    history.deleteLater()
+
+
 def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -188,6 +225,8 @@ def take_screenshots(window: MainWindow, out: Path) -> list[Path]:
         dialog._dirty = False
         dialog.done(0)
         dialog.deleteLater()
+
+    _import_dialogs(window, grab)
 
     from .dialogs.encryption_setup import PasswordSetupDialog
     from .dialogs.unlock import UnlockDialog
