@@ -81,6 +81,23 @@ def test_a_contact_log_the_rejected_rows_beside_it_the_history_and_undo(ws, tmp_
     assert (tmp_path / "kontakte-abgelehnt-2.xlsx").exists()  # the first list of rejected rows stays hers
 
 
+def test_a_new_thema_or_stadtgebiet_goes_to_one_she_has(ws, tmp_path, capsys):
+    with ws.uow() as uow:
+        miete = lists.categories.create(uow, name="Miete").id
+        nord = lists.districts.create(uow, name="Nordstadt").id
+    contacts = tmp_path / "k.csv"
+    contacts.write_text("Datum;Name;Thema\n03.02.2026;Koch, Eva;Mietrecht\n", encoding="utf-8")
+    assert run(ws, str(contacts), "--topic-as", "mietrecht=MIETE") == 0
+    assert "Unbekannte Themen" not in capsys.readouterr().out
+    people = tmp_path / "p.csv"
+    people.write_text("Nachname;Vorname;Kiez\nBerg;Udo;Nordst.\n", encoding="utf-8")
+    assert run(ws, str(people), "--district-as", "Nordst.=Nordstadt") == 0
+    with ws.uow(read_only=True) as uow:
+        assert [c.category_id for c in requests.contacts.list(uow)] == [miete]
+        assert {p.last_name: p.district_id for p in persons.list_persons(uow)}["Berg"] == nord
+        assert [c.name for c in lists.list_categories(uow)].count("Mietrecht") == 0
+
+
 def test_map_assigns_a_column_by_hand(ws, tmp_path, capsys):
     source = tmp_path / "zuname.csv"
     source.write_text("Familie;Ruf\nKoch;Eva\n", encoding="utf-8")
@@ -92,6 +109,8 @@ def test_map_assigns_a_column_by_hand(ws, tmp_path, capsys):
 @pytest.mark.parametrize(("content", "args", "message"), [
     ("Nachname;Vorname\nKoch;Eva\n", ("--kind", "termine"), "--kind"),
     ("Datum;Thema\n01.02.2024;Miete\n", ("--kind", "kontakte"), "Namen"),
+    ("Datum;Name;Thema\n01.02.2024;Koch;Mietrecht\n", ("--topic-as", "Mietrecht=Gibtsnicht"), "--topic-as"),
+    ("Nachname;Kiez\nKoch;Nord\n", ("--district-as", "Nord"), "--district-as"),
     ("Nachname;Vorname\nKoch;Eva\n", ("--map", "Nachname"), "SPALTE=FELD"),
     ("Nachname;Vorname\nKoch;Eva\n", ("--map", "Gibtsnicht=Nachname"), "SPALTE=FELD"),
     ("", (), "leer"),

@@ -35,6 +35,10 @@ def add_parser(sub, record_id=int) -> None:
                     help="Stadtgebiete aus der Datei anlegen, die es noch nicht gibt (sonst bleibt das Feld leer)")
     ip.add_argument("--create-topics", action="store_true",
                     help="Themen aus der Datei anlegen, die es noch nicht gibt (sonst ohne Thema)")
+    ip.add_argument("--district-as", action="append", default=[], metavar="NAME=VORHANDEN",
+                    help="ein Stadtgebiet der Datei einem vorhandenen zuordnen, z. B. \"Nordst.=Nordstadt\"")
+    ip.add_argument("--topic-as", action="append", default=[], metavar="NAME=VORHANDEN",
+                    help="ein Thema der Datei einem vorhandenen zuordnen, z. B. \"Mietrecht=Wohnen\"")
     sub.add_parser("imports", help="bisherige Importe auflisten")
     up = sub.add_parser("import-undo", help="einen Import als Ganzes rückgängig machen")
     up.add_argument("import_id", metavar="NR", type=record_id, help="Nummer aus „kuemmerer-cli imports“")
@@ -77,6 +81,22 @@ def _mapping(table, kind: str, pairs: list[str], start: dict[int, str] | None) -
     return mapping
 
 
+def _as_existing(pairs: list[str], option: str, existing: list[tuple[str, int]]) -> dict[str, int]:
+    """``--topic-as "Mietrecht=Wohnen"``: a name of the file -> the id of an entry she has."""
+    from kuemmerer.domain.errors import ValidationError
+
+    by_name = {name.casefold(): ident for name, ident in existing}
+    out: dict[str, int] = {}
+    for pair in pairs:
+        name, sep, target = (part.strip() for part in pair.partition("="))
+        if not sep or not name or target.casefold() not in by_name:
+            known = ", ".join(name for name, _ in existing)
+            raise ValidationError.single(option, f"{option} „{pair[:60]}“: bitte NAME=VORHANDEN mit einem "
+                                                 f"vorhandenen Eintrag ({known[:200]}).")
+        out[name] = by_name[target.casefold()]
+    return out
+
+
 def run(args: argparse.Namespace, db_path: Path) -> int:
     if args.command == "imports":
         return _history(db_path)
@@ -90,7 +110,7 @@ def _import(args: argparse.Namespace, db_path: Path) -> int:
     from kuemmerer.domain import import_rules as rules
     from kuemmerer.exports.xlsx import save_table
     from kuemmerer.instance_lock import InstanceLock
-    from kuemmerer.services import importing
+    from kuemmerer.services import importing, lists
 
     source = Path(args.file)
     table = importing.read_table(source, args.sheet)
@@ -103,6 +123,9 @@ def _import(args: argparse.Namespace, db_path: Path) -> int:
                 start = remembered[1] if remembered and remembered[0] == kind else None
                 mapping = _mapping(table, kind, args.map, start)
                 preview = importing.preview(uow, table, kind, mapping)
+                districts = _as_existing(args.district_as, "--district-as",
+                                         [(d.name, d.id) for d in lists.list_districts(uow)])
+                topics = _as_existing(args.topic_as, "--topic-as", [(c.name, c.id) for c in lists.list_categories(uow)])
             labels = rules.FIELDS[kind]
             print(f"Art der Liste: {rules.KINDS[kind]}" + (" (Zuordnung wie beim letzten Mal)" if start else ""))
             print("Spalten: " + ", ".join(f"{table.headers[i]} → {labels[f]}" for i, f in sorted(preview.mapping.items())))
@@ -114,18 +137,21 @@ def _import(args: argparse.Namespace, db_path: Path) -> int:
                     print(f"Zeile {r.row}: abgelehnt – {r.reason}")
                 elif r.action == importing.UNCERTAIN:
                     print(f"Zeile {r.row}: unsicher – {r.reason} (hier übersprungen)")
-            if preview.new_districts and not args.create_districts:
-                print("Unbekannte Stadtgebiete (bleiben leer; --create-districts legt sie an): "
-                      + ", ".join(preview.new_districts))
-            if preview.new_categories and not args.create_topics:
-                print("Unbekannte Themen (Kontakte ohne Thema; --create-topics legt sie an): "
-                      + ", ".join(preview.new_categories))
+            open_districts = [n for n in preview.new_districts if n.casefold() not in _folded(districts)]
+            open_topics = [n for n in preview.new_categories if n.casefold() not in _folded(topics)]
+            if open_districts and not args.create_districts:
+                print("Unbekannte Stadtgebiete (bleiben leer; --create-districts legt sie an, --district-as "
+                      "ordnet zu): " + ", ".join(open_districts))
+            if open_topics and not args.create_topics:
+                print("Unbekannte Themen (Kontakte ohne Thema; --create-topics legt sie an, --topic-as ordnet zu): "
+                      + ", ".join(open_topics))
             if args.dry_run:
                 print(f"Probelauf: {importing.describe(preview)}. Nichts gespeichert.")
                 return 0
             done = importing.run_import(ws, preview, file_name=source.name, layout_key=rules.layout_key(table.headers),
                                         create_districts=args.create_districts,
-                                        create_categories=args.create_topics)
+                                        create_categories=args.create_topics, districts=districts,
+                                        categories=topics)
         finally:
             ws.close()
     print(f"Import Nr. {done.import_id}: {done.describe()}. Sicherung vorher: {done.backup}")
@@ -137,6 +163,10 @@ def _import(args: argparse.Namespace, db_path: Path) -> int:
         except OSError as exc:
             print(f"Die abgelehnten Zeilen konnten nicht neben der Datei gespeichert werden ({exc.strerror or exc}).")
     return 0
+
+
+def _folded(names: dict[str, int]) -> set[str]:
+    return {n.casefold() for n in names}
 
 
 def _history(db_path: Path) -> int:
