@@ -122,6 +122,7 @@ def layout_key(headers: Iterable[object]) -> str:
 # --------------------------------------------------------------------------- values
 
 _BLANK = re.compile(r"\s+")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: "²".isdigit() is true, int("²") fails
 
 
 def clean(value: object) -> str:
@@ -130,6 +131,8 @@ def clean(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, int) and value.bit_length() > 10_000:  # str() refuses more than 4,300 digits
+        raise ValueError("Diese Zahl ist zu lang.")
     return _BLANK.sub(" ", str(value)).strip()
 
 
@@ -176,7 +179,7 @@ def postcode(value: object) -> str | None:
     text = clean(value)
     if not text:
         return None
-    if text.isdigit() and len(text) <= 5:
+    if _DIGITS.fullmatch(text) and len(text) <= 5:
         return text.zfill(5)
     raise ValueError(f"„{text[:20]}“ ist keine Postleitzahl (fünf Ziffern).")
 
@@ -196,12 +199,12 @@ def parse_date(value: object, *, today: dt.date, kind: DateKind = DateKind.ORDIN
     if isinstance(value, bool):
         raise ValueError("Das ist kein Datum.")
     if isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\s*\d{5}(\.0)?\s*", value)):
-        serial = float(value)
+        serial = value if isinstance(value, int) else float(value)  # a huge int is no float
         if not 1 <= serial <= 2958465:
-            raise ValueError(f"{clean(value)} ist kein Datum.")
+            raise ValueError(f"{clean(value)[:20]} ist kein Datum.")
         return EXCEL_EPOCH + dt.timedelta(days=int(serial))
     text = clean(value)
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", text)
+    iso = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T].*)?", text)
     if iso:
         try:
             return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
@@ -218,7 +221,7 @@ def birth_from_year(value: object) -> dt.date | None:
     text = clean(value)
     if not text:
         return None
-    if text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100:
+    if _DIGITS.fullmatch(text) and len(text) == 4 and 1900 <= int(text) <= 2100:
         return dt.date(int(text), 1, 1)
     raise ValueError(f"„{text[:20]}“ ist kein Geburtsjahr.")
 
@@ -256,9 +259,9 @@ def parse_contact_kind(value: object) -> str:
                      f"({', '.join(k.label for k in ContactKind)}).")
 
 
-_HOURS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(h|std\.?|stunden?)$")
-_MINUTES = re.compile(r"(\d+)\s*(min\.?|minuten)?$")
-_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::00)?$")
+_HOURS = re.compile(r"([0-9]{1,4}(?:[.,][0-9]{1,4})?)\s*(h|std\.?|stunden?)$")
+_MINUTES = re.compile(r"([0-9]{1,6})\s*(min\.?|minuten)?$")
+_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::00)?$")
 
 
 def parse_minutes(value: object) -> int | None:
@@ -274,8 +277,12 @@ def parse_minutes(value: object) -> int | None:
         minutes = value.total_seconds() / 60
     elif isinstance(value, float) and 0 < value < 1:
         raise ValueError(f"„{clean(value)[:20]}“: Minuten oder Stunden? Bitte z. B. 30 min oder 0,5 h schreiben.")
-    elif isinstance(value, (int, float)):
-        minutes = float(value)
+    elif isinstance(value, int):
+        if not 0 <= value <= 1440:
+            raise ValueError(f"„{clean(value)[:20]}“: die Dauer muss zwischen 0 und 24 Stunden liegen.")
+        minutes = value
+    elif isinstance(value, float):
+        minutes = value
     else:
         text = clean(value).casefold()
         if (m := _HOURS.fullmatch(text)) is not None:
@@ -320,7 +327,7 @@ def parse_organisation_kind(value: object) -> tuple[str, str | None]:
 def parse_since(value: object, *, today: dt.date) -> dt.date | None:
     """"seit": a date, or a year alone (2019 → 01.01.2019)."""
     text = clean(value)
-    if text.isdigit() and len(text) == 4:
+    if _DIGITS.fullmatch(text) and len(text) == 4:
         year = int(text)
         if not 1900 <= year <= today.year:
             raise ValueError(f"„{text}“ ist kein Jahr, seit dem jemand dabei sein kann.")

@@ -114,20 +114,31 @@ def _read_csv(data: bytes) -> Table:
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:
     import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
 
     import openpyxl
 
+    # a damaged file fails on opening or only while its sheet is read (openpyxl reads lazily)
+    damaged = (zipfile.BadZipFile, zlib.error, ParseError, KeyError, OSError, ValueError, EOFError, TypeError,
+               OverflowError, IndexError)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except damaged as exc:
         raise _refuse(f"Die Excel-Datei lässt sich nicht öffnen ({type(exc).__name__}).") from None
     try:
         names = tuple(book.sheetnames)
         if sheet is not None and sheet not in names:
             raise _refuse(f"Ein Blatt „{sheet}“ gibt es nicht. Blätter: {', '.join(names)}.")
         ws = book[sheet] if sheet is not None else book.worksheets[0]
-        lines = [tuple(r) for _, r in zip(range(MAX_ROWS + 2), ws.iter_rows(values_only=True), strict=False)]
-        return _table(lines, sheet=ws.title, sheets=names)
+        try:
+            lines = [tuple(r) for _, r in zip(range(MAX_ROWS + 2), ws.iter_rows(values_only=True), strict=False)]
+            return _table(lines, sheet=ws.title, sheets=names)
+        except ValidationError:
+            raise
+        except damaged as exc:
+            raise _refuse(f"Die Excel-Datei ist beschädigt und lässt sich nicht lesen ({type(exc).__name__}).") \
+                from None
     finally:
         book.close()
 
@@ -272,8 +283,8 @@ def preview(uow: UnitOfWork, table: Table, kind: str | None = None, mapping: Map
         if not any(rules.clean(v) for v in line):
             continue  # an empty line
         row = table.first_row + n
-        cells = {f: line[i] for i, f in mapping.items() if i < len(line)}
         try:
+            cells = {f: _cell(line[i]) for i, f in mapping.items() if i < len(line)}
             result = _ROW[kind](uow, row, cells, look, state)
         except ValidationError as exc:
             result = RowResult(row, REJECT, reason=" ".join(dict.fromkeys(exc.errors.values())))
@@ -287,6 +298,17 @@ def preview(uow: UnitOfWork, table: Table, kind: str | None = None, mapping: Map
     return Preview(kind, dict(mapping), tuple(i for i in unknown if i not in mapping), tuple(results),
                    tuple(state.new_districts), tuple(state.new_categories), tuple(state.new_services),
                    tuple(table.headers))
+
+
+def _cell(value: Any) -> Any:
+    """Text as the forms store it (invisible control characters dropped); ValueError for text
+    that cannot be stored at all (a NUL byte, a lone surrogate)."""
+    if not isinstance(value, str):
+        return value
+    text, problem = validation.clean_text(value)
+    if problem:
+        raise ValueError(problem)
+    return text
 
 
 def preview_persons(uow: UnitOfWork, table: Table, mapping: Mapping[int, str] | None = None,
@@ -306,13 +328,27 @@ class _State:
     person_results: dict[int, RowResult] = field(default_factory=dict)  # row -> its result
 
 
-def _new_name(name: str, known: dict[str, int], new: list[str]) -> str:
-    """``name`` if it is not in ``known`` (case-insensitive), noted once in ``new``; else ""."""
+def _new_name(uow: UnitOfWork, crud: Any, name: str, known: dict[str, int], new: list[str]) -> str:
+    """``name`` if it is not in ``known`` (case-insensitive), noted once in ``new``; else "".
+    A name the list would refuse (too long, control characters) rejects the row now, not the
+    whole import later."""
     if not name or name.casefold() in known:
         return ""
     if name.casefold() not in {n.casefold() for n in new}:
+        crud.validate(uow, {"name": name}, None)
         new.append(name)
     return name
+
+
+def _checked_date(day: dt.date | None, *, not_future: bool = False) -> dt.date | None:
+    """A date the date fields would take (1900 … 2200, not in the future where that matters)."""
+    if day is None:
+        return None
+    form = validation.Form({"day": day})
+    form.date("day", not_future=not_future)
+    if form.errors:
+        raise ValueError(form.errors["day"])
+    return day
 
 
 def _person_values(cells: dict[str, Any], look: _Lookups) -> dict[str, Any]:
@@ -384,13 +420,15 @@ def _person_row(uow: UnitOfWork, row: int, cells: dict[str, Any], look: _Lookups
     """The person part of a row: checked as the form checks, matched to the file's earlier rows
     and to her persons."""
     values = _person_values(cells, look)
-    persons.persons.validate(uow, dict(values), None)  # the same checks as the form
-    district = _new_name(rules.clean(cells.get("district")), look.districts, state.new_districts)
+    clean = persons.persons.validate(uow, dict(values), None)  # the same checks as the form
+    values = {k: clean.get(k, v) for k, v in values.items() if clean.get(k, v) is not None}  # stored as cleaned
     key = _person_key(values)
-    if key in state.persons:
+    if key in state.persons:  # the person of an earlier row: nothing of this row makes a person
         first = state.persons[key]
-        return RowResult(row, MATCH, values, same_as_row=first, reason=f"wie Zeile {first}", district_name=district)
+        return RowResult(row, MATCH, values, same_as_row=first, reason=f"wie Zeile {first}")
     state.persons[key] = row
+    district = _new_name(uow, lists.districts, rules.clean(cells.get("district")), look.districts,
+                         state.new_districts)
     action, candidates = _match(uow, values)
     result = RowResult(row, action, values, candidates[0] if candidates else None, candidates,
                        district_name=district)
@@ -403,7 +441,7 @@ def _person_row(uow: UnitOfWork, row: int, cells: dict[str, Any], look: _Lookups
 
 
 def _volunteer_row(uow: UnitOfWork, row: int, cells: dict[str, Any], look: _Lookups, state: _State) -> RowResult:
-    started = rules.parse_since(cells.get("since"), today=look.today)
+    started = _checked_date(rules.parse_since(cells.get("since"), today=look.today))
     skills, languages = rules.split_list(cells.get("skills")), rules.split_list(cells.get("languages"))
     extra: dict[str, Any] = {"started_on": started, "skills": skills, "languages": languages}
     for name in (*skills, *languages):
@@ -434,6 +472,7 @@ def _contact_row(uow: UnitOfWork, row: int, cells: dict[str, Any], look: _Lookup
         raise ValueError("Das Datum fehlt.")
     if date > look.today:
         raise ValueError(f"Der {date:%d.%m.%Y} liegt in der Zukunft.")
+    _checked_date(date, not_future=True)
     category = rules.clean(cells.get("category"))
     if len(category) > 80:
         raise ValueError(f"„{category[:30]}…“: ein Thema hat höchstens 80 Zeichen.")
@@ -443,7 +482,6 @@ def _contact_row(uow: UnitOfWork, row: int, cells: dict[str, Any], look: _Lookup
     contact: dict[str, Any] = {"date": date, "category": category, "kind": rules.parse_contact_kind(cells.get("kind")),
                "duration_minutes": rules.parse_minutes(cells.get("duration")), "note": note or None}
     person = _person_row(uow, row, cells, look, state)
-    _new_name(category, look.categories, state.new_categories)
     result = RowResult(row, CREATE, person.values, extra=contact, district_name=person.district_name)
     first = state.persons[_person_key(person.values)]
     source = state.person_results[first]
@@ -464,6 +502,8 @@ def _contact_row(uow: UnitOfWork, row: int, cells: dict[str, Any], look: _Lookup
         category_id = look.categories.get(category.casefold()) if category else None
         if queries.contact_exists(uow.session, result.person_id, date, category_id, contact["kind"]):
             result.action, result.reason = MATCH, "Dieser Kontakt ist schon erfasst."
+    if result.action != MATCH:  # only a contact that is written needs its Thema
+        _new_name(uow, lists.categories, category, look.categories, state.new_categories)
     return result
 
 
@@ -486,16 +526,17 @@ def _partner_row(uow: UnitOfWork, row: int, cells: dict[str, Any], look: _Lookup
             raise ValueError(f"„{service[:30]}…“: höchstens 120 Zeichen je Angebot.")
     existing = look.organisations.get(name.casefold())
     current = uow.get(Organisation, existing) if existing is not None else None
-    partners.organisations.validate(uow, {**(partners.organisations.current_values(current) if current else {}),
-                                          **values}, current)  # the same checks as the form
-    for service in services:
-        _new_name(service, look.services, state.new_services)
+    clean = partners.organisations.validate(uow, {**(partners.organisations.current_values(current) if current
+                                                     else {}), **values}, current)  # the same checks as the form
+    values = {k: clean.get(k, v) for k, v in values.items() if clean.get(k, v) is not None}
     key = (name.casefold(),)
     if key in state.records:
         first = state.records[key]
         return RowResult(row, MATCH, values, same_as_row=first, reason=f"wie Zeile {first}",
                          extra={"services": services})
     state.records[key] = row
+    for service in services:
+        _new_name(uow, lists.services, service, look.services, state.new_services)
     if current is None:
         return RowResult(row, CREATE, values, extra={"services": services})
     fills = tuple(k for k in _fills(current, values) if k != "kind" or current.kind == OrganisationKind.OTHER.value)
