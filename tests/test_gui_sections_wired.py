@@ -88,3 +88,16 @@ def test_a_double_click_on_a_referral_of_a_person_opens_it_once(qtbot, ws):
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert opened == [ref.id]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen has no window stack
+def test_hilfe_handbuch_opens_the_handbook_at_her_section(window):
+    from kuemmerer.ui.handbook import HandbookWindow
+
+    window.show_section("Personen")
+    action = next(a for a in window.help_menu.actions() if a.text() == "Handbuch")
+    assert action.shortcut().toString() == "F1"
+    action.trigger()
+    handbook = window.findChild(HandbookWindow)
+    assert handbook is not None and handbook.isVisible()
+    handbook.close()

@@ -320,6 +320,9 @@ class MainWindow(QMainWindow):
             action = QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1 if i < 9 else 0}"))
             action.triggered.connect(lambda _c=False, row=i: self.sidebar.setCurrentRow(row))
             self.go_menu.addAction(action)
+        handbook = QAction("Handbuch", self, shortcut=QKeySequence("F1"))
+        handbook.triggered.connect(self.show_handbook)
+        self.help_menu.addAction(handbook)
         self.help_menu.addAction("Tastenkürzel…", self.show_shortcuts)
         self.help_menu.addAction("Über Kümmerer", self.about)
 
@@ -651,6 +654,13 @@ class MainWindow(QMainWindow):
                                      "wählen oder Kümmerer neu starten.</p>")
         self.menuBar().setEnabled(True)
         self.statusBar().clearMessage()
+
+    def show_handbook(self):
+        """Hilfe → Handbuch (F1): at the section she is in."""
+        from .handbook import show_handbook
+
+        row = self.sidebar.currentRow()
+        return show_handbook(self, SECTIONS[row] if 0 <= row < len(SECTIONS) else None)
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -33,6 +33,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Ctrl+N", "überall", "Besuch erfassen (Sprechstunde: mit Namen oder anonym)"),
     Shortcut("Ctrl+Shift+S", "Hauptfenster", "Strichliste öffnen"),
     Shortcut("Ctrl+Q", "Hauptfenster", "Kümmerer beenden"),
+    Shortcut("F1", "Hauptfenster", "Handbuch öffnen (beim Bereich, in dem Sie sind)"),
     Shortcut("Ctrl+L", "überall", "Kümmerer sperren (zum Entsperren das Passwort)"),
     *(Shortcut(keys, "Hauptfenster", f"Bereich „{name}“ öffnen") for keys, name in zip(
         SECTIONS_KEYS, ("Heute", "Personen", "Anliegen", "Vermittlungen", "Partner", "Ehrenamt", "Aktivitäten",
