@@ -24,7 +24,11 @@ Rows (Kümmerer → floor):
   painted (first screen, last screen) filled by ``persons_by_id`` → the same SQL statements
   re-run. The note gives the time of fetching every row with its figures instead.
 - Referral sheet PDF, whole process: ``kuemmerer-cli referral-sheet`` → ``floors.py
-  referral``: unlock + one SELECT + a raw reportlab page in the same embedded fonts.
+  referral``: unlock + one SELECT + a raw reportlab page in the same embedded fonts. The
+  command reads without SQLAlchemy (``db.document_reads``) when the open has nothing to do
+  but read — her database between two uses: closed cleanly, checked today (the copy gets the
+  backup folder where the open notes its check); the note gives ``consent-form`` and the
+  command with that read switched off (the normal open through SQLAlchemy and the models).
 - Referral sheet PDF in process: ``exports.documents.referral_pdf`` → that raw page.
 - Sachbericht PDF: ``bench_pdf.run`` → raw reportlab with the same content.
 - Personen export (xlsx): ``bench_xlsx.run`` on the encrypted copy → raw openpyxl ``write_only``.
@@ -313,19 +317,39 @@ def _first_referral(conn) -> int:
     return int(row[0])
 
 
+# ``kuemmerer-cli`` with its light read path switched off: the normal open (SQLAlchemy, models), for the note
+_WITHOUT_LIGHT_PATH = ("import sys\nfrom kuemmerer import cli\ncli._document_light = lambda args, db_path: None\n"
+                       "sys.exit(cli.main(sys.argv[1:]))")
+
+
 def referral_rows(ws, conn, enc_db: Path, referral_id: int, repeat: int, folder: Path) -> list[Row]:
     import floors
 
+    from kuemmerer.db.preflight import default_backup_dir
     from kuemmerer.exports.documents import referral_pdf
+    from kuemmerer.paths import private_dir
     from kuemmerer.services import referral_docs
 
     env = _env(enc_db)
-    app, floor = in_turn([
-        _process([_cli(), "--db", str(enc_db), "referral-sheet", str(referral_id), "--out", str(folder / "a.pdf")], env),
+    # her database has its backup folder (the daily backup makes it), where the open notes its
+    # last good check; without one every open checks the whole file, and never reads lightly
+    private_dir(default_backup_dir(enc_db))
+    cli_args = ["--db", str(enc_db), "referral-sheet", str(referral_id), "--out", str(folder / "a.pdf")]
+    form_args = ["--db", str(enc_db), "consent-form", str(referral_id), "--out", str(folder / "e.pdf")]
+    # the warm-up run opens the normal way (the open workspace of this process left its marker:
+    # it checks, takes the marker over and closes cleanly); every timed run then reads lightly
+    app, floor, form, normal = in_turn([
+        _process([_cli(), *cli_args], env),
         _process([sys.executable, str(HERE / "floors.py"), "referral", str(enc_db), str(referral_id),
-                  str(folder / "f.pdf")], env)], repeat)
+                  str(folder / "f.pdf")], env),
+        _process([_cli(), *form_args], env),
+        _process([sys.executable, "-c", _WITHOUT_LIGHT_PATH, *cli_args], env)], repeat)
+    floor_s = pystats.median(floor)
     whole = Row("Vermittlungsbogen-PDF (ganzer Prozess, kuemmerer-cli)", app,
-                "Skript: entsperren + SELECT + reportlab-Seite", floor, "≤ 2×", _kdf_note(enc_db))
+                "Skript: entsperren + SELECT + reportlab-Seite", floor, "≤ 2×",
+                f"{_kdf_note(enc_db)}; consent-form {_time(pystats.median(form))} "
+                f"({pystats.median(form) / floor_s:.2f}×); über SQLAlchemy und die Modelle (normales Öffnen, "
+                f"vorher): {_time(pystats.median(normal))} ({pystats.median(normal) / floor_s:.2f}×)")
     with ws.uow(read_only=True) as uow:
         sheet = referral_docs.referral_sheet(uow, referral_id)
     data = conn.execute(floors.REFERRAL_SQL, (referral_id,)).fetchone()

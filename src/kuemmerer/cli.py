@@ -414,20 +414,61 @@ def cmd_stats(args, db_path: Path) -> int:
     return 0
 
 
-def cmd_document(args, db_path: Path) -> int:
+def _unlocked_early(db_path: Path) -> bytes | None:
+    """The key ``cli_keys.start_unlock`` derived in the background for ``db_path`` (None: none
+    was started — Notfallcode, prompt, plain file, no key file — or the password did not fit).
+    It stays there for ``cli_keys.key_for``, so the normal open after all costs no second scrypt."""
+    from kuemmerer import cli_keys
+
+    return cli_keys.peek_early_key(db_path)  # read, not taken: key_for takes it
+
+
+def _load_document_code(command: str) -> None:
+    """What a document needs besides its data — reportlab, the PDF writer and its embedded
+    fonts — loaded while the key file's scrypt runs in the background (``cli_keys.start_unlock``;
+    it releases the GIL), not after it."""
+    from kuemmerer.exports import pdf_base
+
+    if command == "referral-sheet":
+        from kuemmerer.exports import referral_sheet  # noqa: F401 - loaded now, used after the unlock
+    else:
+        from kuemmerer.exports import consent_form  # noqa: F401 - loaded now, used after the unlock
+    pdf_base.register_fonts()
+
+
+def _document_light(args, db_path: Path) -> ReferralSheet | ConsentFormData | None:
+    """The document read without SQLAlchemy (issue 12: the whole command ≤ 2× a plain script),
+    when the key was unlocked early and the normal open would only read; None: open normally,
+    which checks, migrates and refuses with its own German messages (a wrong password, a
+    referral that does not exist …)."""
     from kuemmerer.services import referral_docs
 
+    _load_document_code(args.command)
+    key = _unlocked_early(db_path)
+    if key is None:
+        return None
+    if args.command == "referral-sheet":
+        return referral_docs.referral_sheet_light(db_path, key, args.referral_id)
+    return referral_docs.consent_form_light(db_path, key, args.referral_id)
+
+
+def cmd_document(args, db_path: Path) -> int:
+    """``referral-sheet`` and ``consent-form``: read lightly if the open would only read, else
+    through the normal open (``_document_light``); the PDF is written atomically."""
     out = _check_out(args.out)
-    db = _open(db_path)
-    try:
-        with db.uow(read_only=True) as uow:
-            data: ReferralSheet | ConsentFormData
-            if args.command == "referral-sheet":
-                data = referral_docs.referral_sheet(uow, args.referral_id)
-            else:
-                data = referral_docs.consent_form(uow, args.referral_id)
-    finally:
-        db.close()
+    data = _document_light(args, db_path)
+    if data is None:
+        from kuemmerer.services import referral_docs
+
+        db = _open(db_path)
+        try:
+            with db.uow(read_only=True) as uow:
+                if args.command == "referral-sheet":
+                    data = referral_docs.referral_sheet(uow, args.referral_id)
+                else:
+                    data = referral_docs.consent_form(uow, args.referral_id)
+        finally:
+            db.close()
     from kuemmerer.exports.documents import referral_pdf, save_file
 
     try:

@@ -79,6 +79,16 @@ def start_unlock(db_path: Path) -> None:
     thread.start()
 
 
+def peek_early_key(db_path: Path) -> bytes | None:
+    """The key ``start_unlock`` derived for ``db_path`` (waiting for it), left in place for
+    ``key_for``; None if none was started or the password did not fit."""
+    early = _early.get(Path(db_path))
+    if early is None:
+        return None
+    early.thread.join()
+    return early.key[0] if early.key else None
+
+
 def _early_key(db_path: Path, pw: str) -> bytes | None:
     """The key ``start_unlock`` derived for ``db_path`` with the same password ``pw``, else None."""
     early = _early.pop(Path(db_path), None)
